@@ -1,0 +1,317 @@
+// Package hybrid implements metamorphic-crypto's legacy hybrid seal (tags
+// 0x01, 0x02, 0x03): ML-KEM-512/768/1024 + X25519 combined exactly as
+// X-Wing, the result used as a secretbox key (wire-format.md §3.1–3.5).
+//
+// At Cat-3 the KEM is byte-identical to X-Wing (libsodium
+// crypto_kem_xwing, noble ml_kem768_x25519, circl kem/xwing); Cat-1 and
+// Cat-5 are the same construction with the other ML-KEM sizes.
+package hybrid
+
+import (
+	"crypto/mlkem"
+	"crypto/mlkem/mlkemtest"
+	"crypto/sha3"
+	"io"
+
+	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
+
+	"github.com/sealkit/sealkit/internal/errs"
+	"github.com/sealkit/sealkit/internal/nacl"
+)
+
+// Sizes shared by every level.
+const (
+	SeedSize     = 32
+	x25519Size   = 32
+	nonceSize    = nacl.NonceSize
+	tagSize      = nacl.Overhead
+	expandedSize = 96
+)
+
+// label is the X-Wing combiner label `\.//^\`, appended last.
+var label = []byte{0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c}
+
+// Params describes one security level.
+type Params struct {
+	Tag          byte
+	Name         string // "ML-KEM-768", used in error texts
+	EKSize       int    // ML-KEM encapsulation key
+	CTSize       int    // ML-KEM ciphertext
+	PublicKeyLen int    // EKSize + 32
+	MinLen       int    // sealed blob with an empty plaintext
+
+	// encaps encapsulates to ek. coins == nil means fresh system randomness.
+	encaps func(ek, coins []byte) (ct, ss []byte, err error)
+	// decaps decapsulates ct (exactly CTSize) with the 64-byte d‖z seed.
+	decaps func(seed, ct []byte) ([]byte, error)
+	// ek returns the encapsulation key for the 64-byte d‖z seed.
+	ek func(seed []byte) ([]byte, error)
+}
+
+func newParams(tag byte, name string, ekSize, ctSize int) Params {
+	return Params{
+		Tag: tag, Name: name, EKSize: ekSize, CTSize: ctSize,
+		PublicKeyLen: ekSize + x25519Size,
+		MinLen:       1 + ctSize + x25519Size + nonceSize + tagSize,
+	}
+}
+
+// Cat1, Cat3 and Cat5 are the three levels, indexed by tag.
+var (
+	Cat1 = newParams(0x01, "ML-KEM-512", mlkem512.PublicKeySize, mlkem512.CiphertextSize)
+	Cat3 = newParams(0x02, "ML-KEM-768", mlkem.EncapsulationKeySize768, mlkem.CiphertextSize768)
+	Cat5 = newParams(0x03, "ML-KEM-1024", mlkem.EncapsulationKeySize1024, mlkem.CiphertextSize1024)
+)
+
+func init() {
+	// ML-KEM-512 is not in the standard library; circl's implementation
+	// is the one X-Wing's and Go's own ML-KEM code were checked against.
+	Cat1.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+		var pk mlkem512.PublicKey
+		if err := pk.Unpack(ek); err != nil {
+			return nil, nil, errs.Hybrid("invalid ML-KEM-512 encapsulation key")
+		}
+		ct := make([]byte, mlkem512.CiphertextSize)
+		ss := make([]byte, mlkem512.SharedKeySize)
+		pk.EncapsulateTo(ct, ss, coins)
+		return ct, ss, nil
+	}
+	Cat1.decaps = func(seed, ct []byte) ([]byte, error) {
+		_, sk := mlkem512.NewKeyFromSeed(seed)
+		ss := make([]byte, mlkem512.SharedKeySize)
+		sk.DecapsulateTo(ss, ct)
+		return ss, nil
+	}
+	Cat1.ek = func(seed []byte) ([]byte, error) {
+		pk, _ := mlkem512.NewKeyFromSeed(seed)
+		b := make([]byte, mlkem512.PublicKeySize)
+		pk.Pack(b)
+		return b, nil
+	}
+
+	Cat3.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+		k, err := mlkem.NewEncapsulationKey768(ek)
+		if err != nil {
+			return nil, nil, errs.Hybrid("invalid ML-KEM-768 encapsulation key")
+		}
+		if coins == nil {
+			ss, ct := k.Encapsulate()
+			return ct, ss, nil
+		}
+		// Only the replay of fixed-randomness vectors comes here.
+		ss, ct, err := mlkemtest.Encapsulate768(k, coins)
+		return ct, ss, err
+	}
+	Cat3.decaps = func(seed, ct []byte) ([]byte, error) {
+		k, err := mlkem.NewDecapsulationKey768(seed)
+		if err != nil {
+			return nil, err
+		}
+		return k.Decapsulate(ct)
+	}
+	Cat3.ek = func(seed []byte) ([]byte, error) {
+		k, err := mlkem.NewDecapsulationKey768(seed)
+		if err != nil {
+			return nil, err
+		}
+		return k.EncapsulationKey().Bytes(), nil
+	}
+
+	Cat5.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+		k, err := mlkem.NewEncapsulationKey1024(ek)
+		if err != nil {
+			return nil, nil, errs.Hybrid("invalid ML-KEM-1024 encapsulation key")
+		}
+		if coins == nil {
+			ss, ct := k.Encapsulate()
+			return ct, ss, nil
+		}
+		ss, ct, err := mlkemtest.Encapsulate1024(k, coins)
+		return ct, ss, err
+	}
+	Cat5.decaps = func(seed, ct []byte) ([]byte, error) {
+		k, err := mlkem.NewDecapsulationKey1024(seed)
+		if err != nil {
+			return nil, err
+		}
+		return k.Decapsulate(ct)
+	}
+	Cat5.ek = func(seed []byte) ([]byte, error) {
+		k, err := mlkem.NewDecapsulationKey1024(seed)
+		if err != nil {
+			return nil, err
+		}
+		return k.EncapsulationKey().Bytes(), nil
+	}
+}
+
+// ByTag returns the level for a seal tag.
+func ByTag(tag byte) (*Params, bool) {
+	switch tag {
+	case 0x01:
+		return &Cat1, true
+	case 0x02:
+		return &Cat3, true
+	case 0x03:
+		return &Cat5, true
+	}
+	return nil, false
+}
+
+// ByPublicKeyLen returns the level whose public key has n bytes.
+func ByPublicKeyLen(n int) (*Params, bool) {
+	switch n {
+	case Cat1.PublicKeyLen:
+		return &Cat1, true
+	case Cat3.PublicKeyLen:
+		return &Cat3, true
+	case Cat5.PublicKeyLen:
+		return &Cat5, true
+	}
+	return nil, false
+}
+
+// expand returns SHAKE256(seed)[0:96]: ML-KEM d‖z, then the X25519 secret.
+func expand(seed []byte) (mlkemSeed, xsk []byte) {
+	e := make([]byte, expandedSize)
+	h := sha3.NewSHAKE256()
+	h.Write(seed)
+	h.Read(e)
+	return e[:64], e[64:]
+}
+
+// PublicKey derives the public key ek ‖ X25519 pk from a 32-byte seed.
+func PublicKey(p *Params, seed []byte) ([]byte, error) {
+	if len(seed) != SeedSize {
+		return nil, errs.InvalidLength(SeedSize, len(seed))
+	}
+	ms, xsk := expand(seed)
+	ek, err := p.ek(ms)
+	if err != nil {
+		return nil, err
+	}
+	xpk, err := nacl.X25519Public(xsk)
+	if err != nil {
+		return nil, err
+	}
+	clear(ms)
+	clear(xsk)
+	return append(ek, xpk...), nil
+}
+
+// combine is the X-Wing combiner (wire-format.md §3.2).
+func combine(ssKEM, ssX, epk, xpk []byte) *[32]byte {
+	h := sha3.New256()
+	h.Write(ssKEM)
+	h.Write(ssX)
+	h.Write(epk)
+	h.Write(xpk)
+	h.Write(label)
+	var k [32]byte
+	h.Sum(k[:0])
+	return &k
+}
+
+// Seal seals plaintext to publicKey at level p. With r == nil all
+// randomness is fresh from the system; otherwise it is read from r in the
+// order ML-KEM coins (32), X25519 ephemeral secret (32), nonce (24).
+func Seal(r io.Reader, p *Params, plaintext, publicKey []byte) ([]byte, error) {
+	if len(publicKey) != p.PublicKeyLen {
+		return nil, errs.InvalidLength(p.PublicKeyLen, len(publicKey))
+	}
+	ek, xpk := publicKey[:p.EKSize], publicKey[p.EKSize:]
+
+	var rnd [32 + 32 + nonceSize]byte
+	var coins []byte
+	if r != nil {
+		if _, err := io.ReadFull(r, rnd[:]); err != nil {
+			return nil, err
+		}
+		coins = rnd[:32]
+	} else if _, err := io.ReadFull(systemRandom, rnd[32:]); err != nil {
+		return nil, err
+	}
+	esk, nonce := rnd[32:64], (*[nonceSize]byte)(rnd[64:])
+
+	ct, ssKEM, err := p.encaps(ek, coins)
+	if err != nil {
+		return nil, err
+	}
+	epk, err := nacl.X25519Public(esk)
+	if err != nil {
+		return nil, err
+	}
+	ssX, ok := nacl.X25519(esk, xpk)
+	clear(rnd[:64])
+	if !ok {
+		return nil, errs.Hybrid("invalid X25519 public key (low-order point)")
+	}
+	key := combine(ssKEM, ssX, epk, xpk)
+
+	out := make([]byte, 0, p.MinLen+len(plaintext))
+	out = append(out, p.Tag)
+	out = append(out, ct...)
+	out = append(out, epk...)
+	out = append(out, nacl.SealWithNonce(plaintext, key, nonce)...)
+	clear(key[:])
+	return out, nil
+}
+
+// Open opens a blob made by Seal with the recipient's 32-byte seed. The
+// error order is the crate's: bad tag, seed length, minimum length, then
+// decryption.
+func Open(blob, seed []byte) ([]byte, error) {
+	if len(blob) == 0 {
+		return nil, errs.ErrBadTag
+	}
+	p, ok := ByTag(blob[0])
+	if !ok {
+		return nil, errs.ErrBadTag
+	}
+	if len(seed) != SeedSize {
+		return nil, errs.InvalidLength(SeedSize, len(seed))
+	}
+	if len(blob) < p.MinLen {
+		return nil, errs.ErrTooShort
+	}
+	ct := blob[1 : 1+p.CTSize]
+	epk := blob[1+p.CTSize : 1+p.CTSize+x25519Size]
+	box := blob[1+p.CTSize+x25519Size:] // nonce ‖ tag ‖ ct, as secretbox
+
+	ms, xsk := expand(seed)
+	defer clear(ms)
+	defer clear(xsk)
+	// ML-KEM decapsulation never fails on a well-sized ciphertext (implicit
+	// rejection); a wrong key shows up as a secretbox failure below.
+	ssKEM, err := p.decaps(ms, ct)
+	if err != nil {
+		return nil, errs.ErrDecryption
+	}
+	ssX, ok := nacl.X25519(xsk, epk)
+	if !ok {
+		return nil, errs.ErrDecryption
+	}
+	xpk, err := nacl.X25519Public(xsk)
+	if err != nil {
+		return nil, err
+	}
+	key := combine(ssKEM, ssX, epk, xpk)
+	defer clear(key[:])
+	return nacl.Open(box, key[:])
+}
+
+// IsHybrid applies the crate's v0.6 rule to raw bytes: a known tag and at
+// least that tag's minimum length. The CNSA tags 0x10/0x13/0x14 count as
+// hybrid too, so that blobs from crate v0.7+ are routed the same way.
+func IsHybrid(blob []byte) bool {
+	if len(blob) == 0 {
+		return false
+	}
+	min, ok := minLenByTag[blob[0]]
+	return ok && len(blob) >= min
+}
+
+var minLenByTag = map[byte]int{
+	0x01: Cat1.MinLen, 0x02: Cat3.MinLen, 0x03: Cat5.MinLen,
+	0x10: 1597, 0x13: 1173, 0x14: 1730,
+}

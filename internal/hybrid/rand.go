@@ -1,0 +1,5 @@
+package hybrid
+
+import "crypto/rand"
+
+var systemRandom = rand.Reader

@@ -1,0 +1,159 @@
+// Package nacl implements the two libsodium formats sealkit speaks:
+// secretbox with the nonce prepended, and crypto_box_seal. Randomness comes
+// from the io.Reader the caller passes, so tests can replay fixed vectors.
+package nacl
+
+import (
+	"crypto/ecdh"
+	"io"
+
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/nacl/secretbox"
+	"golang.org/x/crypto/salsa20/salsa"
+
+	"github.com/sealkit/sealkit/internal/errs"
+)
+
+const (
+	KeySize        = 32
+	NonceSize      = 24
+	Overhead       = secretbox.Overhead // 16, the Poly1305 tag
+	SecretboxMin   = NonceSize + Overhead
+	BoxSealMin     = 32 + Overhead
+	PublicKeySize  = 32
+	PrivateKeySize = 32
+)
+
+// Seal returns nonce(24) ‖ tag(16) ‖ ciphertext, reading the nonce from r.
+// key must be 32 bytes.
+func Seal(r io.Reader, plaintext, key []byte) ([]byte, error) {
+	if len(key) != KeySize {
+		return nil, errs.InvalidLength(KeySize, len(key))
+	}
+	var nonce [NonceSize]byte
+	if _, err := io.ReadFull(r, nonce[:]); err != nil {
+		return nil, err
+	}
+	return SealWithNonce(plaintext, (*[KeySize]byte)(key), &nonce), nil
+}
+
+// SealWithNonce is Seal with a caller-chosen nonce.
+func SealWithNonce(plaintext []byte, key *[KeySize]byte, nonce *[NonceSize]byte) []byte {
+	out := make([]byte, NonceSize, NonceSize+Overhead+len(plaintext))
+	copy(out, nonce[:])
+	return secretbox.Seal(out, plaintext, nonce, key)
+}
+
+// Open reverses Seal. Key length is checked before blob length, as the
+// crate does.
+func Open(blob, key []byte) ([]byte, error) {
+	if len(key) != KeySize {
+		return nil, errs.InvalidLength(KeySize, len(key))
+	}
+	if len(blob) < SecretboxMin {
+		return nil, errs.ErrTooShort
+	}
+	pt, ok := secretbox.Open(make([]byte, 0, len(blob)-SecretboxMin), blob[NonceSize:], (*[NonceSize]byte)(blob[:NonceSize]), (*[KeySize]byte)(key))
+	if !ok {
+		return nil, errs.ErrDecryption
+	}
+	return pt, nil
+}
+
+// X25519Public returns X25519(priv, 9). priv is any 32 bytes; clamping
+// happens inside the scalar multiplication, as in libsodium.
+func X25519Public(priv []byte) ([]byte, error) {
+	k, err := ecdh.X25519().NewPrivateKey(priv)
+	if err != nil {
+		return nil, errs.InvalidLength(PrivateKeySize, len(priv))
+	}
+	return k.PublicKey().Bytes(), nil
+}
+
+// X25519 returns the raw shared u-coordinate. ok is false when the peer key
+// is a low-order point (all-zero result); libsodium refuses those, and so
+// does sealkit (wire-format.md §7.3).
+func X25519(priv, peer []byte) (shared []byte, ok bool) {
+	k, err := ecdh.X25519().NewPrivateKey(priv)
+	if err != nil {
+		return nil, false
+	}
+	p, err := ecdh.X25519().NewPublicKey(peer)
+	if err != nil {
+		return nil, false
+	}
+	s, err := k.ECDH(p)
+	if err != nil {
+		return nil, false
+	}
+	return s, true
+}
+
+// boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)).
+func boxKey(priv, pub []byte) (*[32]byte, bool) {
+	shared, ok := X25519(priv, pub)
+	if !ok {
+		return nil, false
+	}
+	var k [32]byte
+	var zero [16]byte
+	salsa.HSalsa20(&k, &zero, (*[32]byte)(shared), &salsa.Sigma)
+	return &k, true
+}
+
+func sealNonce(epk, rpk []byte) *[NonceSize]byte {
+	h, _ := blake2b.New(NonceSize, nil) // cannot fail: size in range, no key
+	h.Write(epk)
+	h.Write(rpk)
+	var n [NonceSize]byte
+	h.Sum(n[:0])
+	return &n
+}
+
+// BoxSeal is crypto_box_seal: epk(32) ‖ tag(16) ‖ ct. The ephemeral secret
+// (32 bytes) is read from r.
+func BoxSeal(r io.Reader, plaintext, recipientPK []byte) ([]byte, error) {
+	if len(recipientPK) != PublicKeySize {
+		return nil, errs.InvalidLength(PublicKeySize, len(recipientPK))
+	}
+	esk := make([]byte, 32)
+	if _, err := io.ReadFull(r, esk); err != nil {
+		return nil, err
+	}
+	epk, err := X25519Public(esk)
+	if err != nil {
+		return nil, err
+	}
+	key, ok := boxKey(esk, recipientPK)
+	clear(esk)
+	if !ok {
+		return nil, errs.ErrLowOrderKey
+	}
+	out := make([]byte, 32, BoxSealMin+len(plaintext))
+	copy(out, epk)
+	return secretbox.Seal(out, plaintext, sealNonce(epk, recipientPK), key), nil
+}
+
+// BoxSealOpen is crypto_box_seal_open. The nonce uses the caller's public
+// key; a key that does not match privateKey fails as ErrDecryption.
+func BoxSealOpen(blob, publicKey, privateKey []byte) ([]byte, error) {
+	if len(publicKey) != PublicKeySize {
+		return nil, errs.InvalidLength(PublicKeySize, len(publicKey))
+	}
+	if len(privateKey) != PrivateKeySize {
+		return nil, errs.InvalidLength(PrivateKeySize, len(privateKey))
+	}
+	if len(blob) < BoxSealMin {
+		return nil, errs.ErrTooShort
+	}
+	epk := blob[:32]
+	key, ok := boxKey(privateKey, epk)
+	if !ok {
+		return nil, errs.ErrDecryption
+	}
+	pt, ok := secretbox.Open(make([]byte, 0, len(blob)-BoxSealMin), blob[32:], sealNonce(epk, publicKey), key)
+	if !ok {
+		return nil, errs.ErrDecryption
+	}
+	return pt, nil
+}
