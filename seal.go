@@ -64,6 +64,17 @@ func hybridSeal(r io.Reader, plaintext, publicKey []byte) ([]byte, error) {
 	return hybrid.Seal(r, p, plaintext, publicKey)
 }
 
+// HybridSealWithLevel seals plaintext to a hybrid public key of the given
+// level; the key must have exactly that level's size (the crate's
+// hybrid_seal_with_level).
+func HybridSealWithLevel(plaintext, publicKey []byte, level Level) ([]byte, error) {
+	p, err := level.params()
+	if err != nil {
+		return nil, err
+	}
+	return hybrid.Seal(nil, p, plaintext, publicKey)
+}
+
 // HybridOpen opens a hybrid seal with the recipient's 32-byte seed. The
 // level comes from the blob's first byte. Errors, in order: ErrBadTag,
 // *InvalidLengthError (seed), ErrTooShort, ErrDecryption.
