@@ -5,13 +5,23 @@
 GO ?= go
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test vet fuzz bench build clean
+.PHONY: run test test-native test-wasm vet fuzz bench build clean
 
 run:
 	$(GO) run ./cmd/sealkit selftest
 
-test: $(NPM_STAMP) vet
+test: test-native test-wasm
+
+test-native: $(NPM_STAMP) vet
 	$(GO) test -count=1 ./...
+
+# The core's own tests (vectors, round trips, malformed input, fuzz seeds)
+# again, compiled to WebAssembly and run in Node: the same bytes on every
+# target. The interop tests are native-only (a wasm binary cannot start the
+# Node peer).
+WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" . ./sealtext ./internal/...
 
 vet:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
