@@ -237,11 +237,7 @@ func Seal(r io.Reader, p *Params, plaintext, publicKey []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	epk, err := nacl.X25519Public(esk)
-	if err != nil {
-		return nil, err
-	}
-	ssX, ok := nacl.X25519(esk, xpk)
+	epk, ssX, ok := nacl.X25519(esk, xpk)
 	clear(rnd[:64])
 	if !ok {
 		return nil, errs.Hybrid("invalid X25519 public key (low-order point)")
@@ -287,13 +283,9 @@ func Open(blob, seed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, errs.ErrDecryption
 	}
-	ssX, ok := nacl.X25519(xsk, epk)
+	xpk, ssX, ok := nacl.X25519(xsk, epk)
 	if !ok {
 		return nil, errs.ErrDecryption
-	}
-	xpk, err := nacl.X25519Public(xsk)
-	if err != nil {
-		return nil, err
 	}
 	key := combine(ssKEM, ssX, epk, xpk)
 	defer clear(key[:])

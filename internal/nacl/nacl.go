@@ -70,35 +70,43 @@ func X25519Public(priv []byte) ([]byte, error) {
 	return k.PublicKey().Bytes(), nil
 }
 
-// X25519 returns the raw shared u-coordinate. ok is false when the peer key
-// is a low-order point (all-zero result); libsodium refuses those, and so
-// does sealkit (wire-format.md §7.3).
-func X25519(priv, peer []byte) (shared []byte, ok bool) {
+// X25519 returns X25519(priv, 9) and the raw shared u-coordinate
+// X25519(priv, peer), computing the private key's point once. ok is false
+// when the peer key is a low-order point (all-zero result); libsodium
+// refuses those, and so does sealkit (wire-format.md §7.3).
+func X25519(priv, peer []byte) (public, shared []byte, ok bool) {
 	k, err := ecdh.X25519().NewPrivateKey(priv)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	p, err := ecdh.X25519().NewPublicKey(peer)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	s, err := k.ECDH(p)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
-	return s, true
+	return k.PublicKey().Bytes(), s, true
 }
 
 // boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)).
 func boxKey(priv, pub []byte) (*[32]byte, bool) {
-	shared, ok := X25519(priv, pub)
+	// crypto/ecdh also multiplies the base point here; on open that is
+	// wasted work, but no maintained Go package offers X25519 without it.
+	_, shared, ok := X25519(priv, pub)
 	if !ok {
 		return nil, false
 	}
+	return hsalsa(shared), true
+}
+
+func hsalsa(shared []byte) *[32]byte {
 	var k [32]byte
 	var zero [16]byte
 	salsa.HSalsa20(&k, &zero, (*[32]byte)(shared), &salsa.Sigma)
-	return &k, true
+	clear(shared)
+	return &k
 }
 
 func sealNonce(epk, rpk []byte) *[NonceSize]byte {
@@ -120,15 +128,12 @@ func BoxSeal(r io.Reader, plaintext, recipientPK []byte) ([]byte, error) {
 	if _, err := io.ReadFull(r, esk); err != nil {
 		return nil, err
 	}
-	epk, err := X25519Public(esk)
-	if err != nil {
-		return nil, err
-	}
-	key, ok := boxKey(esk, recipientPK)
+	epk, shared, ok := X25519(esk, recipientPK)
 	clear(esk)
 	if !ok {
 		return nil, errs.ErrLowOrderKey
 	}
+	key := hsalsa(shared)
 	out := make([]byte, 32, BoxSealMin+len(plaintext))
 	copy(out, epk)
 	return secretbox.Seal(out, plaintext, sealNonce(epk, recipientPK), key), nil
