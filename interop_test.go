@@ -1,8 +1,5 @@
 //go:build !js && !wasip1
 
-// The interop peers run in Node beside the test; a wasm test binary cannot
-// start processes, so these tests are native-only.
-
 package sealkit_test
 
 // Interop tests against the real peers: libsodium.js (libsodium-wrappers-sumo)
@@ -15,6 +12,7 @@ package sealkit_test
 // ChaCha8 stream seeded by a 64-bit seed that is logged on failure and can be
 // replayed with SEALKIT_INTEROP_SEED=<seed>. (Nonces and ephemeral keys drawn
 // inside sealkit and the peers stay fresh; the seed fixes every test input.)
+// The file is native-only: a wasm test binary cannot start the Node peer.
 
 import (
 	"bufio"
