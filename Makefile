@@ -5,7 +5,7 @@
 GO ?= go
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm vet fuzz bench build clean
+.PHONY: run test test-native test-wasm vet fuzz bench build wasm clean
 
 run:
 	$(GO) run ./cmd/sealkit selftest
@@ -43,5 +43,12 @@ bench: $(NPM_STAMP)
 build:
 	$(GO) build -trimpath -o bin/sealkit ./cmd/sealkit
 
+# The browser build: js/dist/sealkit.wasm next to the wasm_exec.js of the
+# Go that built it, plus precompressed copies for the server. Reproducible:
+# no paths, no build id, no symbols; the same Go version gives the same
+# bytes (scripts/wasm.sh checks and reports sizes).
+wasm:
+	GO=$(GO) scripts/wasm.sh
+
 clean:
-	rm -rf bin node_modules
+	rm -rf bin node_modules js/dist

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds js/dist/sealkit.wasm reproducibly, copies the matching
+# wasm_exec.js next to it and writes .gz and .br copies for servers that
+# serve precompressed files. Prints the sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+out=js/dist
+mkdir -p "$out"
+GOOS=js GOARCH=wasm "$GO" build -trimpath -ldflags="-s -w -buildid=" -o "$out/sealkit.wasm.tmp" ./cmd/sealkit-wasm
+mv "$out/sealkit.wasm.tmp" "$out/sealkit.wasm"
+cp "$("$GO" env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
+# -n: no name or time stamp in the gzip header, so the .gz is reproducible.
+gzip -9 -n -c "$out/sealkit.wasm" > "$out/sealkit.wasm.gz"
+if command -v brotli >/dev/null; then
+  brotli -q 11 -f -o "$out/sealkit.wasm.br" "$out/sealkit.wasm"
+else
+  rm -f "$out/sealkit.wasm.br"
+  echo "wasm.sh: brotli not installed; no .br written" >&2
+fi
+for f in "$out"/sealkit.wasm*; do
+  printf '%-28s %9d bytes\n' "$f" "$(wc -c < "$f")"
+done
