@@ -1,16 +1,17 @@
 # sealkit — the two commands every session needs:
-#   make run    runs the sealkit command (for now: its self-test)
+#   make run    builds the browser module and runs the sealkit command
+#               (for now: its self-test)
 #   make test   runs every test (installs the npm interop peers first)
 
 GO ?= go
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm vet fuzz bench build wasm clean
+.PHONY: run test test-native test-wasm test-js vet fuzz bench build wasm clean
 
-run:
+run: wasm
 	$(GO) run ./cmd/sealkit selftest
 
-test: test-native test-wasm
+test: test-native test-wasm test-js
 
 test-native: $(NPM_STAMP) vet
 	$(GO) test -count=1 ./...
@@ -22,6 +23,12 @@ test-native: $(NPM_STAMP) vet
 WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" . ./sealtext ./internal/...
+
+# The JS SDK and the compatible module in Node (node:test), against the
+# freshly built js/dist. The Chromium tests are Go tests (internal/jstest)
+# and run in test-native.
+test-js: wasm
+	node --test js/test/
 
 vet:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
@@ -45,8 +52,8 @@ build:
 
 # The browser build: js/dist/sealkit.wasm next to the wasm_exec.js of the
 # Go that built it, plus precompressed copies for the server. Reproducible:
-# no paths, no build id, no symbols; the same Go version gives the same
-# bytes (scripts/wasm.sh checks and reports sizes).
+# the same source and Go version give the same bytes (scripts/wasm.sh; it
+# prints the sizes).
 wasm:
 	GO=$(GO) scripts/wasm.sh
 

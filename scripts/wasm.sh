@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds js/dist/sealkit.wasm reproducibly, copies the matching
-# wasm_exec.js next to it and writes .gz and .br copies for servers that
-# serve precompressed files. Prints the sizes.
+# Builds js/dist/sealkit.wasm reproducibly — no paths, build id, symbols or
+# VCS stamp, so the same source and Go version give the same bytes — copies
+# the matching wasm_exec.js next to it and writes .gz and .br copies for
+# servers that serve precompressed files. Prints the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 out=js/dist
 mkdir -p "$out"
-GOOS=js GOARCH=wasm "$GO" build -trimpath -ldflags="-s -w -buildid=" -o "$out/sealkit.wasm.tmp" ./cmd/sealkit-wasm
+GOOS=js GOARCH=wasm "$GO" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$out/sealkit.wasm.tmp" ./cmd/sealkit-wasm
 mv "$out/sealkit.wasm.tmp" "$out/sealkit.wasm"
 cp "$("$GO" env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 # -n: no name or time stamp in the gzip header, so the .gz is reproducible.
