@@ -75,7 +75,7 @@ async function compile(source) {
 /**
  * Loads the module once; later calls return the same promise. `input` is
  * what wasm-bindgen's init takes: a URL or string (default: dist/sealkit.wasm
- * next to this file), a Response or a promise of one, bytes, a
+ * next to this file), a Request, a Response or a promise of one, bytes, a
  * WebAssembly.Module, or `{ module_or_path }` holding one of those.
  */
 export default function init(input) {
@@ -84,7 +84,9 @@ export default function init(input) {
     if (input && typeof input === "object" && "module_or_path" in input) input = input.module_or_path;
     let source = await (input ?? defaultWasmURL);
     if (typeof source === "string" || source instanceof URL) source = await fetchBytesOrResponse(source);
+    if (typeof Request !== "undefined" && source instanceof Request) source = await fetch(source);
     const module = await compile(source);
+    if (exportsObject) return exportsObject; // initSync ran meanwhile: keep one instance
     exportsObject = start((imports) => new WebAssembly.Instance(module, imports));
     return exportsObject;
   })();

@@ -1,0 +1,318 @@
+// @sealkit/sdk: the sealkit crypto core for web pages and Node.
+//
+//   import { loadCrypto, seal, unseal } from "@sealkit/sdk";
+//   await loadCrypto();                 // optional; the first call loads
+//   const blob = await seal("hi", publicKey);
+//
+// On a page (Worker available, not already inside a worker) the core runs
+// in ONE dedicated module worker, so that Argon2id and ML-KEM never block
+// rendering; in Node, inside a worker, or with {worker: false} it runs in
+// the current thread. Every function returns a Promise and fails with a
+// SealkitError whose `code` is one of ErrorCode. Nothing is logged.
+
+import { ErrorCode, SealkitError, toSealkitError } from "./errors.js";
+import { makeOps } from "./ops.js";
+
+export { ErrorCode, SealkitError } from "./errors.js";
+
+const defaultWasmURL = () => new URL("./dist/sealkit.wasm", import.meta.url);
+
+let loading = null; // the promise of the current load, or null
+let backend = null; // {mode, call(name, args), op(name, args), close()} once loaded
+let direct = null; // the promise of getDirectCrypto's wrapped exports
+let generation = 0; // bumps on terminate(), so a stale load cannot install itself
+let lastGood = null; // {wasmUrl, options} of the last successful load
+
+function inWorkerScope() {
+  return typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope;
+}
+
+function canUseWorker() {
+  return typeof Worker === "function" && !inWorkerScope();
+}
+
+/**
+ * Loads the crypto core once: in a dedicated module worker where Worker
+ * exists and this is not itself a worker, else in the current thread.
+ * Later calls return the same promise (their arguments are ignored); after
+ * a failure the next call retries. Without arguments, a reload (after a
+ * crash or terminate()) reuses the arguments of the last successful load. Resolves to `{mode: "worker"|"direct"}`;
+ * rejects with SealkitError LOAD (or UNSUPPORTED for {worker: true}
+ * without Worker).
+ *
+ * @param {string|URL} [wasmUrl] sealkit.wasm; default dist/sealkit.wasm
+ *   next to this file. A relative string resolves against the page.
+ * @param {{worker?: boolean, workerUrl?: string|URL, loadTimeoutMs?: number}} [options]
+ *   worker: false forces in-thread, true requires a worker; workerUrl
+ *   overrides the worker script; loadTimeoutMs (default 60000) bounds the
+ *   worker's start.
+ */
+export function loadCrypto(wasmUrl, options) {
+  if (loading) return loading;
+  // A reload after a crash or terminate() goes where the last good load
+  // went, not to the defaults: an app may serve the wasm elsewhere.
+  if (wasmUrl === undefined && options === undefined && lastGood) ({ wasmUrl, options } = lastGood);
+  options ??= {};
+  const gen = generation;
+  const useWorker = options.worker ?? canUseWorker();
+  const attempt = (async () => {
+    if (useWorker && typeof Worker !== "function") {
+      throw new SealkitError(ErrorCode.UNSUPPORTED, "sealkit: Worker is not available here; use {worker: false}");
+    }
+    const b = useWorker ? await startWorker(wasmUrl, options) : await directBackend(wasmUrl);
+    if (gen !== generation) { // terminate() ran while we were loading
+      b.close();
+      throw new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated");
+    }
+    backend = b;
+    lastGood = { wasmUrl, options };
+    return { mode: b.mode };
+  })();
+  loading = attempt;
+  attempt.catch(() => { if (loading === attempt) loading = null; });
+  return attempt;
+}
+
+/** Resolves once the core is loaded, loading it with the defaults if needed. */
+export async function ensureReady() {
+  await loadCrypto();
+}
+
+/** Stops the worker (pending calls reject with WORKER); the next call loads again. */
+export function terminate() {
+  generation++;
+  const b = backend;
+  backend = null;
+  loading = null;
+  b?.close();
+}
+
+function resolveUrl(u) {
+  if (u === undefined || u === null) return defaultWasmURL();
+  if (u instanceof URL) return u;
+  if (typeof u === "string") return new URL(u, globalThis.location?.href ?? defaultWasmURL());
+  return u; // bytes or a WebAssembly.Module: crypto.js init takes those too
+}
+
+// ---- in-thread ------------------------------------------------------------
+
+/**
+ * Loads crypto.js in the current thread (once) and returns its functions,
+ * synchronous, throwing SealkitError instances. For code already running
+ * in a worker and for tests; pages should prefer the async API.
+ *
+ * @param {string|URL|BufferSource|WebAssembly.Module} [wasmUrl]
+ * @returns {Promise<Readonly<Record<string, Function>>>}
+ */
+export function getDirectCrypto(wasmUrl) {
+  direct ??= (async () => {
+    let crypto;
+    try {
+      crypto = await import("./crypto.js");
+      await crypto.default(resolveUrl(wasmUrl));
+    } catch (err) {
+      throw new SealkitError(ErrorCode.LOAD, loadMessage(err), { cause: err });
+    }
+    const coded = crypto.codedExports();
+    const out = {};
+    for (const name of crypto.exportNames) {
+      const fn = coded[name];
+      out[name] = (...args) => {
+        try {
+          return fn(...args);
+        } catch (err) {
+          throw toSealkitError(err);
+        }
+      };
+    }
+    return Object.freeze(out);
+  })();
+  const d = direct;
+  d.catch(() => { if (direct === d) direct = null; });
+  return d;
+}
+
+async function directBackend(wasmUrl) {
+  const api = await getDirectCrypto(wasmUrl);
+  const ops = makeOps(api);
+  const names = new Set(Object.keys(api));
+  // Run synchronously but answer through a promise, like the worker does,
+  // so callers see one behaviour.
+  const guard = (f) => {
+    try {
+      return Promise.resolve(f());
+    } catch (err) {
+      return Promise.reject(toSealkitError(err));
+    }
+  };
+  return {
+    mode: "direct",
+    call: (name, args) => guard(() => {
+      if (!names.has(name)) throw new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: unknown function");
+      return api[name](...args);
+    }),
+    op: (name, args) => guard(() => ops[name](...args)),
+    close() {},
+  };
+}
+
+function loadMessage(err) {
+  const detail = err && typeof err === "object" && typeof err.message === "string" ? err.message : String(err);
+  return detail.startsWith("sealkit:") ? detail : `sealkit: loading the WebAssembly module failed: ${detail}`;
+}
+
+// ---- worker ---------------------------------------------------------------
+
+function startWorker(wasmUrl, options) {
+  const url = resolveUrl(wasmUrl);
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      // The literal new Worker(new URL("./worker.js", import.meta.url), …)
+      // form is what bundlers recognise to emit the worker; keep it intact.
+      worker = options.workerUrl
+        ? new Worker(options.workerUrl, { type: "module" })
+        : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    } catch (err) {
+      reject(new SealkitError(ErrorCode.LOAD, loadMessage(err), { cause: err }));
+      return;
+    }
+    const pending = new Map(); // id → {resolve, reject}
+    let nextId = 1;
+    let ready = false;
+    let closed = false;
+
+    // close fails everything in flight: once the worker is gone, or its
+    // state is in doubt, no answer may be waited for.
+    const close = (code, message) => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      worker.terminate();
+      const err = new SealkitError(code, message);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      if (!ready) reject(new SealkitError(ErrorCode.LOAD, message));
+      if (backend === b) { backend = null; loading = null; } // the next call starts afresh
+    };
+
+    const timeoutMs = options.loadTimeoutMs ?? 60000;
+    const timer = setTimeout(() => close(ErrorCode.LOAD, "sealkit: the crypto worker did not start in time"), timeoutMs);
+
+    worker.addEventListener("message", (event) => {
+      const m = event.data;
+      if (m === null || typeof m !== "object") return;
+      if (!ready) {
+        if (m.type === "ready") {
+          ready = true;
+          clearTimeout(timer);
+          resolve(b);
+        } else if (m.type === "error") {
+          close(ErrorCode.LOAD, typeof m.message === "string" ? m.message : "sealkit: loading the WebAssembly module failed");
+        }
+        return;
+      }
+      if (m.type === "messageerror") {
+        close(ErrorCode.WORKER, "sealkit: the crypto worker could not read a request");
+        return;
+      }
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.error) p.reject(toSealkitError(m.error));
+      else p.resolve(m.result);
+    });
+    // An uncaught error in a worker does not always end it, but its state
+    // is unknown: fail everything and start a new one on the next call.
+    worker.addEventListener("error", (event) => {
+      event.preventDefault?.(); // handled here; keeps the console free of it
+      close(ready ? ErrorCode.WORKER : ErrorCode.LOAD,
+        ready ? "sealkit: the crypto worker failed" : "sealkit: the crypto worker failed to start");
+    });
+    worker.addEventListener("messageerror", () => close(ErrorCode.WORKER, "sealkit: a reply of the crypto worker could not be read"));
+
+    const send = (msg) => new Promise((res, rej) => {
+      if (closed) {
+        rej(new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"));
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve: res, reject: rej });
+      try {
+        worker.postMessage({ id, ...msg });
+      } catch (err) { // DataCloneError: an argument that cannot be sent
+        pending.delete(id);
+        rej(new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: cannot be sent to the crypto worker", { cause: err }));
+      }
+    });
+
+    const b = {
+      mode: "worker",
+      call: (name, args) => send({ fn: name, args }),
+      op: (name, args) => send({ op: name, args }),
+      close: () => close(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"),
+    };
+
+    const wasm = url instanceof URL ? url.href : url;
+    try {
+      worker.postMessage({ type: "init", wasmUrl: wasm });
+    } catch (err) {
+      close(ErrorCode.LOAD, loadMessage(err));
+    }
+  });
+}
+
+// ---- the API --------------------------------------------------------------
+
+// current returns the loaded backend. It can vanish between the load and
+// the call (a crash or terminate() in between); one fresh load is tried
+// before giving up, so a call never waits on a dead worker.
+async function current() {
+  await loadCrypto();
+  if (!backend) await loadCrypto();
+  if (!backend) throw new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated");
+  return backend;
+}
+
+async function op(name, args) {
+  return (await current()).op(name, args);
+}
+
+/**
+ * Calls one of crypto.js's 24 exports by name (in the worker where there
+ * is one). Resolves to its result; rejects with SealkitError
+ * (INVALID_ARGUMENT for a name that is not an export).
+ * @param {string} name
+ * @param {...unknown} args
+ */
+export async function call(name, ...args) {
+  return (await current()).call(name, args);
+}
+
+/** A new random 32-byte secretbox key, base64. */
+export const generateKey = () => op("generateKey", []);
+/** A new X25519 key pair, `{publicKey, privateKey}` in base64. */
+export const generateKeypair = () => op("generateKeypair", []);
+/** A new random 16-byte Argon2id salt, base64. */
+export const generateSalt = () => op("generateSalt", []);
+/** Encrypts a string's UTF-8 bytes under a 32-byte key: base64 secretbox blob. */
+export const encrypt = (plaintext, keyB64) => op("encrypt", [plaintext, keyB64]);
+/** Opens a secretbox blob to a string; non-UTF-8 content fails with UTF8. */
+export const decrypt = (ciphertextB64, keyB64) => op("decrypt", [ciphertextB64, keyB64]);
+/**
+ * Seals to a user (sealForUser): box seal to the X25519 key, or the hybrid
+ * 0x02 format when a PQ public key is given. `level` ("cat1"|"cat3"|"cat5")
+ * selects sealForUserWithLevel for a PQ key of that level.
+ */
+export const seal = (plaintext, publicKeyB64, pqPublicKeyB64, level) =>
+  op("seal", level === undefined ? [plaintext, publicKeyB64, pqPublicKeyB64] : [plaintext, publicKeyB64, pqPublicKeyB64, level]);
+/** Opens a sealForUser blob to a string; non-UTF-8 content fails with UTF8. */
+export const unseal = (ciphertextB64, publicKeyB64, privateKeyB64, pqSecretKeyB64) =>
+  op("unseal", [ciphertextB64, publicKeyB64, privateKeyB64, pqSecretKeyB64]);
+/** Opens a sealForUser blob to its bytes. */
+export const unsealBytes = (ciphertextB64, publicKeyB64, privateKeyB64, pqSecretKeyB64) =>
+  op("unsealBytes", [ciphertextB64, publicKeyB64, privateKeyB64, pqSecretKeyB64]);
+/** Argon2id session key (32 bytes, base64) from a password and a 16-byte salt. */
+export const deriveSessionKey = (password, saltB64) => op("deriveSessionKey", [password, saltB64]);
+/** A new hybrid ML-KEM + X25519 key pair, `{publicKey, secretKey}`; level default "cat3". */
+export const generateHybridKeypair = (level) => op("generateHybridKeypair", level === undefined ? [] : [level]);

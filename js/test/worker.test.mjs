@@ -1,0 +1,232 @@
+// The worker path of index.js and the protocol of worker.js, in Node: a
+// stand-in for the browser's Worker (a worker_threads thread with
+// self-style addEventListener/postMessage) is installed as the global
+// Worker, so loadCrypto takes the same path it takes on a page.
+
+import test from "node:test";
+import assert from "node:assert/strict";
+import { Worker as ThreadWorker } from "node:worker_threads";
+import * as sdk from "../index.js";
+import { SealkitError } from "../index.js";
+
+// Runs in the thread: gives the module worker the globals a dedicated
+// worker has, imports it, then forwards messages. {shimCrash} throws an
+// uncaught error, as a crashing worker would.
+const bootstrap = `
+const { parentPort, workerData } = require("node:worker_threads");
+const target = new EventTarget();
+globalThis.addEventListener = target.addEventListener.bind(target);
+globalThis.postMessage = (m, transfer) => parentPort.postMessage(m, transfer);
+import(workerData.url).then(() => {
+  parentPort.on("message", (data) => {
+    if (data && data.shimCrash) throw new Error("shim crash");
+    target.dispatchEvent(new MessageEvent("message", { data }));
+  });
+}, (err) => { throw err; });
+`;
+
+class ShimWorker extends EventTarget {
+  static instances = [];
+  #thread;
+  constructor(url, options) {
+    super();
+    assert.equal(options?.type, "module");
+    this.url = String(url);
+    ShimWorker.instances.push(this);
+    this.#thread = new ThreadWorker(bootstrap, { eval: true, workerData: { url: this.url } });
+    this.#thread.on("message", (data) => this.dispatchEvent(new MessageEvent("message", { data })));
+    this.#thread.on("error", (err) => {
+      const e = new Event("error", { cancelable: true });
+      e.message = err.message;
+      this.dispatchEvent(e);
+    });
+    this.terminated = false;
+  }
+  postMessage(m, transfer) {
+    if (m?.type === "init") this.initUrl = m.wasmUrl;
+    this.#thread.postMessage(m, transfer);
+  }
+  terminate() {
+    this.terminated = true;
+    this.#thread.terminate();
+  }
+  crash() {
+    this.#thread.postMessage({ shimCrash: true });
+  }
+}
+
+const unb64 = (s) => Buffer.from(s, "base64");
+const isCode = (code) => (e) => {
+  assert.ok(e instanceof SealkitError, String(e));
+  assert.equal(e.code, code, e.message);
+  return true;
+};
+
+test.before(() => { globalThis.Worker = ShimWorker; });
+test.after(() => { sdk.terminate(); delete globalThis.Worker; });
+
+test("a worker script that fails to load rejects with LOAD", async () => {
+  await assert.rejects(sdk.loadCrypto(undefined, { workerUrl: new URL("./no-such-worker.js", import.meta.url) }), isCode("LOAD"));
+});
+
+test("a worker that never answers times out with LOAD", async () => {
+  const silent = "data:text/javascript,export{}";
+  await assert.rejects(sdk.loadCrypto(undefined, { workerUrl: silent, loadTimeoutMs: 300 }), isCode("LOAD"));
+  assert.equal(ShimWorker.instances.at(-1).terminated, true);
+});
+
+test("a wasm that fails to load rejects with LOAD; a retry works", async () => {
+  await assert.rejects(sdk.loadCrypto(new URL("../dist/no-such.wasm", import.meta.url)), (e) => {
+    isCode("LOAD")(e);
+    assert.match(e.message, /^sealkit: /);
+    return true;
+  });
+  assert.equal(ShimWorker.instances.at(-1).terminated, true);
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(), { mode: "worker" });
+  assert.equal(ShimWorker.instances.length, n + 1);
+  assert.ok(ShimWorker.instances.at(-1).url.endsWith("/js/worker.js"));
+  // One worker for everything.
+  await Promise.all([sdk.generateKey(), sdk.generateKeypair(), sdk.loadCrypto(), sdk.ensureReady()]);
+  assert.equal(ShimWorker.instances.length, n + 1);
+});
+
+test("high-level calls through the worker", async () => {
+  const key = await sdk.generateKey();
+  assert.equal(unb64(key).length, 32);
+  assert.equal(await sdk.decrypt(await sdk.encrypt("hëllo", key), key), "hëllo");
+  const kp = await sdk.generateKeypair();
+  assert.deepEqual(Object.keys(kp), ["publicKey", "privateKey"]);
+  for (const level of ["cat1", "cat3", "cat5"]) {
+    const hk = await sdk.generateHybridKeypair(level);
+    assert.deepEqual(Object.keys(hk), ["publicKey", "secretKey"]);
+    const blob = await sdk.seal("pq ✓", kp.publicKey, hk.publicKey, level);
+    assert.equal(await sdk.unseal(blob, kp.publicKey, kp.privateKey, hk.secretKey), "pq ✓");
+  }
+  const bytes = new Uint8Array([1, 2, 3, 255]);
+  const blob = await sdk.seal(bytes, kp.publicKey);
+  assert.deepEqual(bytes, new Uint8Array([1, 2, 3, 255])); // not transferred away
+  const out = await sdk.unsealBytes(blob, kp.publicKey, kp.privateKey);
+  assert.ok(out instanceof Uint8Array);
+  assert.deepEqual(out, bytes);
+  assert.equal(unb64(await sdk.generateSalt()).length, 16);
+  assert.equal(await sdk.deriveSessionKey("pw", "AAAAAAAAAAAAAAAAAAAAAA=="), "AJBZudYL2fBbhNXy8d16Ac/QtBQsRQyYtxRx470vJWE="); // kdf.json
+  assert.equal(await sdk.call("parseSaltFromKeyHash", "c2FsdA==$argon2id"), "c2FsdA==");
+  assert.equal(await sdk.call("isHybridCiphertext", blob), false);
+  const rk = await sdk.call("generateRecoveryKey");
+  assert.deepEqual(Object.keys(rk), ["recoveryKey", "recoverySecretBase64"]);
+  // Concurrent requests are matched to their replies.
+  const texts = Array.from({ length: 20 }, (_, i) => `message ${i}`);
+  const cts = await Promise.all(texts.map((t) => sdk.encrypt(t, key)));
+  assert.deepEqual(await Promise.all(cts.map((ct) => sdk.decrypt(ct, key))), texts);
+});
+
+test("errors through the worker are SealkitErrors with codes", async () => {
+  const key = await sdk.generateKey();
+  await assert.rejects(sdk.decrypt("AAAA", key), (e) => isCode("TOO_SHORT")(e) && e.message === "ciphertext too short to be valid");
+  await assert.rejects(sdk.call("decryptSecretbox", "AAAAA", key), (e) => isCode("BASE64")(e) && e.message === "base64 decode: Invalid input length: 5");
+  await assert.rejects(sdk.call("deriveSessionKey", "pw", "AAAAAAAAAAA="), (e) => isCode("INVALID_LENGTH")(e) && e.message === "invalid length: expected 16 bytes, got 8");
+  await assert.rejects(sdk.call("recoveryKeyToSecret", "AAAA"), isCode("INVALID_RECOVERY_KEY"));
+  await assert.rejects(sdk.call("noSuchFunction"), isCode("INVALID_ARGUMENT"));
+  await assert.rejects(sdk.call("decryptSecretbox", 1, key), isCode("INVALID_ARGUMENT"));
+  await assert.rejects(sdk.seal({}, key), isCode("INVALID_ARGUMENT"));
+  // An argument that cannot be cloned never reaches the worker.
+  await assert.rejects(sdk.call("generateKey", () => 1), isCode("INVALID_ARGUMENT"));
+  const kp = await sdk.generateKeypair();
+  const blob = await sdk.seal(new Uint8Array([0x61, 0xc0]), kp.publicKey);
+  await assert.rejects(sdk.unseal(blob, kp.publicKey, kp.privateKey), (e) => isCode("UTF8")(e) && e.message === "UTF-8: invalid utf-8 sequence of 1 bytes from index 1");
+  // The worker is still fine.
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+});
+
+test("a crashing worker fails pending calls with WORKER; the next call starts a new one", async () => {
+  const n = ShimWorker.instances.length;
+  const w = ShimWorker.instances.at(-1);
+  w.crash();
+  const pending = [sdk.generateKey(), sdk.deriveSessionKey("pw", "AAAAAAAAAAAAAAAAAAAAAA==")];
+  for (const p of pending) await assert.rejects(p, isCode("WORKER"));
+  assert.equal(w.terminated, true);
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.length, n + 1);
+});
+
+test("messageerror fails pending calls with WORKER", async () => {
+  await sdk.ensureReady();
+  const w = ShimWorker.instances.at(-1);
+  const p = sdk.deriveSessionKey("pw", "AAAAAAAAAAAAAAAAAAAAAA==");
+  await new Promise((r) => setTimeout(r, 0)); // let the request go out
+  w.dispatchEvent(new Event("messageerror"));
+  await assert.rejects(p, isCode("WORKER"));
+  assert.equal(w.terminated, true);
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+});
+
+test("terminate() fails pending calls with WORKER; later calls reload", async () => {
+  await sdk.ensureReady();
+  const w = ShimWorker.instances.at(-1);
+  const p = sdk.deriveSessionKey("pw", "AAAAAAAAAAAAAAAAAAAAAA==");
+  await new Promise((r) => setTimeout(r, 0));
+  sdk.terminate();
+  await assert.rejects(p, isCode("WORKER"));
+  assert.equal(w.terminated, true);
+  // terminate() during a load: that load fails, the next one succeeds.
+  const loading = sdk.loadCrypto();
+  sdk.terminate();
+  await assert.rejects(loading, isCode("WORKER"));
+  assert.deepEqual(await sdk.loadCrypto(), { mode: "worker" });
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+});
+
+test("a reload after a crash uses the last good load's wasm URL", async () => {
+  sdk.terminate();
+  const custom = new URL("../dist/sealkit.wasm?build=custom", import.meta.url).href;
+  assert.deepEqual(await sdk.loadCrypto(custom), { mode: "worker" });
+  assert.equal(ShimWorker.instances.at(-1).initUrl, custom);
+  ShimWorker.instances.at(-1).crash();
+  await assert.rejects(sdk.generateKey(), isCode("WORKER"));
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.at(-1).initUrl, custom);
+  // An explicit call with other arguments after terminate() uses those.
+  sdk.terminate();
+  await sdk.loadCrypto(new URL("../dist/sealkit.wasm", import.meta.url));
+  assert.equal(ShimWorker.instances.at(-1).initUrl, new URL("../dist/sealkit.wasm", import.meta.url).href);
+});
+
+test("{worker: false} loads in-thread even where Worker exists", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(undefined, { worker: false }), { mode: "direct" });
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.length, n);
+});
+
+test("the worker answers protocol misuse without crashing", async () => {
+  sdk.terminate();
+  const w = new ShimWorker(new URL("../worker.js", import.meta.url), { type: "module" });
+  const replies = [];
+  const next = () => new Promise((r) => w.addEventListener("message", (e) => r(e.data), { once: true }));
+  try {
+    let reply = next();
+    w.postMessage({ id: 1, fn: "generateKey", args: [] }); // before init
+    replies.push(await reply);
+    reply = next();
+    w.postMessage({ type: "init", wasmUrl: new URL("../dist/sealkit.wasm", import.meta.url).href });
+    replies.push(await reply);
+    reply = next();
+    w.postMessage({ id: 2, fn: "__proto__", args: [] });
+    replies.push(await reply);
+    reply = next();
+    w.postMessage({ id: 3, op: "makeOps", args: [] });
+    replies.push(await reply);
+    reply = next();
+    w.postMessage({ id: 4, fn: "generateKeyPair" });
+    replies.push(await reply);
+  } finally {
+    w.terminate();
+  }
+  assert.deepEqual(replies[0], { id: 1, error: { code: "NOT_READY", message: "sealkit: the WebAssembly module is not loaded; await init() first" } });
+  assert.deepEqual(replies[1], { type: "ready" });
+  assert.equal(replies[2].error.code, "INVALID_ARGUMENT");
+  assert.equal(replies[3].error.code, "INVALID_ARGUMENT");
+  assert.deepEqual(Object.keys(replies[4].result), ["publicKey", "privateKey"]);
+});
