@@ -1,3 +1,5 @@
+//go:build !js
+
 package jstest
 
 // The shared Chromium setup of the browser tests: launching a headless

@@ -5,7 +5,8 @@
 // directions, against the native Go packages.
 //
 // Everything is in the _test.go files and testdata/; this file only names
-// the package. The tests build the wasm module themselves, so `go test
+// the package. The tests are native only (a js/wasm test binary cannot
+// start Chromium or Node): they build the wasm module themselves, so `go test
 // ./...` needs no `make wasm`. They need Node and Debian's chromium
 // (or SEALKIT_CHROMIUM=/path); SEALKIT_SKIP_BROWSER=1 and
 // SEALKIT_SKIP_NODE=1 skip those parts explicitly.

@@ -1,3 +1,5 @@
+//go:build !js
+
 package jstest
 
 // The targets of the cross-target suite. A peer runs one of the 24

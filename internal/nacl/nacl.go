@@ -4,7 +4,6 @@
 package nacl
 
 import (
-	"crypto/ecdh"
 	"io"
 
 	"golang.org/x/crypto/blake2b"
@@ -41,7 +40,7 @@ func Seal(r io.Reader, plaintext, key []byte) ([]byte, error) {
 func SealWithNonce(plaintext []byte, key *[KeySize]byte, nonce *[NonceSize]byte) []byte {
 	out := make([]byte, NonceSize, NonceSize+Overhead+len(plaintext))
 	copy(out, nonce[:])
-	return secretbox.Seal(out, plaintext, nonce, key)
+	return secretboxSeal(out, plaintext, nonce, key)
 }
 
 // Open reverses Seal. Key length is checked before blob length, as the
@@ -53,7 +52,7 @@ func Open(blob, key []byte) ([]byte, error) {
 	if len(blob) < SecretboxMin {
 		return nil, errs.ErrTooShort
 	}
-	pt, ok := secretbox.Open(make([]byte, 0, len(blob)-SecretboxMin), blob[NonceSize:], (*[NonceSize]byte)(blob[:NonceSize]), (*[KeySize]byte)(key))
+	pt, ok := secretboxOpen(make([]byte, 0, len(blob)-SecretboxMin), blob[NonceSize:], (*[NonceSize]byte)(blob[:NonceSize]), (*[KeySize]byte)(key))
 	if !ok {
 		return nil, errs.ErrDecryption
 	}
@@ -63,38 +62,26 @@ func Open(blob, key []byte) ([]byte, error) {
 // X25519Public returns X25519(priv, 9). priv is any 32 bytes; clamping
 // happens inside the scalar multiplication, as in libsodium.
 func X25519Public(priv []byte) ([]byte, error) {
-	k, err := ecdh.X25519().NewPrivateKey(priv)
-	if err != nil {
+	pub, ok := x25519Public(priv)
+	if !ok {
 		return nil, errs.InvalidLength(PrivateKeySize, len(priv))
 	}
-	return k.PublicKey().Bytes(), nil
+	return pub, nil
 }
 
 // X25519 returns X25519(priv, 9) and the raw shared u-coordinate
-// X25519(priv, peer), computing the private key's point once. ok is false
-// when the peer key is a low-order point (all-zero result); libsodium
-// refuses those, and so does sealkit (wire-format.md §7.3).
+// X25519(priv, peer). ok is false when the peer key is a low-order point
+// (all-zero result); libsodium refuses those, and so does sealkit
+// (wire-format.md §7.3).
 func X25519(priv, peer []byte) (public, shared []byte, ok bool) {
-	k, err := ecdh.X25519().NewPrivateKey(priv)
-	if err != nil {
-		return nil, nil, false
-	}
-	p, err := ecdh.X25519().NewPublicKey(peer)
-	if err != nil {
-		return nil, nil, false
-	}
-	s, err := k.ECDH(p)
-	if err != nil {
-		return nil, nil, false
-	}
-	return k.PublicKey().Bytes(), s, true
+	return x25519Both(priv, peer)
 }
 
 // boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)).
 func boxKey(priv, pub []byte) (*[32]byte, bool) {
-	// crypto/ecdh also multiplies the base point here; on open that is
-	// wasted work, but no maintained Go package offers X25519 without it.
-	_, shared, ok := X25519(priv, pub)
+	// Only the shared secret: one scalar multiplication in the wasm build;
+	// crypto/ecdh (native) multiplies the base point as well (x25519.go).
+	shared, ok := x25519Shared(priv, pub)
 	if !ok {
 		return nil, false
 	}
@@ -136,7 +123,7 @@ func BoxSeal(r io.Reader, plaintext, recipientPK []byte) ([]byte, error) {
 	key := hsalsa(shared)
 	out := make([]byte, 32, BoxSealMin+len(plaintext))
 	copy(out, epk)
-	return secretbox.Seal(out, plaintext, sealNonce(epk, recipientPK), key), nil
+	return secretboxSeal(out, plaintext, sealNonce(epk, recipientPK), key), nil
 }
 
 // BoxSealOpen is crypto_box_seal_open. The nonce uses the caller's public
@@ -156,7 +143,7 @@ func BoxSealOpen(blob, publicKey, privateKey []byte) ([]byte, error) {
 	if !ok {
 		return nil, errs.ErrDecryption
 	}
-	pt, ok := secretbox.Open(make([]byte, 0, len(blob)-BoxSealMin), blob[32:], sealNonce(epk, publicKey), key)
+	pt, ok := secretboxOpen(make([]byte, 0, len(blob)-BoxSealMin), blob[32:], sealNonce(epk, publicKey), key)
 	if !ok {
 		return nil, errs.ErrDecryption
 	}
