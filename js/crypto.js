@@ -31,24 +31,116 @@ function notReady() {
   return err;
 }
 
-// start runs the Go program on an instance and collects its exports. The
-// Go side reads the name of a temporary global from argv, registers its
-// functions on that object and calls ready() before it parks.
+// start runs the Go program on an instance (its main parks, keeping the
+// runtime alive) and builds the functions from the module's manifest.
+// Calls go through //go:wasmexport entry points over linear memory — see
+// cmd/sealkit-wasm/main_js.go for the convention — because a syscall/js
+// callback costs ~13 µs per call and a wasmexport call ~20 ns.
 function start(instanceFor) {
   const go = new globalThis.Go();
-  const name = "__sealkitExports" + Math.random().toString(36).slice(2);
-  let registered = null;
-  globalThis[name] = { ready() { registered = this; } };
-  go.argv = ["sealkit-wasm", name];
-  try {
-    const instance = instanceFor(go.importObject);
-    go.run(instance); // returns once main parks; the promise never settles
-  } finally {
-    delete globalThis[name];
+  go.argv = ["sealkit-wasm"];
+  const instance = instanceFor(go.importObject);
+  go.run(instance); // returns once main parks; the promise never settles
+  const wasm = instance.exports;
+  if (typeof wasm.call !== "function") throw new Error("sealkit: this .wasm is not sealkit-wasm");
+  const manifest = new Reader(wasm, wasm.manifest());
+  const functions = {};
+  for (let i = 0, n = manifest.u32(); i < n; i++) {
+    const name = manifest.str();
+    const params = [];
+    for (let j = 0, m = manifest.u32(); j < m; j++) {
+      const p = manifest.str();
+      params.push(p.endsWith("?") ? { name: p.slice(0, -1), optional: true } : { name: p, optional: false });
+    }
+    functions[name] = bindExport(wasm, i, params);
   }
-  if (!registered) throw new Error("sealkit: the WebAssembly module did not start");
-  delete registered.ready;
-  return registered;
+  manifest.wipe();
+  return functions;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const ABSENT = 0xffffffff;
+const KIND_STRING = 0, KIND_BOOL = 1, KIND_OBJECT = 2, KIND_ERROR = 3;
+
+// Reader walks the module's output buffer: u32le lengths and UTF-8 text.
+class Reader {
+  constructor(wasm, len) {
+    this.ptr = wasm.output();
+    this.len = len;
+    this.bytes = new Uint8Array(wasm.mem.buffer, this.ptr, len);
+    this.off = 0;
+  }
+  u32() {
+    const b = this.bytes, o = this.off;
+    this.off += 4;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
+  str() {
+    const n = this.u32();
+    const s = decoder.decode(this.bytes.subarray(this.off, this.off + n));
+    this.off += n;
+    return s;
+  }
+  rest() {
+    return decoder.decode(this.bytes.subarray(this.off));
+  }
+  wipe() {
+    this.bytes.fill(0); // results may be keys: leave none in linear memory
+  }
+}
+
+function codedError(code, message) {
+  const err = new Error(message);
+  err.code = code;
+  return err;
+}
+
+// bindExport returns a function that returns the result, or an Error with
+// the crate's message and a stable code (it does not throw: compat() and
+// coded() decide how to surface it).
+function bindExport(wasm, index, params) {
+  return (...args) => {
+    let max = 0;
+    for (let i = 0; i < params.length; i++) {
+      const v = args[i];
+      if (typeof v === "string") max += 4 + 3 * v.length; // UTF-16 unit → at most 3 UTF-8 bytes
+      else if (params[i].optional && v == null) max += 4;
+      else return codedError("INVALID_ARGUMENT", "invalid argument: " + params[i].name + " must be a string");
+    }
+    const ptr = wasm.input(max);
+    const mem = new Uint8Array(wasm.mem.buffer); // after input(): memory may have grown
+    const view = new DataView(wasm.mem.buffer);
+    let off = ptr;
+    for (let i = 0; i < params.length; i++) {
+      const v = args[i];
+      if (typeof v !== "string") {
+        view.setUint32(off, ABSENT, true);
+        off += 4;
+        continue;
+      }
+      const { written } = encoder.encodeInto(v, mem.subarray(off + 4, ptr + max));
+      view.setUint32(off, written, true);
+      off += 4 + written;
+    }
+    const kind = wasm.call(index, off - ptr);
+    const r = new Reader(wasm, wasm.outputLen());
+    try {
+      switch (kind) {
+        case KIND_STRING: return r.rest();
+        case KIND_BOOL: return r.bytes[0] === 1;
+        case KIND_OBJECT: {
+          const o = {};
+          while (r.off < r.len) { const k = r.str(); o[k] = r.str(); }
+          return o;
+        }
+        case KIND_ERROR: { const code = r.str(); return codedError(code, r.str()); }
+        default: return codedError("INTERNAL", "sealkit: unknown result kind " + kind);
+      }
+    } finally {
+      r.wipe();
+    }
+  };
 }
 
 async function fetchBytesOrResponse(input) {

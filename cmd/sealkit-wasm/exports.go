@@ -9,9 +9,9 @@ import (
 
 // An export is one function of the JavaScript module: its name, its
 // parameters, and the call over already-converted string arguments.
-// Everything the module does lives in this table so that the native tests
-// can check it without a JavaScript engine; main_js.go only converts
-// values.
+// Everything the module does lives in this table and in protocol.go's
+// encoding, so that the native tests can check both without a JavaScript
+// engine; main_js.go only exposes them to the host.
 type export struct {
 	name   string
 	params []param

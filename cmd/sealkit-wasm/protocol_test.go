@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+
+	"github.com/sealkit/sealkit/sealtext"
+)
+
+// encodeArgs is the JS side's encoding (js/crypto.js bindExport); nil
+// stands for an absent optional argument.
+func encodeArgs(args ...*string) []byte {
+	var b []byte
+	for _, a := range args {
+		if a == nil {
+			b = binary.LittleEndian.AppendUint32(b, absent)
+			continue
+		}
+		b = putString(b, *a)
+	}
+	return b
+}
+
+func s(v string) *string { return &v }
+
+type reader struct{ b []byte }
+
+func (r *reader) str(t *testing.T) string {
+	t.Helper()
+	if len(r.b) < 4 {
+		t.Fatalf("short output")
+	}
+	n := binary.LittleEndian.Uint32(r.b)
+	if uint64(n) > uint64(len(r.b)-4) {
+		t.Fatalf("length %d past the end", n)
+	}
+	v := string(r.b[4 : 4+n])
+	r.b = r.b[4+n:]
+	return v
+}
+
+func index(t *testing.T, name string) uint32 {
+	for i, e := range exports {
+		if e.name == name {
+			return uint32(i)
+		}
+	}
+	t.Fatalf("no export %s", name)
+	return 0
+}
+
+func TestManifest(t *testing.T) {
+	b := appendManifest(nil)
+	n := binary.LittleEndian.Uint32(b)
+	r := &reader{b[4:]}
+	if int(n) != len(exports) {
+		t.Fatalf("manifest has %d exports", n)
+	}
+	for _, e := range exports {
+		if got := r.str(t); got != e.name {
+			t.Fatalf("manifest name %q, want %q", got, e.name)
+		}
+		m := binary.LittleEndian.Uint32(r.b)
+		r.b = r.b[4:]
+		if int(m) != len(e.params) {
+			t.Fatalf("%s: %d params in manifest", e.name, m)
+		}
+		for _, p := range e.params {
+			want := p.name
+			if p.optional {
+				want += "?"
+			}
+			if got := r.str(t); got != want {
+				t.Fatalf("%s: param %q, want %q", e.name, got, want)
+			}
+		}
+	}
+	if len(r.b) != 0 {
+		t.Fatalf("%d trailing bytes", len(r.b))
+	}
+}
+
+func TestInvoke(t *testing.T) {
+	kp, _ := sealtext.GenerateKeyPair()
+	pt := "aGVsbG8="
+	kind, out := invoke(nil, index(t, "sealForUser"), encodeArgs(s(pt), s(kp.PublicKey), nil))
+	if kind != kindString {
+		t.Fatalf("sealForUser kind %d: %q", kind, out)
+	}
+	ct := string(out)
+	kind, out = invoke(nil, index(t, "unsealFromUser"), encodeArgs(s(ct), s(kp.PublicKey), s(kp.PrivateKey), nil))
+	if kind != kindString || string(out) != pt {
+		t.Fatalf("unsealFromUser = %d %q", kind, out)
+	}
+	kind, out = invoke(nil, index(t, "isHybridCiphertext"), encodeArgs(s(ct)))
+	if kind != kindBool || !bytes.Equal(out, []byte{0}) {
+		t.Fatalf("isHybridCiphertext = %d %v", kind, out)
+	}
+	kind, out = invoke(nil, index(t, "generateKeyPair"), nil)
+	r := &reader{out}
+	if kind != kindObject || r.str(t) != "publicKey" || len(r.str(t)) != 44 || r.str(t) != "privateKey" || len(r.str(t)) != 44 || len(r.b) != 0 {
+		t.Fatalf("generateKeyPair = %d %q", kind, out)
+	}
+	kind, out = invoke([]byte("stale"), index(t, "decryptSecretbox"), encodeArgs(s("AAAA"), s(sealtext.GenerateKey())))
+	r = &reader{out[len("stale"):]}
+	if kind != kindError || r.str(t) != codeTooShort || r.str(t) != "ciphertext too short to be valid" {
+		t.Fatalf("decryptSecretbox error = %d %q", kind, out)
+	}
+}
+
+// TestInvokeMalformed: an encoding the JS side never produces is an
+// INVALID_ARGUMENT error, not a panic and not a call.
+func TestInvokeMalformed(t *testing.T) {
+	good := encodeArgs(s("AAAA"), s("AAAA"))
+	for name, tc := range map[string]struct {
+		index uint32
+		args  []byte
+	}{
+		"no such export":  {uint32(len(exports)), good},
+		"too few args":    {index(t, "decryptSecretbox"), encodeArgs(s("AAAA"))},
+		"too many args":   {index(t, "decryptSecretbox"), encodeArgs(s("AAAA"), s("AAAA"), s("AAAA"))},
+		"length past end": {index(t, "decryptSecretbox"), append(binary.LittleEndian.AppendUint32(nil, 100), "AAAA"...)},
+		"truncated len":   {index(t, "decryptSecretbox"), []byte{1, 0}},
+		"empty":           {index(t, "boxSeal"), nil},
+	} {
+		kind, out := invoke(nil, tc.index, tc.args)
+		r := &reader{out}
+		if kind != kindError || r.str(t) != codeInvalidArgument {
+			t.Errorf("%s: kind %d %q", name, kind, out)
+		}
+	}
+}
+
+// FuzzDecodeArgs: any bytes decode or fail cleanly, and what decodes
+// re-encodes to the same bytes (absent arguments aside).
+func FuzzDecodeArgs(f *testing.F) {
+	f.Add(encodeArgs(s("a"), nil, s("")), 3)
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff}, 1)
+	f.Add([]byte{5, 0, 0, 0, 'a'}, 1)
+	f.Fuzz(func(t *testing.T, b []byte, want int) {
+		if want < 0 || want > 8 {
+			return
+		}
+		args, ok := decodeArgs(b, want)
+		if !ok {
+			return
+		}
+		if len(args) != want {
+			t.Fatalf("%d args, want %d", len(args), want)
+		}
+		if bytes.Contains(b, []byte{0xff, 0xff, 0xff, 0xff}) {
+			return
+		}
+		var re []byte
+		for _, a := range args {
+			re = putString(re, a)
+		}
+		if !bytes.Equal(re, b) {
+			t.Fatalf("re-encoding differs")
+		}
+	})
+}
