@@ -3,13 +3,13 @@
 // libsodium compiled to WebAssembly) and by @noble/post-quantum, with the
 // same sizes and inputs as the Go side.
 //
-//   node bench/libsodium.mjs [--time-ms 1000] [--filter REGEXP] [--list]
+//   node bench/libsodium.mjs [--time-ms 1000] [--filter REGEXP] [--list] [--check]
 //
-// Writes one JSON object to stdout:
+// Writes one JSON object to stdout (bench/harness.mjs):
 //   {"runner": "bench/libsodium.mjs", "node": "v20…", "versions": {...},
 //    "time_ms": 1000,
 //    "columns": {"libsodium.js": {"<op ID>": {"ns_per_op": N, "iterations": N}, ...},
-//                "noble": {...}}}
+//                "libsodium.js+base64": {...}, "noble": {...}}}
 // and progress to stderr. Op IDs are the Go benchmark names without
 // "Benchmark" (Secretbox/Encrypt/1KiB); an operation a library has no
 // equivalent for is left out.
@@ -18,6 +18,13 @@
 //   libsodium.js  everything it has: secretbox, crypto_box_*, crypto_pwhash,
 //                 crypto_auth_hmacsha512, base64, and crypto_kem_xwing_* for
 //                 the Cat-3 hybrid seal (+ its secretbox for the payload).
+//   libsodium.js+base64
+//                 the same libsodium.js calls behind sealkit's JavaScript API
+//                 (js/crypto.js, wire-format.md §6.1), which takes and returns
+//                 base64 strings: every base64 argument decoded with
+//                 from_base64 and every result encoded with to_base64 inside
+//                 the timed call, as sealkit-wasm (bench/wasm.mjs) must. Only
+//                 the operations that API has.
 //   noble         the hybrid KEM only. Cat-3: ml_kem768_x25519 (X-Wing).
 //                 Cat-1/Cat-5: noble ml_kem512/ml_kem1024 + noble x25519 +
 //                 noble SHAKE256/SHA3-256, the same construction sealkit uses
@@ -28,49 +35,26 @@
 // Before timing, the script checks that the three Cat-3 KEMs agree (same
 // public key from one seed; each opens what the others seal).
 //
-// Timing: per operation, setup (with a round-trip check) runs untimed, then
-// a warm-up of at least 200 ms (or 1 iteration), then, like Go's
-// testing.Benchmark, runs of growing iteration counts until one run takes at
-// least --time-ms; ns/op is that last run's time over its iterations.
-// Nothing here is sealkit code.
+// Timing (bench/harness.mjs): per operation, setup (with a round-trip
+// check) runs untimed, then a warm-up of at least 200 ms (or 1 iteration),
+// then, like Go's testing.Benchmark, runs of growing iteration counts until
+// one run takes at least --time-ms; ns/op is that last run's time over its
+// iterations. Nothing here is sealkit code.
 
-import { readFileSync } from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
 import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
 import { randomBytes } from '@noble/hashes/utils.js';
+import {
+  add, concat, parseArgs, payload, pkgVersion, runAll, same, sizeName,
+  BLIND_INDEX_VALUE, PASSWORD, SALT, SEALED_KEY_SIZE, SECRETBOX_SIZES,
+} from './harness.mjs';
 
 await sodium.ready;
 
-// ---- arguments ---------------------------------------------------------------
-
-function parseArgs(argv) {
-  const a = { timeMs: 1000, filter: null, list: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    if (k === '--time-ms') a.timeMs = Number(argv[++i]);
-    else if (k === '--filter') a.filter = new RegExp(argv[++i]);
-    else if (k === '--list') a.list = true;
-    else throw new Error(`unknown argument ${k}`);
-  }
-  if (!(a.timeMs > 0)) throw new Error('--time-ms must be a positive number');
-  return a;
-}
 const args = parseArgs(process.argv.slice(2));
-
-// ---- shared inputs (internal/benchreport/ops) ------------------------------------
-
-const PASSWORD = 'correct horse battery staple';
-const SALT = Uint8Array.from({ length: 16 }, (_, i) => i); // 0x00…0x0f
-const BLIND_INDEX_VALUE = 'alice@example.com';
-const SEALED_KEY_SIZE = 32;
-// payload(n): byte i = i*31+7 mod 256, as in ops.payload.
-const payload = (n) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
-// sizeName as ops.SizeName: 64B, 1KiB, 1MiB, 1216B.
-const sizeName = (n) =>
-  n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20}MiB` : n >= 1 << 10 && n % (1 << 10) === 0 ? `${n >> 10}KiB` : `${n}B`;
 
 const NONCE = 24;
 const TAG = 16;
@@ -84,20 +68,6 @@ const LEVELS = {
   Cat5: { tag: 0x03, kem: ml_kem1024, ek: 1568, ct: 1568, min: 1641 },
 };
 const levelByTag = (t) => Object.values(LEVELS).find((l) => l.tag === t);
-
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function same(a, b, what) {
-  if (a.length !== b.length || !a.every((v, i) => v === b[i])) throw new Error(`${what}: round trip returned different bytes`);
-}
 
 // ---- libsodium building blocks -------------------------------------------------
 
@@ -232,11 +202,9 @@ function hybridOpen(kem, blob, seed) {
 }
 
 // ---- the operation list ------------------------------------------------------------
-// Each entry: [column, op ID, setup] where setup() checks a round trip and
+// Each add(column, op ID, setup) (bench/harness.mjs): setup() checks a round trip and
 // returns the function that is timed.
 
-const OPS = [];
-const add = (column, id, setup) => OPS.push({ column, id, setup });
 const LS = 'libsodium.js';
 
 // libsodium.js draws its randomness through JavaScript (Emscripten's
@@ -247,7 +215,7 @@ add(LS, 'Random/GenerateKey', () => {
   return () => sodium.crypto_secretbox_keygen();
 });
 
-for (const n of [64, 1 << 10, 1 << 20]) {
+for (const n of SECRETBOX_SIZES) {
   const size = sizeName(n);
   const fixture = () => {
     const key = sodium.crypto_secretbox_keygen();
@@ -396,58 +364,154 @@ for (const n of [32, 1216]) {
   });
 }
 
-// ---- timing ----------------------------------------------------------------------
+// ---- libsodium.js behind sealkit's base64 API ------------------------------------
+// What a page would get by writing js/crypto.js's functions (wire-format.md
+// §6.1) over libsodium.js: every base64 argument decoded with from_base64 and
+// every result encoded with to_base64 inside the timed call, as sealkit-wasm
+// must (bench/wasm.mjs times the same functions of js/crypto.js). Each
+// function decodes what sealkit's does, keys included, but only once: where
+// sealkit decodes an argument twice (unsealFromUser's ciphertext) that is
+// sealkit's own cost.
 
-let sink; // keeps results observable
+const LB = 'libsodium.js+base64';
+const enc = (b) => sodium.to_base64(b, B64);
+const dec = (s) => sodium.from_base64(s, B64);
+const XW = KEMS['libsodium.js'].Cat3;
+const api = {
+  generateKey: () => enc(sodium.crypto_secretbox_keygen()),
+  encryptSecretbox: (ptB64, keyB64) => enc(secretboxSeal(dec(ptB64), dec(keyB64))),
+  decryptSecretbox: (ctB64, keyB64) => enc(secretboxOpen(dec(ctB64), dec(keyB64))),
+  generateKeyPair() {
+    const kp = sodium.crypto_box_keypair();
+    return { publicKey: enc(kp.publicKey), privateKey: enc(kp.privateKey) };
+  },
+  boxSeal: (ptB64, pkB64) => enc(sodium.crypto_box_seal(dec(ptB64), dec(pkB64))),
+  boxSealOpen: (ctB64, pkB64, skB64) => enc(sodium.crypto_box_seal_open(dec(ctB64), dec(pkB64), dec(skB64))),
+  generateHybridKeyPair() {
+    const kp = XW.keypair();
+    return { publicKey: enc(kp.pk), secretKey: enc(kp.seed) };
+  },
+  sealForUser(ptB64, pkB64, pqB64) {
+    const pt = dec(ptB64);
+    return enc(pqB64 ? hybridSeal(XW, LEVELS.Cat3, pt, dec(pqB64)) : sodium.crypto_box_seal(pt, dec(pkB64)));
+  },
+  unsealFromUser(ctB64, pkB64, skB64, pqB64) {
+    const ct = dec(ctB64);
+    if (pqB64 && isHybrid(ct)) {
+      try {
+        return enc(hybridOpen(XW, ct, dec(pqB64)));
+      } catch {
+        // falls back to the sealed box, as sealkit (crate v0.6+) does
+      }
+    }
+    return enc(sodium.crypto_box_seal_open(ct, dec(pkB64), dec(skB64)));
+  },
+  deriveSessionKey: (password, saltB64) =>
+    enc(
+      sodium.crypto_pwhash(
+        32,
+        password,
+        dec(saltB64),
+        sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        sodium.crypto_pwhash_ALG_ARGON2ID13,
+      ),
+    ),
+  encryptPrivateKey: (privB64, skB64) => enc(secretboxSeal(sodium.from_string(privB64), dec(skB64))),
+  decryptPrivateKey: (ctB64, skB64) => secretboxOpen(dec(ctB64), dec(skB64), 'text'),
+};
 
-function timeRun(run, n) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) sink = run();
-  return Number(process.hrtime.bigint() - t0);
+add(LB, 'Random/GenerateKey', () => {
+  if (dec(api.generateKey()).length !== 32) throw new Error('key is not 32 bytes');
+  return api.generateKey;
+});
+for (const n of SECRETBOX_SIZES) {
+  const size = sizeName(n);
+  const fixture = () => {
+    const key = api.generateKey();
+    const pt = enc(payload(n));
+    const ct = api.encryptSecretbox(pt, key);
+    same(api.decryptSecretbox(ct, key), pt, 'secretbox (base64)');
+    return { key, pt, ct };
+  };
+  add(LB, `Secretbox/Encrypt/${size}`, () => {
+    const { key, pt } = fixture();
+    return () => api.encryptSecretbox(pt, key);
+  });
+  add(LB, `Secretbox/Decrypt/${size}`, () => {
+    const { key, ct } = fixture();
+    return () => api.decryptSecretbox(ct, key);
+  });
 }
 
-// measure mirrors testing.Benchmark's growth: predict the count that fills
-// the target from the last run, grow by at most 100× and at least by one.
-function measure(run, targetNs) {
-  const warmNs = Math.min(200e6, targetNs / 5);
-  let warmN = 0;
-  const w0 = process.hrtime.bigint();
-  do {
-    sink = run();
-    warmN++;
-  } while (Number(process.hrtime.bigint() - w0) < warmNs);
-  const perOp = Number(process.hrtime.bigint() - w0) / warmN;
-
-  let n = Math.max(1, Math.min(Math.ceil((targetNs / perOp) * 1.2), 1e9));
-  let ns = timeRun(run, n);
-  while (ns < targetNs && n < 1e9) {
-    const predicted = Math.ceil(((targetNs * 1.2) / Math.max(ns, 1)) * n);
-    n = Math.min(Math.max(predicted, n + 1), n * 100, 1e9);
-    ns = timeRun(run, n);
-  }
-  return { ns_per_op: ns / n, iterations: n };
+// A user with both key pairs and a sealed 32-byte key, all base64.
+const b64User = () => {
+  const kp = api.generateKeyPair();
+  const hy = api.generateHybridKeyPair();
+  const pt = enc(payload(SEALED_KEY_SIZE));
+  const box = api.sealForUser(pt, kp.publicKey);
+  const hybrid = api.sealForUser(pt, kp.publicKey, hy.publicKey);
+  if (isHybrid(dec(box)) || !isHybrid(dec(hybrid))) throw new Error('sealForUser (base64) chose the wrong construction');
+  same(api.boxSealOpen(box, kp.publicKey, kp.privateKey), pt, 'boxSealOpen (base64)');
+  same(api.unsealFromUser(box, kp.publicKey, kp.privateKey, hy.secretKey), pt, 'unsealFromUser box (base64)');
+  same(api.unsealFromUser(hybrid, kp.publicKey, kp.privateKey, hy.secretKey), pt, 'unsealFromUser hybrid (base64)');
+  return { kp, hy, pt, box, hybrid };
+};
+add(LB, 'Box/KeyPair', () => api.generateKeyPair);
+add(LB, 'Box/Seal/32B', () => {
+  const { kp, pt } = b64User();
+  return () => api.boxSeal(pt, kp.publicKey);
+});
+add(LB, 'Box/Open/32B', () => {
+  const { kp, box } = b64User();
+  return () => api.boxSealOpen(box, kp.publicKey, kp.privateKey);
+});
+add(LB, 'Hybrid/KeyPair/Cat3', () => api.generateHybridKeyPair);
+for (const id of ['Hybrid/Seal/Cat3', 'SealForUser/HybridCat3/32B']) {
+  add(LB, id, () => {
+    const { kp, hy, pt } = b64User();
+    return () => api.sealForUser(pt, kp.publicKey, hy.publicKey);
+  });
 }
+for (const id of ['Hybrid/Open/Cat3', 'UnsealFromUser/HybridCat3/32B']) {
+  add(LB, id, () => {
+    const { kp, hy, hybrid } = b64User();
+    return () => api.unsealFromUser(hybrid, kp.publicKey, kp.privateKey, hy.secretKey);
+  });
+}
+add(LB, 'SealForUser/Box/32B', () => {
+  const { kp, pt } = b64User();
+  return () => api.sealForUser(pt, kp.publicKey);
+});
+add(LB, 'UnsealFromUser/Box/32B', () => {
+  const { kp, hy, box } = b64User();
+  return () => api.unsealFromUser(box, kp.publicKey, kp.privateKey, hy.secretKey);
+});
+add(LB, 'DeriveSessionKey/Argon2id-Interactive', () => {
+  const salt = enc(SALT);
+  same(api.deriveSessionKey(PASSWORD, salt), api.deriveSessionKey(PASSWORD, salt), 'deriveSessionKey (base64)');
+  return () => api.deriveSessionKey(PASSWORD, salt);
+});
+const b64WrapFixture = () => {
+  const priv = api.generateKeyPair().privateKey;
+  const sk = api.generateKey();
+  const ct = api.encryptPrivateKey(priv, sk);
+  same(api.decryptPrivateKey(ct, sk), priv, 'private key wrap (base64)');
+  return { priv, sk, ct };
+};
+add(LB, 'PrivateKey/Encrypt', () => {
+  const { priv, sk } = b64WrapFixture();
+  return () => api.encryptPrivateKey(priv, sk);
+});
+add(LB, 'PrivateKey/Decrypt', () => {
+  const { sk, ct } = b64WrapFixture();
+  return () => api.decryptPrivateKey(ct, sk);
+});
 
 // ---- main ----------------------------------------------------------------------
 
-function pkgVersion(name) {
-  try {
-    const url = new URL(`../node_modules/${name}/package.json`, import.meta.url);
-    return JSON.parse(readFileSync(url, 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const selected = OPS.filter((o) => !args.filter || args.filter.test(o.id));
-if (args.list) {
-  for (const o of selected) process.stdout.write(`${o.column}\t${o.id}\n`);
-  process.exit(0);
-}
-
-const out = {
+runAll({
   runner: 'bench/libsodium.mjs',
-  node: process.version,
   versions: {
     'libsodium-wrappers-sumo': pkgVersion('libsodium-wrappers-sumo'),
     libsodium: sodium.sodium_version_string(),
@@ -455,13 +519,5 @@ const out = {
     '@noble/curves': pkgVersion('@noble/curves'),
     '@noble/hashes': pkgVersion('@noble/hashes'),
   },
-  time_ms: args.timeMs,
-  columns: {},
-};
-for (const o of selected) {
-  const run = o.setup();
-  const r = measure(run, args.timeMs * 1e6);
-  (out.columns[o.column] ??= {})[o.id] = r;
-  process.stderr.write(`${o.column.padEnd(13)} ${o.id.padEnd(40)} ${r.ns_per_op.toFixed(0).padStart(12)} ns/op  (${r.iterations}×)\n`);
-}
-process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+  args,
+});

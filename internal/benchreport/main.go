@@ -4,30 +4,30 @@
 //	go run ./internal/benchreport -o docs/BENCHMARKS.md     (make bench)
 //
 // It times every operation of package ops in-process with
-// testing.Benchmark, then runs each peer runner (node bench/libsodium.mjs)
-// on the same operation list, one after the other so that they never
-// compete for the CPU, and writes one table per operation group with each
-// column's ns/op and the ratios listed in ratios.
+// testing.Benchmark, builds js/dist/sealkit.wasm (scripts/wasm.sh, as
+// `make wasm` does), then runs each peer runner (node bench/libsodium.mjs,
+// node bench/wasm.mjs) on the same operation list, one after the other so
+// that they never compete for the CPU, and writes one table per operation
+// group (Go next to the JavaScript libraries), one table for sealkit
+// compiled to WebAssembly next to the same libraries, and the module's
+// sizes (sizes.go): raw, gzip, brotli, after wasm-opt, and what takes the
+// space.
 //
-// Columns, ratios and runners are tables below: a new implementation (for
-// instance sealkit compiled to WebAssembly and run in Node) is a new column,
-// a runner that reports it under the same operation IDs, and the ratios
-// wanted; nothing else changes.
+// Columns, tables and runners are variables below: a new implementation is
+// a new column, a runner that reports it under the same operation IDs, and
+// the table (columns and ratios) it appears in; nothing else changes.
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -49,29 +49,57 @@ type ratio struct{ Num, Den string }
 
 // runner is an external program that times the operations and prints
 // JSON: {"node": "...", "versions": {...}, "columns": {"<column key>":
-// {"<op ID>": {"ns_per_op": N, "iterations": N}}}}. It is run from the
-// module root as Command + Script + ["--time-ms", N] (+ ["--filter", RE]).
+// {"<op ID>": {"ns_per_op": N, "iterations": N}}}, optionally "calls"
+// (what one call of a column's operation is) and "extra" (measurements
+// outside the operation list); see bench/harness.mjs. It is run from the
+// module root as Command + Script + Args + ["--time-ms", N] (+ ["--filter", RE]).
 type runner struct {
 	Command string
 	Script  string
+	Args    []string
 	Columns []string // the column keys it may report
 }
 
-const goColumn = "sealkit"
+const (
+	goColumn   = "sealkit"
+	wasmColumn = "sealkit-wasm"
+	lsColumn   = "libsodium.js"
+	lsB64      = "libsodium.js+base64"
+)
 
 var columns = []column{
 	{goColumn, "sealkit (Go)"},
-	{"libsodium.js", "libsodium.js"},
+	{wasmColumn, "sealkit-wasm"},
+	{lsColumn, "libsodium.js"},
+	{lsB64, "libsodium.js + base64"},
 	{"noble", "noble"},
 }
 
-var ratios = []ratio{
-	{goColumn, "libsodium.js"},
-	{goColumn, "noble"},
+// table is which columns, in this order, and which ratios a table shows;
+// a table leaves out the columns and ratios it has no data for.
+type table struct {
+	Columns []string
+	Ratios  []ratio
+}
+
+// goTable is every per-group table: native Go next to the JavaScript
+// libraries.
+var goTable = table{
+	Columns: []string{goColumn, lsColumn, "noble"},
+	Ratios:  []ratio{{goColumn, lsColumn}, {goColumn, "noble"}},
+}
+
+// wasmTable is the table of section "WebAssembly (Node)": sealkit-wasm
+// next to the same libraries in the same Node process model, and next to
+// itself compiled natively.
+var wasmTable = table{
+	Columns: []string{wasmColumn, lsColumn, lsB64, "noble", goColumn},
+	Ratios:  []ratio{{wasmColumn, lsColumn}, {wasmColumn, lsB64}, {wasmColumn, "noble"}, {wasmColumn, goColumn}},
 }
 
 var runners = []runner{
-	{Command: "node", Script: "bench/libsodium.mjs", Columns: []string{"libsodium.js", "noble"}},
+	{Command: "node", Script: "bench/libsodium.mjs", Columns: []string{lsColumn, lsB64, "noble"}},
+	{Command: "node", Script: "bench/wasm.mjs", Columns: []string{wasmColumn}},
 }
 
 // result is one measurement.
@@ -89,6 +117,15 @@ type peerOutput struct {
 	Versions map[string]string            `json:"versions"`
 	TimeMs   float64                      `json:"time_ms"`
 	Columns  map[string]map[string]result `json:"columns"`
+	Calls    map[string]map[string]string `json:"calls"`
+	Extra    map[string]map[string]extra  `json:"extra"`
+}
+
+// extra is a runner's measurement outside the operation list.
+type extra struct {
+	NsPerOp    float64 `json:"ns_per_op"`
+	Iterations int     `json:"iterations"`
+	What       string  `json:"what"`
 }
 
 type config struct {
@@ -97,6 +134,8 @@ type config struct {
 	peerTime  time.Duration
 	filter    string
 	peers     bool
+	wasmBuild bool
+	sizes     bool
 	note      string
 }
 
@@ -108,6 +147,8 @@ func main() {
 	flag.DurationVar(&c.peerTime, "peertime", time.Second, "peer runners: minimum timed run per operation, after warm-up")
 	flag.StringVar(&c.filter, "filter", "", "only operations whose ID (Group/Name) matches this regular expression")
 	flag.BoolVar(&c.peers, "peers", true, "run the peer runners (false: Go column only)")
+	flag.BoolVar(&c.wasmBuild, "wasm-build", true, "build js/dist/sealkit.wasm with scripts/wasm.sh before running bench/wasm.mjs (false: use the one there)")
+	flag.BoolVar(&c.sizes, "sizes", true, "measure the WebAssembly module's sizes (raw, gzip, brotli, wasm-opt) and what takes the space")
 	flag.StringVar(&c.note, "note", "", "a sentence added to the report header (e.g. about machine load)")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -139,10 +180,16 @@ func run(c config) error {
 		return err
 	}
 
+	if (c.peers || c.sizes) && c.wasmBuild {
+		if err := buildWasm(root); err != nil {
+			return err
+		}
+	}
+
 	var peers []peerOutput
 	if c.peers {
 		for _, r := range runners {
-			p, err := runPeer(root, r, c)
+			p, err := runPeer(root, r, c, c.filter)
 			if err != nil {
 				return err
 			}
@@ -153,7 +200,14 @@ func run(c config) error {
 		}
 	}
 
-	md := report(c, list, results, peers, time.Since(start), start)
+	var sizes *sizeReport
+	if c.sizes {
+		if sizes, err = measureSizes(root, c); err != nil {
+			return err
+		}
+	}
+
+	md := report(c, list, results, peers, sizes, time.Since(start), start)
 	if c.out == "-" {
 		_, err = os.Stdout.Write(md)
 		return err
@@ -208,11 +262,26 @@ func runGo(list []ops.Op) (map[string]result, error) {
 	return out, nil
 }
 
-func runPeer(root string, r runner, c config) (peerOutput, error) {
+// buildWasm runs scripts/wasm.sh (what `make wasm` runs), so that
+// bench/wasm.mjs and the sizes measure the working tree.
+func buildWasm(root string) error {
+	fmt.Fprintln(os.Stderr, "benchreport: scripts/wasm.sh (make wasm)")
+	cmd := exec.Command("bash", "scripts/wasm.sh")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GO="+goCmd())
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("scripts/wasm.sh: %w", err)
+	}
+	return nil
+}
+
+func runPeer(root string, r runner, c config, filter string) (peerOutput, error) {
 	var p peerOutput
-	args := []string{r.Script, "--time-ms", fmt.Sprint(c.peerTime.Milliseconds())}
-	if c.filter != "" {
-		args = append(args, "--filter", c.filter)
+	args := append([]string{r.Script}, r.Args...)
+	args = append(args, "--time-ms", fmt.Sprint(c.peerTime.Milliseconds()))
+	if filter != "" {
+		args = append(args, "--filter", filter)
 	}
 	cmd := exec.Command(r.Command, args...)
 	cmd.Dir = root
@@ -220,7 +289,7 @@ func runPeer(root string, r runner, c config) (peerOutput, error) {
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Run(); err != nil {
-		return p, fmt.Errorf("%s %s: %w (run `npm ci` first if node_modules is missing)", r.Command, r.Script, err)
+		return p, fmt.Errorf("%s %s: %w (run `npm ci` first if node_modules is missing, `make wasm` if js/dist is)", r.Command, r.Script, err)
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &p); err != nil {
 		return p, fmt.Errorf("%s: output is not the expected JSON: %w", r.Script, err)
@@ -272,188 +341,6 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-// ---- the report ----------------------------------------------------------------
-
-func report(c config, list []ops.Op, results map[string]map[string]result, peers []peerOutput, took time.Duration, when time.Time) []byte {
-	var b bytes.Buffer
-	w := bufio.NewWriter(&b)
-	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-
-	p("# sealkit benchmarks\n\n")
-	p("sealkit (Go) next to libsodium.js and noble (Node) on the same operations, sizes and inputs, in one run.\n")
-	p("Generated by `make bench` (`go run ./internal/benchreport -o docs/BENCHMARKS.md`); do not edit by hand.\n\n")
-
-	p("- **Date:** %s\n", when.UTC().Format("2006-01-02 15:04 MST"))
-	p("- **CPU:** %s, %d logical cores (GOMAXPROCS %d), %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	p("- **Go:** %s; %s\n", runtime.Version(), goDeps())
-	for _, pe := range peers {
-		p("- **Node:** %s (`%s`); %s\n", pe.Node, pe.Runner, nodeVersions(pe.Versions))
-	}
-	if commit := gitCommit(); commit != "" {
-		p("- **sealkit:** %s\n", commit)
-	}
-	p("- **Timing:** Go: `testing.Benchmark` auto-scaled to ≥ %s per operation; Node: ≥ %s per operation after a warm-up of ≥ 200 ms (or one call); whole run %s\n",
-		c.benchtime, c.peerTime, took.Round(time.Second))
-	p("- **Regenerate:** `make bench` (needs `npm ci`; about two minutes)\n")
-	if c.note != "" {
-		p("- **Note:** %s\n", c.note)
-	}
-	p("\n")
-
-	p("## Reading the numbers\n\n")
-	p("Each time is the mean wall-clock time of one call, from a single run on the machine above: ")
-	p("for sealkit, Go's `testing.Benchmark` over the shared operation list of `internal/benchreport/ops` ")
-	p("(the same list `go test -bench .` runs); for the peers, `bench/libsodium.mjs` timing the equivalent calls in Node ")
-	p("after a warm-up. Setup, key generation for the fixture and a round-trip check happen before timing starts. ")
-	p("The ratio columns are sealkit's time divided by the peer's: **below 1 sealkit is faster**, above 1 it is slower. ")
-	p("The peers are what a JavaScript application would use: libsodium compiled to WebAssembly (libsodium.js) and pure-JavaScript noble, ")
-	p("not native libsodium. Go and Node run one after the other, never at the same time. ")
-	p("Expect a few percent of noise between runs, more on a busy or shared machine; compare ratios rather than absolute times, ")
-	p("and regenerate before drawing conclusions from a small difference. The tests never assert timings: ")
-	p("`go test -run '^$' -bench . -benchtime 1x ./...` only checks that every benchmark runs.\n\n")
-
-	var peerCols []column
-	for _, col := range columns {
-		if col.Key != goColumn {
-			peerCols = append(peerCols, col)
-		}
-	}
-	p("%s\n\n", summary(list, results, peerCols))
-
-	for _, g := range ops.Groups {
-		var rows []ops.Op
-		for _, op := range list {
-			if op.Group == g.Name {
-				rows = append(rows, op)
-			}
-		}
-		if len(rows) == 0 {
-			continue
-		}
-		writeGroup(w, g, rows, results)
-	}
-
-	p("## Peers\n\n")
-	p("- **libsodium.js**: `libsodium-wrappers-sumo`, libsodium compiled to WebAssembly. Its random bytes come from JavaScript ")
-	p("one call per byte (see below and *Random*), so every libsodium.js operation that draws a nonce or an ephemeral key pays for it.\n")
-	p("- **noble**: `@noble/post-quantum` with its `@noble/curves` and `@noble/hashes`, pure JavaScript, randomness from `crypto.getRandomValues`. ")
-	p("Used for the hybrid KEM only; the payload secretbox in the noble rows is libsodium.js's, with a noble-generated nonce, ")
-	p("so noble rows differ from libsodium.js rows only in the KEM and the random source.\n")
-	p("- An empty cell means the peer has no equivalent operation.\n")
-	if r, ok := results["libsodium.js"]["Random/GenerateKey"]; ok {
-		p("\nIn this run libsodium.js took %s for the 32 random bytes of `crypto_secretbox_keygen`, about %s per random byte: ", formatNs(r.NsPerOp), formatNs(r.NsPerOp/32))
-		p("libsodium's Emscripten build fills a buffer by calling JavaScript (`crypto.getRandomValues` for 4 bytes, of which it keeps one) once per byte. ")
-		p("A 24-byte nonce therefore costs about %s, an X25519 ephemeral key about %s, and an X-Wing encapsulation's 64 random bytes about %s, ", formatNs(r.NsPerOp*24/32), formatNs(r.NsPerOp), formatNs(r.NsPerOp*2))
-		p("before any cryptography. Decrypt and open rows draw no randomness and compare the primitives themselves.\n")
-	}
-
-	w.Flush()
-	return b.Bytes()
-}
-
-func writeGroup(w io.Writer, g ops.Group, rows []ops.Op, results map[string]map[string]result) {
-	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	p("## %s\n\n%s.", g.Name, strings.TrimSuffix(g.API, "."))
-	if g.Peers != "" {
-		p(" %s", g.Peers)
-	}
-	p("\n\n")
-
-	// Only the columns and ratios this group has data for.
-	has := func(key string) bool {
-		for _, op := range rows {
-			if _, ok := results[key][op.ID()]; ok {
-				return true
-			}
-		}
-		return false
-	}
-	var cols []column
-	for _, col := range columns {
-		if has(col.Key) {
-			cols = append(cols, col)
-		}
-	}
-	var rats []ratio
-	for _, r := range ratios {
-		if has(r.Num) && has(r.Den) {
-			rats = append(rats, r)
-		}
-	}
-	title := map[string]string{}
-	for _, col := range columns {
-		title[col.Key] = col.Title
-	}
-
-	p("| Operation |")
-	for _, col := range cols {
-		p(" %s |", col.Title)
-	}
-	for _, r := range rats {
-		p(" %s ÷ %s |", title[r.Num], title[r.Den])
-	}
-	p(" sealkit B/op, allocs/op | One call |\n|---|")
-	for range len(cols) + len(rats) {
-		p("--:|")
-	}
-	p("--:|---|\n")
-
-	for _, op := range rows {
-		p("| %s |", op.Name)
-		for _, col := range cols {
-			if r, ok := results[col.Key][op.ID()]; ok {
-				p(" %s |", formatNs(r.NsPerOp))
-			} else {
-				p(" |")
-			}
-		}
-		for _, rt := range rats {
-			n, ok1 := results[rt.Num][op.ID()]
-			d, ok2 := results[rt.Den][op.ID()]
-			if ok1 && ok2 {
-				p(" %s |", formatRatio(n.NsPerOp/d.NsPerOp))
-			} else {
-				p(" |")
-			}
-		}
-		if r, ok := results[goColumn][op.ID()]; ok && r.AllocsPerOp >= 0 {
-			p(" %s, %d |", formatBytes(r.BytesPerOp), r.AllocsPerOp)
-		} else {
-			p(" |")
-		}
-		p(" %s |\n", op.What)
-	}
-	p("\n")
-}
-
-// summary is one sentence per peer: how many operations sealkit is
-// faster at, and the range of ratios.
-func summary(list []ops.Op, results map[string]map[string]result, peers []column) string {
-	var lines []string
-	for _, peer := range peers {
-		var rs []float64
-		faster := 0
-		for _, op := range list {
-			g, ok1 := results[goColumn][op.ID()]
-			o, ok2 := results[peer.Key][op.ID()]
-			if !ok1 || !ok2 {
-				continue
-			}
-			r := g.NsPerOp / o.NsPerOp
-			rs = append(rs, r)
-			if r < 1 {
-				faster++
-			}
-		}
-		if len(rs) == 0 {
-			continue
-		}
-		lines = append(lines, fmt.Sprintf("**Against %s:** sealkit is faster in %d of the %d operations both have (ratios %s to %s).",
-			peer.Title, faster, len(rs), formatRatio(slices.Min(rs)), formatRatio(slices.Max(rs))))
-	}
-	return strings.Join(lines, "\n")
 }
 
 func formatNs(ns float64) string {

@@ -1,6 +1,7 @@
 // Package ops is the one list of operations sealkit benchmarks: the Go
 // benchmarks (bench_test.go), the report generator (internal/benchreport)
-// and the peer runners (bench/libsodium.mjs) all use these IDs.
+// and the peer runners (bench/libsodium.mjs, bench/wasm.mjs) all use these
+// IDs.
 //
 // An Op's ID is "<Group>/<Name>", which is also its Go benchmark name
 // without the "Benchmark" prefix (BenchmarkSecretbox/Encrypt/1KiB). A peer
@@ -23,7 +24,7 @@ import (
 	"github.com/sealkit/sealkit"
 )
 
-// Shared inputs; bench/libsodium.mjs uses the same values.
+// Shared inputs; bench/harness.mjs has the same values for the Node runners.
 const (
 	// Password and Salt are the Argon2id inputs.
 	Password = "correct horse battery staple"
