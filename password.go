@@ -5,8 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/crypto/argon2"
-
+	"github.com/sealkit/sealkit/internal/argon2"
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/nacl"
@@ -31,6 +30,8 @@ func DeriveSessionKey(password string, salt []byte) ([]byte, error) {
 	if len(salt) != SaltSize {
 		return nil, errs.InvalidLength(SaltSize, len(salt))
 	}
+	// internal/argon2 is x/crypto/argon2.IDKey natively and a wasm-tuned
+	// fork of it (same output) under GOARCH=wasm.
 	return argon2.IDKey([]byte(password), salt, Argon2Time, Argon2Memory, Argon2Threads, KeySize), nil
 }
 
