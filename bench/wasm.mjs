@@ -14,7 +14,7 @@
 // The API takes and returns base64 strings (wire-format.md §6.1), so every
 // time here includes decoding the base64 arguments (keys included) and
 // encoding the result, plus copying the strings into and out of the Go
-// runtime through syscall/js. bench/libsodium.mjs's "libsodium.js+base64"
+// module's linear memory (js/crypto.js, cmd/sealkit-wasm/protocol.go). bench/libsodium.mjs's "libsodium.js+base64"
 // column does the same conversions around libsodium.js for a like-for-like
 // comparison; its "libsodium.js" column works on bytes.
 //

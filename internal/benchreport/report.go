@@ -268,8 +268,8 @@ func writeWasm(w io.Writer, list []ops.Op, results map[string]map[string]result,
 	p("- **sealkit-wasm ÷ sealkit (Go)** is what running the same Go code as WebAssembly in Node costs against native code (plus the call bridge and the base64 work).\n")
 	if e, ok := wasm.Extra[wasmColumn]["Call/isHybridCiphertext-empty"]; ok {
 		p("- **Call overhead.** An empty call, %s, took %s in this run (%d calls timed). Every sealkit-wasm call pays about that before any work: ", strings.TrimSuffix(e.What, "."), formatNs(e.NsPerOp), e.Iterations)
-		p("Go's `syscall/js` callback wakes the Go scheduler, runs the function on a goroutine and returns through `wasm_exec.js`. ")
-		p("It dominates the small operations (64-byte secretbox, private-key wrapping, recovery keys).\n")
+		p("`js/crypto.js` encodes the arguments into the module's linear memory and enters Go through a `//go:wasmexport` function (cmd/sealkit-wasm/protocol.go), then decodes the result; ")
+		p("a `syscall/js` callback, which resumes the Go scheduler through `wasm_exec.js`, cost ~13 µs per call instead. It still weighs on the smallest operations (64-byte secretbox, private-key wrapping, recovery keys).\n")
 	}
 	p("- **Randomness.** Go's `crypto/rand` on js/wasm fills a whole buffer with one `crypto.getRandomValues` call, so sealkit-wasm does not pay libsodium.js's per-byte cost (see *Peers*); ")
 	p("encrypt and seal rows therefore favour sealkit-wasm more than decrypt and open rows, which draw no randomness.\n")
