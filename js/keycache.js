@@ -21,6 +21,7 @@
 // modes): nothing is persisted, nothing is found.
 
 import { ErrorCode, SealkitError } from "./errors.js";
+import { base64ToBytes, bytesToBase64 } from "./ops.js";
 
 const STORE = "keys";
 const WRAPPING_KEY = "wrapping-key-v1";
@@ -104,19 +105,6 @@ async function wrappingKey(db) {
   });
 }
 
-function toB64(bytes) {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function fromB64(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 function validKeys(keys) {
   if (keys === null || typeof keys !== "object" || Array.isArray(keys)) return false;
   return Object.values(keys).every((v) => typeof v === "string");
@@ -146,7 +134,7 @@ export async function cacheKeys(keys, options) {
     const iv = crypto.getRandomValues(new Uint8Array(12));
     plaintext = new TextEncoder().encode(JSON.stringify(keys));
     const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: AAD }, key, plaintext));
-    storage().setItem(n.entry, JSON.stringify({ v: 1, iv: toB64(iv), ct: toB64(ct) }));
+    storage().setItem(n.entry, JSON.stringify({ v: 1, iv: bytesToBase64(iv), ct: bytesToBase64(ct) }));
     return true;
   } catch {
     // Quota, a blocked database, storage disabled mid-way: the cache is an
@@ -185,8 +173,8 @@ export async function getCachedKeys(options) {
   try {
     const entry = JSON.parse(raw);
     if (entry?.v !== 1 || typeof entry.iv !== "string" || typeof entry.ct !== "string") return stale();
-    iv = fromB64(entry.iv);
-    ct = fromB64(entry.ct);
+    iv = base64ToBytes(entry.iv);
+    ct = base64ToBytes(entry.ct);
     if (iv.length !== 12) return stale();
   } catch {
     return stale();

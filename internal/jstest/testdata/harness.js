@@ -46,6 +46,20 @@ export function describe(e) {
   return String(e);
 }
 
+// Base64 helpers of the test pages, independent of the SDK's own.
+export function bytesToB64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function b64ToBytes(b64) {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 export function pageReady(value) { settle.resolve(value ?? true); }
 export function pageFailed(e) { fail(`page script failed: ${describe(e)}${e && e.stack ? "\n" + e.stack : ""}`); }
 

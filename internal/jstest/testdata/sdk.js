@@ -4,7 +4,7 @@
 // a JSON-serialisable value; failures of the SDK are returned as data
 // ({ok: false, ...}) so that the Go side can check the error itself.
 
-import { pageReady, pageFailed } from "./harness.js";
+import { pageReady, pageFailed, bytesToB64, b64ToBytes } from "./harness.js";
 import * as sdk from "/sdk/index.js";
 
 // outcome runs f and describes its result or its failure.
@@ -24,18 +24,6 @@ async function outcome(f) {
   }
 }
 
-function bytesToB64(bytes) {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function b64ToBytes(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 // ticksDuring counts how often a 10 ms interval fires while f runs. The
 // interval is cleared in the same job in which f's promise settles, so a

@@ -5,7 +5,7 @@
 // caller randomness, so the fixed-nonce ciphertexts are checked by opening
 // them, and fresh encryptions by length and round trip.
 
-import { pageReady, pageFailed, describe } from "./harness.js";
+import { pageReady, pageFailed, describe, bytesToB64, b64ToBytes } from "./harness.js";
 import * as sdk from "/sdk/index.js";
 
 const c = (name, ...args) => sdk.call(name, ...args);
@@ -18,17 +18,6 @@ function hexToBytes(h) {
 }
 function bytesToHex(b) {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-function bytesToB64(bytes) {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-function b64ToBytes(b64) {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 const fill = (n, v) => bytesToB64(new Uint8Array(n).fill(v));
 
