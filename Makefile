@@ -25,17 +25,19 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" . ./sealtext ./internal/...
 
 # The JS SDK and the compatible module in Node (node:test), against the
-# freshly built js/dist. The Chromium tests are Go tests (internal/jstest)
+# freshly built js/dist, and its TypeScript declarations type-checked
+# against a consumer file (tsc --strict). The Chromium tests are Go tests (internal/jstest)
 # and run in test-native.
-test-js: wasm
+test-js: wasm $(NPM_STAMP)
 	node --test js/test/
+	npx --no-install tsc -p js/test/types/tsconfig.json
 
 vet:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-# The interop peers (libsodium.js, @noble/post-quantum), exactly as pinned
-# in package-lock.json.
+# The interop peers (libsodium.js, @noble/post-quantum) and tsc, exactly as
+# pinned in package-lock.json.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 
