@@ -10,9 +10,6 @@ package x25519
 // ref10, public domain), from which this file is transcribed.
 type fe [10]int32
 
-func feZero(h *fe) { *h = fe{} }
-func feOne(h *fe)  { *h = fe{1} }
-
 // feFromBytes loads a little-endian u-coordinate, ignoring bit 255 as RFC
 // 7748 requires. Values in [p, 2^255) are not reduced here; the arithmetic
 // is correct for them, and feToBytes returns the canonical result.
@@ -152,114 +149,6 @@ func feToBytes(s *[32]byte, h *fe) {
 	s[29] = byte(h9 >> 2)
 	s[30] = byte(h9 >> 10)
 	s[31] = byte(h9 >> 18)
-}
-
-// feAdd sets h = f + g without carrying.
-func feAdd(h, f, g *fe) {
-	// Unrolled: the Go compiler does not unroll loops.
-	h[0] = f[0] + g[0]
-	h[1] = f[1] + g[1]
-	h[2] = f[2] + g[2]
-	h[3] = f[3] + g[3]
-	h[4] = f[4] + g[4]
-	h[5] = f[5] + g[5]
-	h[6] = f[6] + g[6]
-	h[7] = f[7] + g[7]
-	h[8] = f[8] + g[8]
-	h[9] = f[9] + g[9]
-}
-
-// feSub sets h = f - g without carrying.
-func feSub(h, f, g *fe) {
-	h[0] = f[0] - g[0]
-	h[1] = f[1] - g[1]
-	h[2] = f[2] - g[2]
-	h[3] = f[3] - g[3]
-	h[4] = f[4] - g[4]
-	h[5] = f[5] - g[5]
-	h[6] = f[6] - g[6]
-	h[7] = f[7] - g[7]
-	h[8] = f[8] - g[8]
-	h[9] = f[9] - g[9]
-}
-
-// feCswap swaps f and g if b == 1 and leaves them if b == 0, with no
-// branch on b.
-func feCswap(f, g *fe, b int32) {
-	mask := -b
-	x0 := (f[0] ^ g[0]) & mask
-	x1 := (f[1] ^ g[1]) & mask
-	x2 := (f[2] ^ g[2]) & mask
-	x3 := (f[3] ^ g[3]) & mask
-	x4 := (f[4] ^ g[4]) & mask
-	x5 := (f[5] ^ g[5]) & mask
-	x6 := (f[6] ^ g[6]) & mask
-	x7 := (f[7] ^ g[7]) & mask
-	x8 := (f[8] ^ g[8]) & mask
-	x9 := (f[9] ^ g[9]) & mask
-	f[0] ^= x0
-	g[0] ^= x0
-	f[1] ^= x1
-	g[1] ^= x1
-	f[2] ^= x2
-	g[2] ^= x2
-	f[3] ^= x3
-	g[3] ^= x3
-	f[4] ^= x4
-	g[4] ^= x4
-	f[5] ^= x5
-	g[5] ^= x5
-	f[6] ^= x6
-	g[6] ^= x6
-	f[7] ^= x7
-	g[7] ^= x7
-	f[8] ^= x8
-	g[8] ^= x8
-	f[9] ^= x9
-	g[9] ^= x9
-}
-
-// feMul121666Add sets h = 121666·f + g, where 121666 = (A+2)/4 for
-// Curve25519's A = 486662. h may alias f or g.
-func feMul121666Add(h, f, g *fe) {
-	h0, h1, h2, h3, h4 := int64(f[0])*121666+int64(g[0]), int64(f[1])*121666+int64(g[1]), int64(f[2])*121666+int64(g[2]), int64(f[3])*121666+int64(g[3]), int64(f[4])*121666+int64(g[4])
-	h5, h6, h7, h8, h9 := int64(f[5])*121666+int64(g[5]), int64(f[6])*121666+int64(g[6]), int64(f[7])*121666+int64(g[7]), int64(f[8])*121666+int64(g[8]), int64(f[9])*121666+int64(g[9])
-
-	var c int64
-	c = (h9 + 1<<24) >> 25
-	h0 += c * 19
-	h9 -= c << 25
-	c = (h1 + 1<<24) >> 25
-	h2 += c
-	h1 -= c << 25
-	c = (h3 + 1<<24) >> 25
-	h4 += c
-	h3 -= c << 25
-	c = (h5 + 1<<24) >> 25
-	h6 += c
-	h5 -= c << 25
-	c = (h7 + 1<<24) >> 25
-	h8 += c
-	h7 -= c << 25
-
-	c = (h0 + 1<<25) >> 26
-	h1 += c
-	h0 -= c << 26
-	c = (h2 + 1<<25) >> 26
-	h3 += c
-	h2 -= c << 26
-	c = (h4 + 1<<25) >> 26
-	h5 += c
-	h4 -= c << 26
-	c = (h6 + 1<<25) >> 26
-	h7 += c
-	h6 -= c << 26
-	c = (h8 + 1<<25) >> 26
-	h9 += c
-	h8 -= c << 26
-
-	h[0], h[1], h[2], h[3], h[4] = int32(h0), int32(h1), int32(h2), int32(h3), int32(h4)
-	h[5], h[6], h[7], h[8], h[9] = int32(h5), int32(h6), int32(h7), int32(h8), int32(h9)
 }
 
 // feInvert sets out = z^(p-2) = 1/z (0 for z = 0), with the usual chain
