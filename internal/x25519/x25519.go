@@ -13,14 +13,28 @@
 // computes the public key, a second scalar multiplication that an open
 // does not need; ScalarMult here does one.
 //
+// ScalarBaseMult does not run the ladder: like libsodium (and ref10's
+// ge_scalarmult_base), it multiplies the Ed25519 base point B, the
+// Edwards form of u = 9, by the scalar in 64 signed radix-16 digits, each
+// a mixed addition of one of eight precomputed multiples of 256^i·B, and
+// maps the result to u = (Z+Y)/(Z-Y). That is about a fifth of the
+// ladder's field multiplications, and Go has nothing to offer for it in
+// wasm either: crypto/ecdh multiplies the base point with the ladder, and
+// filippo.io/edwards25519's fixed-base code is on the 51-bit limbs. The
+// Edwards formulas are ref10's, in edwards.go; the table (32×8 points) is
+// computed from B on first use; the table additions are generated like
+// the ladder (gen.go writes base.go).
+//
 // The package is plain Go with no build tags: it is tested natively and in
 // wasm against crypto/ecdh (x25519_test.go, FuzzScalarMult). Which
 // implementation sealkit uses is chosen in internal/nacl: this one for
 // GOARCH=wasm, crypto/ecdh (with its assembly) everywhere else.
 //
 // Constant time: the ladder's only secret-dependent operation is the
-// conditional swap, done with a mask; no branch or index depends on the
-// scalar or on the point.
+// conditional swap, done with a mask; in ScalarBaseMult the table entry
+// is selected by scanning all eight entries of a row with masks and
+// negated with a mask. No branch or index depends on the scalar or on
+// the point.
 package x25519
 
 // ScalarMult sets dst = X25519(scalar, point): the scalar is clamped, bit
@@ -47,6 +61,27 @@ func ScalarMult(dst, scalar, point *[32]byte) {
 var basePoint = [32]byte{9}
 
 // ScalarBaseMult sets dst = X25519(scalar, 9), the public key of scalar.
+// It multiplies the Ed25519 base point with a precomputed table (see
+// edwards.go) and maps the result to u = (Z+Y)/(Z-Y).
 func ScalarBaseMult(dst, scalar *[32]byte) {
+	var e [32]byte
+	copy(e[:], scalar[:])
+	e[0] &= 248
+	e[31] &= 127
+	e[31] |= 64
+
+	var h geP3
+	geScalarMultBase(&h, &e)
+	var n, d fe
+	feAdd(&n, &h.Z, &h.Y)
+	feSub(&d, &h.Z, &h.Y)
+	feInvert(&d, &d)
+	feMul(&n, &n, &d)
+	feToBytes(dst, &n)
+}
+
+// scalarBaseMultLadder is the former ScalarBaseMult, kept for tests and
+// benchmarks.
+func scalarBaseMultLadder(dst, scalar *[32]byte) {
 	ScalarMult(dst, scalar, &basePoint)
 }
