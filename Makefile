@@ -1,6 +1,6 @@
 # sealkit — the two commands every session needs:
-#   make run    builds the browser module and runs the sealkit command
-#               (for now: its self-test)
+#   make run    builds the browser module and serves the reference app on
+#               http://localhost:8080 (embedded SQLite in ./sealkit-data)
 #   make test   runs every test (installs the npm interop peers first)
 
 GO ?= go
@@ -9,11 +9,14 @@ NPM_STAMP := node_modules/.package-lock.json
 .PHONY: run test test-native test-wasm test-js vet fuzz bench build wasm clean
 
 run: wasm
-	$(GO) run ./cmd/sealkit selftest
+	$(GO) run ./cmd/sealkit serve $(ARGS)
 
 test: test-native test-wasm test-js
 
-test-native: $(NPM_STAMP) vet
+# The app's tests serve the embedded js/dist (package js), so the wasm is
+# built first; they use a fresh SQLite file and a fresh database on the
+# local PostgreSQL (127.0.0.1:5432) each.
+test-native: wasm $(NPM_STAMP) vet
 	$(GO) test -count=1 ./...
 
 # The core's own tests (vectors, round trips, malformed input, fuzz seeds)
@@ -21,8 +24,12 @@ test-native: $(NPM_STAMP) vet
 # target. The interop tests are native-only (a wasm binary cannot start the
 # Node peer).
 WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+# Only the crypto packages: the app's server packages (database drivers)
+# are native-only.
+WASM_PKGS = . ./sealtext ./atrest ./internal/argon2 ./internal/b64 ./internal/errs ./internal/hybrid \
+	./internal/nacl ./internal/poly1305 ./internal/recovery ./internal/salsa20 ./internal/x25519
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" . ./sealtext ./internal/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" $(WASM_PKGS)
 
 # The JS SDK and the compatible module in Node (node:test), against the
 # freshly built js/dist, and its TypeScript declarations type-checked
@@ -49,7 +56,7 @@ fuzz:
 bench: $(NPM_STAMP)
 	$(GO) run ./internal/benchreport -o docs/BENCHMARKS.md
 
-build:
+build: wasm
 	$(GO) build -trimpath -o bin/sealkit ./cmd/sealkit
 
 # The browser build: js/dist/sealkit.wasm next to the wasm_exec.js of the

@@ -6,6 +6,7 @@ import type { CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, Optional
 
 export { ErrorCode, SealkitError } from "./errors.js";
 export type { ErrorCodeValue } from "./errors.js";
+export { deriveAuthKey } from "./authkey.js";
 export type { B64, KeyPair, HybridKeyPair, RecoveryKey, ExportName, CryptoFunctions } from "./crypto.js";
 
 export interface LoadOptions {

@@ -14,6 +14,7 @@ import { ErrorCode, SealkitError, toSealkitError } from "./errors.js";
 import { makeOps } from "./ops.js";
 
 export { ErrorCode, SealkitError } from "./errors.js";
+export { deriveAuthKey } from "./authkey.js";
 
 const defaultWasmURL = () => new URL("./dist/sealkit.wasm", import.meta.url);
 

@@ -1,7 +1,8 @@
-// Command sealkit is the sealkit command line. For now it checks the crypto
-// core on this machine and makes keys; later it also serves the reference
-// app.
+// Command sealkit is the sealkit command line: it serves the reference app,
+// manages its server secrets, and checks the crypto core on this machine.
 //
+//	sealkit serve [flags]          run the reference app (sealkit serve -h)
+//	sealkit keys [generate|show|rotate]  the server secrets file and at-rest key rotation
 //	sealkit selftest               known answers and round trips of every operation
 //	sealkit keygen [-level cat3]   a new X25519 key pair, or a hybrid one with -level
 //	sealkit version
@@ -31,6 +32,8 @@ func main() {
 const usage = `usage: sealkit <command> [flags]
 
 commands:
+  serve      run the reference app (embedded SQLite by default; -h for flags)
+  keys       generate the server secrets, show or rotate the at-rest keys
   selftest   run known-answer tests and round trips of every operation
   keygen     print a new key pair as JSON (-level cat1|cat3|cat5 for a hybrid one)
   version    print the version
@@ -45,6 +48,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errors.New("no command given")
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		return keys(ctx, rest, getenv, stdout, stderr)
 	case "selftest":
 		return selftest(ctx, rest, stdout, stderr)
 	case "keygen":

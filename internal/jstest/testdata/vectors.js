@@ -63,6 +63,16 @@ async function secretboxRoundTrip(ptB64, key) {
 }
 
 const runners = {
+  // sealkit's own auth key (docs/PROTOCOL.md §2): the SDK's Web Crypto
+  // HKDF, and, for the password vector, the worker's Argon2id before it.
+  async authkey(v) {
+    const sk = bytesToB64(hexToBytes(v.session_key));
+    if (v.password !== undefined) {
+      eq("deriveSessionKey", await sdk.deriveSessionKey(v.password, bytesToB64(enc.encode(v.salt_utf8))), sk);
+    }
+    eq("deriveAuthKey", await sdk.deriveAuthKey(sk), bytesToB64(hexToBytes(v.auth_key)));
+  },
+
   async encoding(v) {
     const key = fill(32, 7);
     const ct = await c("encryptSecretbox", v.b64, key);

@@ -10,8 +10,9 @@ import init, {
 import {
   loadCrypto, ensureReady, generateKey, generateKeypair, encrypt, decrypt, seal, unseal,
   unsealBytes, deriveSessionKey, generateSalt, generateHybridKeypair, call, getDirectCrypto,
-  terminate, SealkitError, ErrorCode,
+  terminate, SealkitError, ErrorCode, deriveAuthKey,
 } from "../../index.js";
+import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
 import { cacheKeys, getCachedKeys, clearKeyCache, keyCacheSupported } from "../../keycache.js";
 
 async function compat(bytes: Uint8Array): Promise<void> {
@@ -58,6 +59,11 @@ async function sdk(): Promise<void> {
   const back: string = await unseal(sealed, publicKey, privateKey);
   const raw: Uint8Array = await unsealBytes(sealed, publicKey, privateKey);
   const session: string = await deriveSessionKey("pw", await generateSalt());
+  const authKey: string = await deriveAuthKey(session);
+  const authKey2: string = await deriveAuthKeyDirect(session);
+  const info: "sealkit/v1/auth-key" = AUTH_KEY_INFO;
+  // @ts-expect-error the session key is base64 text, not bytes
+  await deriveAuthKey(new Uint8Array(32));
   const hk = await generateHybridKeypair("cat3");
   const viaWorker: unknown = await call("generateKey");
   const direct = await getDirectCrypto();
@@ -74,7 +80,7 @@ async function sdk(): Promise<void> {
     }
   }
   terminate();
-  void [mode, text, back, raw, session, hk.secretKey, viaWorker, k2];
+  void [mode, text, back, raw, session, authKey, authKey2, info, hk.secretKey, viaWorker, k2];
 }
 
 async function cache(): Promise<void> {

@@ -1,0 +1,222 @@
+// Package store is the reference app's database: one schema and one set of
+// migrations for embedded SQLite (modernc.org/sqlite, pure Go) and
+// PostgreSQL (pgx through database/sql), chosen by the database URL.
+//
+// Everything that must hold across app instances lives here: accounts,
+// sessions, rate-limit events, the development mailbox and (through River)
+// background jobs. Ciphertext columns pass through the at-rest layer
+// (package atrest) on their way in and out, so callers see the browser's
+// ciphertext and the database sees it encrypted once more.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"github.com/sealkit/sealkit/atrest"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultURL is the database of a fresh checkout: a SQLite file in
+// ./sealkit-data, created on first use.
+const DefaultURL = "sqlite:sealkit-data/sealkit.db"
+
+// ErrNotFound is returned by lookups that match no row.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is an open database. Safe for concurrent use.
+type Store struct {
+	DB      *sql.DB
+	Dialect Dialect
+	keys    func() *atrest.KeySet
+	// Reload, when set, is called once when a value names a key id the
+	// current key set lacks: another process may have rotated the keys.
+	Reload func() error
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open connects to the database at url ("postgres://…" or
+// "postgresql://…" for PostgreSQL; "sqlite:path", "file:path" or a plain
+// path for SQLite) and returns a Store whose ciphertext columns are
+// encrypted under keys() at rest. It does not migrate; call Migrate.
+func Open(ctx context.Context, dbURL string, keys func() *atrest.KeySet) (*Store, error) {
+	if dbURL == "" {
+		dbURL = DefaultURL
+	}
+	s := &Store{keys: keys}
+	var err error
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		s.Dialect = Postgres
+		s.DB, err = sql.Open("pgx", dbURL)
+		if err == nil {
+			s.DB.SetMaxOpenConns(20)
+			s.DB.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		s.Dialect = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if path == "" {
+			return nil, errors.New("store: empty SQLite path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
+		// WAL lets `sealkit keys rotate` (another process) insert its job
+		// while the server reads; immediate transactions take the write
+		// lock up front instead of failing half-way with SQLITE_BUSY.
+		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		s.DB, err = sql.Open("sqlite", dsn)
+		if err == nil {
+			// SQLite has one writer; River's SQLite driver asks for a
+			// single connection so its concurrent internals queue instead
+			// of failing with SQLITE_BUSY. Code must therefore never use
+			// s.DB while it holds a transaction.
+			s.DB.SetMaxOpenConns(1)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if err := s.DB.PingContext(ctx); err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
+	}
+	return s, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Keys returns the current at-rest key set.
+func (s *Store) Keys() *atrest.KeySet { return s.keys() }
+
+// RiverDriver is the River driver for this database.
+func (s *Store) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if s.Dialect == Postgres {
+		return riverdatabasesql.New(s.DB)
+	}
+	return riversqlite.New(s.DB)
+}
+
+// Migrate brings the app's schema and River's up to date. Several
+// instances may start at once: on PostgreSQL an advisory lock serialises
+// them, on SQLite the immediate transaction does.
+func (s *Store) Migrate(ctx context.Context) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if s.Dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7381142390)`); err != nil {
+			return fmt.Errorf("store: migrate lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS sealkit_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM sealkit_migrations`)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("store: migration %s: bad name", base)
+		}
+		if applied[v] {
+			continue
+		}
+		body, _ := migrations.ReadFile(name)
+		for _, stmt := range splitSQL(string(body)) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("store: migration %s: %w", base, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sealkit_migrations (version, applied_at) VALUES ($1, $2)`, v, time.Now().Unix()); err != nil {
+			return fmt.Errorf("store: migration %s: %w", base, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(s.RiverDriver(), nil)
+	if err != nil {
+		return fmt.Errorf("store: river migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("store: river migrate: %w", err)
+	}
+	return nil
+}
+
+// splitSQL splits a migration into statements at semicolons that end a
+// line, dropping "--" comment lines. The migrations hold no string
+// literals with semicolons, so nothing smarter is needed.
+func splitSQL(src string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,119 @@
+package webapp
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/sealkit/sealkit/internal/b64"
+	"github.com/sealkit/sealkit/internal/store"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// me returns the signed-in user's public keys and ciphertexts: what the
+// browser needs to unlock and show the account.
+func (s *Server) me() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.store.UserByID(r.Context(), s.store.DB, userFrom(r.Context()))
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusUnauthorized, "log in first")
+			return
+		}
+		if err != nil {
+			s.log.Error("me failed", "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		dn := ""
+		if u.EncryptedDisplayName != nil {
+			dn = b64.Encode(u.EncryptedDisplayName)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"user_id":                  u.ID,
+			"key_hash":                 u.KeyHash,
+			"public_key":               u.PublicKey,
+			"encrypted_private_key":    b64.Encode(u.EncryptedPrivateKey),
+			"pq_public_key":            u.PQPublicKey,
+			"encrypted_pq_private_key": b64.Encode(u.EncryptedPQPrivateKey),
+			"encrypted_user_key":       b64.Encode(u.EncryptedUserKey),
+			"encrypted_email":          b64.Encode(u.EncryptedEmail),
+			"encrypted_display_name":   dn,
+			"always_require_password":  u.AlwaysRequirePassword,
+		})
+	})
+}
+
+type profileRequest struct {
+	EncryptedDisplayName string `json:"encrypted_display_name"`
+}
+
+func (s *Server) putProfile() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req profileRequest
+		if !decodeJSON(w, r, &req) {
+			return
+		}
+		var c check
+		ct := c.bytes("encrypted_display_name", req.EncryptedDisplayName, 40, 4096)
+		if c.err != nil {
+			writeError(w, http.StatusBadRequest, c.err.Error())
+			return
+		}
+		if err := s.store.SetDisplayName(r.Context(), userFrom(r.Context()), ct); err != nil {
+			s.log.Error("profile update failed", "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+type settingsRequest struct {
+	AlwaysRequirePassword *bool `json:"always_require_password"`
+}
+
+func (s *Server) putSettings() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req settingsRequest
+		if !decodeJSON(w, r, &req) {
+			return
+		}
+		if req.AlwaysRequirePassword == nil {
+			writeError(w, http.StatusBadRequest, "always_require_password: missing")
+			return
+		}
+		if err := s.store.SetAlwaysRequirePassword(r.Context(), userFrom(r.Context()), *req.AlwaysRequirePassword); err != nil {
+			s.log.Error("settings update failed", "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// cspReport logs a browser's CSP violation report: which directive and
+// where, never the sample (it could quote page content).
+func (s *Server) cspReport() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		var rep struct {
+			Body struct {
+				DocumentURI        string `json:"document-uri"`
+				ViolatedDirective  string `json:"violated-directive"`
+				EffectiveDirective string `json:"effective-directive"`
+				BlockedURI         string `json:"blocked-uri"`
+			} `json:"csp-report"`
+		}
+		if err := jsonDecodeLoose(r, &rep); err != nil {
+			writeError(w, http.StatusBadRequest, "not a CSP report")
+			return
+		}
+		s.log.Warn("csp violation", "directive", rep.Body.EffectiveDirective, "violated", rep.Body.ViolatedDirective,
+			"document", stripQuery(rep.Body.DocumentURI), "blocked", stripQuery(rep.Body.BlockedURI))
+		s.cspCount.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

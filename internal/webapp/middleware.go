@@ -1,0 +1,291 @@
+package webapp
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/sealkit/sealkit/internal/store"
+)
+
+type ctxKey int
+
+const (
+	nonceKey ctxKey = iota
+	userKey
+)
+
+// maxBody bounds every JSON body. The largest legitimate one, a
+// registration, is about 4 KiB of base64.
+const maxBody = 64 << 10
+
+// cspPolicy is the seed's policy; the nonce is per response. report-uri
+// lets the tests (and operators) see violations.
+const cspPolicy = "default-src 'self'; script-src 'self' 'nonce-%s' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; report-uri /api/csp-report"
+
+func nonceFrom(ctx context.Context) string { v, _ := ctx.Value(nonceKey).(string); return v }
+
+// userFrom is the signed-in user's id, set by requireAPI/requirePage.
+func userFrom(ctx context.Context) string { v, _ := ctx.Value(userKey).(string); return v }
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [18]byte
+		rand.Read(b[:])
+		nonce := base64.StdEncoding.EncodeToString(b[:])
+		h := w.Header()
+		h.Set("Content-Security-Policy", strings.Replace(cspPolicy, "%s", nonce, 1))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.secure || r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), nonceKey, nonce)))
+	})
+}
+
+// crossOrigin refuses cross-origin state-changing requests (Go's
+// CrossOriginProtection: Sec-Fetch-Site, then Origin against Host). CSP
+// reports are exempt: browsers send them without a same-origin marker and
+// they change nothing.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("POST /api/csp-report")
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return cop.Handler(next)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request: method, path (never the query,
+// which may hold a mail token), status, size, duration and a keyed hash of
+// the client IP.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "ip", s.ipID(r))
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				// The panic value is not logged: it could hold request data.
+				s.log.Error("handler panicked", "path", r.URL.Path)
+				writeError(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the peer address, or the last entry of the configured proxy
+// header (the one the trusted proxy appended).
+func (s *Server) clientIP(r *http.Request) string {
+	if h := s.cfg.ClientIPHeader; h != "" {
+		if v := r.Header.Values(h); len(v) > 0 {
+			parts := strings.Split(v[len(v)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ipID is a keyed hash of the client IP: what logs and rate-limit buckets
+// hold instead of the address.
+func (s *Server) ipID(r *http.Request) string {
+	m := hmac.New(sha256.New, s.secrets.Current().IPHashKey)
+	m.Write([]byte(s.clientIP(r)))
+	return hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// jsonBody admits only application/json bodies of at most maxBody bytes.
+func (s *Server) jsonBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			writeError(w, http.StatusUnsupportedMediaType, "the body must be application/json")
+			return
+		}
+		if r.ContentLength > maxBody {
+			writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// decodeJSON reads exactly one JSON object with only known fields into v.
+// On failure it has written the 4xx and returns false.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err == nil {
+		var extra json.RawMessage
+		if dec.Decode(&extra) == nil {
+			err = errors.New("trailing data")
+		}
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB")
+			return false
+		}
+		// The decoder's message names a position or a field, never a
+		// value, so it is safe to return; but keep it short and fixed.
+		msg := "the body is not a JSON object of the expected fields"
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && ute.Field != "" {
+			msg = ute.Field + ": wrong type"
+		} else if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			msg = "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+		}
+		writeError(w, http.StatusBadRequest, msg)
+		return false
+	}
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func healthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+}
+
+const sessionCookie = "sealkit_session"
+
+// sessionTTL is how long a login lasts, so that a user can come back after
+// closing the browser.
+const sessionTTL = 30 * 24 * time.Hour
+
+// currentUser is the user id of the request's session, or "".
+func (s *Server) currentUser(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) != 43 {
+		return ""
+	}
+	id, err := s.store.SessionUser(r.Context(), hashHex(c.Value), s.cfg.Now())
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("session lookup failed", "err", err)
+		}
+		return ""
+	}
+	return id
+}
+
+func (s *Server) requireAPI(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.currentUser(r)
+		if id == "" {
+			writeError(w, http.StatusUnauthorized, "log in first")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, id)))
+	})
+}
+
+func (s *Server) requirePage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.currentUser(r)
+		if id == "" {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, id)))
+	})
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.secure || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
+}

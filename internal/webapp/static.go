@@ -1,0 +1,141 @@
+package webapp
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// wasmAsset is sealkit.wasm with its precompressed copies. Its URL holds
+// a hash of its content, so it can be cached for a year: a new build gets
+// a new URL.
+type wasmAsset struct {
+	name            string // "sealkit.<hash>.wasm"
+	plain, br, gzip []byte
+}
+
+func loadWasm(assets fs.FS) (*wasmAsset, error) {
+	plain, err := fs.ReadFile(assets, "dist/sealkit.wasm")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(plain)
+	a := &wasmAsset{name: "sealkit." + hex.EncodeToString(sum[:6]) + ".wasm", plain: plain}
+	a.br, _ = fs.ReadFile(assets, "dist/sealkit.wasm.br")
+	a.gzip, _ = fs.ReadFile(assets, "dist/sealkit.wasm.gz")
+	return a, nil
+}
+
+func (s *Server) wasmURL() string {
+	if s.wasm == nil {
+		return "/static/sdk/dist/sealkit.missing.wasm"
+	}
+	return "/static/sdk/dist/" + s.wasm.name
+}
+
+// acceptsEncoding reports whether the request's Accept-Encoding lists enc
+// with a non-zero quality.
+func acceptsEncoding(r *http.Request, enc string) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") ||
+				strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
+
+var zeroTime time.Time
+
+// sdkDist serves dist/: the hashed wasm (brotli or gzip when accepted)
+// and wasm_exec.js.
+func (s *Server) sdkDist() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		file := r.PathValue("file")
+		if file == "wasm_exec.js" {
+			s.serveAsset(w, r, s.cfg.Assets, "dist/wasm_exec.js")
+			return
+		}
+		if s.wasm == nil || file != s.wasm.name {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "application/wasm")
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Vary", "Accept-Encoding")
+		body := s.wasm.plain
+		switch {
+		case s.wasm.br != nil && acceptsEncoding(r, "br"):
+			h.Set("Content-Encoding", "br")
+			body = s.wasm.br
+		case s.wasm.gzip != nil && acceptsEncoding(r, "gzip"):
+			h.Set("Content-Encoding", "gzip")
+			body = s.wasm.gzip
+		}
+		h.Set("ETag", `"`+strings.TrimSuffix(s.wasm.name, ".wasm")+"-"+h.Get("Content-Encoding")+`"`)
+		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(body))
+	})
+}
+
+// sdkModule serves the SDK's top-level ES modules.
+func (s *Server) sdkModule() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		file := r.PathValue("file")
+		if !strings.HasSuffix(file, ".js") || strings.Contains(file, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		s.serveAsset(w, r, s.cfg.Assets, file)
+	})
+}
+
+// appStatic serves the app's own CSS and page scripts.
+func (s *Server) appStatic() http.Handler {
+	sub, _ := fs.Sub(appFiles, "static")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static/")
+		s.serveAsset(w, r, sub, name)
+	})
+}
+
+// serveAsset serves a small text asset with a content ETag and
+// revalidation on every use (their URLs carry no hash).
+func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	if !fs.ValidPath(name) {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Error("asset read failed", "name", name, "err", err)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	sum := sha256.Sum256(b)
+	h := w.Header()
+	ct := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".js", ".mjs":
+		ct = "text/javascript; charset=utf-8"
+	case ".css":
+		ct = "text/css; charset=utf-8"
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(b))
+}

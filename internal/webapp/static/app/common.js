@@ -1,0 +1,181 @@
+// Shared by every page script: the SDK (loaded once, in its worker), the
+// JSON API helper, progress and error display, page readiness for the
+// browser tests, and the logout handler.
+//
+// Rules kept by every page: decrypted text reaches the DOM only through
+// textContent; keys, passwords and plaintext never go into a URL, the
+// console or a request (the email is the one exception the protocol has).
+
+import * as sdk from "/static/sdk/index.js";
+import { forgetKeys } from "./keys.js";
+
+export { sdk };
+
+/**
+ * Loads the crypto core once (a dedicated worker on pages) from the
+ * content-hashed URL the server put on <body>. Resolves to the SDK module.
+ * A failed load may be retried by calling again.
+ */
+export async function loadSdk() {
+  await sdk.loadCrypto(document.body.dataset.wasmUrl || undefined);
+  return sdk;
+}
+
+/** A failed API call: `message` is the server's {"error"} sentence. */
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+/**
+ * Calls a JSON endpoint on this origin. Resolves to the parsed JSON, or
+ * null for an empty answer (204); rejects with ApiError carrying the
+ * server's message for 4xx/5xx. A 401 from an endpoint that needs a
+ * session (the session expired) sends the browser to /login.
+ *
+ * @param {string} method
+ * @param {string} path a local path, e.g. "/api/me"
+ * @param {unknown} [body] sent as JSON
+ */
+export async function api(method, path, body) {
+  if (!path.startsWith("/") || path.startsWith("//")) throw new Error("api: not a local path");
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "The server could not be reached. Check your connection and try again.");
+  }
+  let data = null;
+  const text = await res.text();
+  if (text !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path.startsWith("/api/me")) {
+      location.assign("/login");
+      return new Promise(() => {});
+    }
+    const message = data && typeof data.error === "string" && data.error !== ""
+      ? data.error
+      : `The server answered ${res.status}. Please try again.`;
+    throw new ApiError(res.status, message);
+  }
+  return data;
+}
+
+/** GET /api/me: the signed-in user's public and wrapped data. */
+export function fetchMe() {
+  return api("GET", "/api/me");
+}
+
+/**
+ * Shows a spinner and `text` in a status element (role="status",
+ * aria-live="polite"); returns a function that clears it.
+ * @param {HTMLElement | null} el
+ * @param {string} text
+ */
+export function progress(el, text) {
+  if (!el) return () => {};
+  const spinner = document.createElement("span");
+  spinner.className = "spinner";
+  spinner.setAttribute("aria-hidden", "true");
+  const label = document.createElement("span");
+  label.textContent = text;
+  el.replaceChildren(spinner, label);
+  el.classList.add("busy");
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (el.firstChild === spinner) {
+      el.replaceChildren();
+      el.classList.remove("busy");
+    }
+  };
+}
+
+/**
+ * Marks a button as working: disabled, with `text` as its label. Returns
+ * a function that restores the label and re-enables it.
+ * @param {HTMLButtonElement} button
+ * @param {string} text
+ */
+export function busy(button, text) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = text;
+  return () => {
+    button.textContent = label;
+    button.removeAttribute("aria-busy");
+    button.disabled = false;
+  };
+}
+
+/** Shows `message` (plain text) in an error element, or hides it for "". */
+export function showError(el, message) {
+  if (!el) return;
+  el.textContent = message || "";
+  el.hidden = !message;
+}
+
+/**
+ * A readable sentence for a failure: the server's message for ApiError,
+ * the SDK's text for a SealkitError (never key material), else a generic one.
+ */
+export function errorMessage(err) {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof sdk.SealkitError) {
+    if (err.code === "LOAD" || err.code === "WORKER" || err.code === "UNSUPPORTED") {
+      return "The encryption module could not run in this browser. Reload the page to try again.";
+    }
+    return `Encryption error: ${err.message}`;
+  }
+  return "Something went wrong. Please try again.";
+}
+
+/**
+ * Runs a page's initial work, then sets body[data-ready="1"]; on failure
+ * shows the message in #page-error and sets body[data-error]. Browser
+ * tests wait on these attributes.
+ * @param {() => Promise<void> | void} init
+ */
+export async function startPage(init) {
+  try {
+    await init();
+    document.body.dataset.ready = "1";
+  } catch (err) {
+    const message = errorMessage(err);
+    showError(document.getElementById("page-error"), message);
+    document.body.dataset.error = message;
+  }
+}
+
+// Logout: forget every key this browser holds, then let the form post.
+// form.submit() does not fire "submit" again.
+const logoutForm = document.getElementById("logout-form");
+if (logoutForm) {
+  logoutForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = logoutForm.querySelector("button");
+    if (button) busy(button, "Logging out…");
+    try {
+      await forgetKeys();
+    } finally {
+      logoutForm.submit();
+    }
+  });
+}

@@ -1,0 +1,5 @@
+// The confirm page: no crypto here; common.js wires the logout form.
+
+import { startPage } from "./common.js";
+
+startPage(() => {});

@@ -1,0 +1,5 @@
+// The error page: no crypto here; common.js wires the logout form.
+
+import { startPage } from "./common.js";
+
+startPage(() => {});

@@ -1,0 +1,84 @@
+// Profile: open the user's keys (keys.js), decrypt the email and the
+// display name into the page (textContent only), and save a new name
+// encrypted under the user_key.
+
+import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { openPrivateKeys, sessionKey, userKey } from "./keys.js";
+
+// encrypted_display_name may be 40–4096 bytes: secretbox adds 40.
+const MAX_NAME_BYTES = 4096 - 40;
+
+const status = document.getElementById("profile-status");
+const details = document.getElementById("profile-details");
+const emailEl = document.getElementById("profile-email");
+const nameEl = document.getElementById("profile-name");
+const unsetEl = document.getElementById("profile-name-unset");
+const form = document.getElementById("profile-form");
+const nameInput = document.getElementById("profile-name-input");
+const save = document.getElementById("profile-save");
+const saved = document.getElementById("profile-saved");
+const errorEl = document.getElementById("profile-error");
+
+let key = null; // the user_key, in this page's memory only
+
+function showName(name) {
+  nameEl.textContent = name;
+  unsetEl.hidden = name !== "";
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (save.disabled || !key) return;
+  showError(errorEl, "");
+  saved.hidden = true;
+  const name = nameInput.value.trim();
+  if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) {
+    showError(errorEl, "That name is too long.");
+    return;
+  }
+  const restore = busy(save, "Encrypting…");
+  try {
+    const encrypted = await sdk.encrypt(name, key);
+    save.textContent = "Saving…";
+    await api("PUT", "/api/me/profile", { encrypted_display_name: encrypted });
+    showName(name);
+    nameInput.value = name;
+    saved.hidden = false;
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  } finally {
+    restore();
+  }
+});
+
+nameInput.addEventListener("input", () => {
+  saved.hidden = true;
+});
+
+startPage(async () => {
+  let stop = progress(status, "Loading…");
+  let me;
+  try {
+    [me] = await Promise.all([fetchMe(), loadSdk()]);
+  } finally {
+    stop();
+  }
+  stop = progress(status, "Opening your keys…");
+  try {
+    const sk = await sessionKey(me);
+    const keys = await openPrivateKeys(me, sk);
+    key = await userKey(me, keys);
+    const [email, name] = await Promise.all([
+      sdk.decrypt(me.encrypted_email, key),
+      me.encrypted_display_name ? sdk.decrypt(me.encrypted_display_name, key) : Promise.resolve(""),
+    ]);
+    emailEl.textContent = email;
+    showName(name);
+    nameInput.value = name;
+  } finally {
+    stop();
+  }
+  details.hidden = false;
+  form.hidden = false;
+  save.disabled = false;
+});

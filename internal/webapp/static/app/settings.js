@@ -1,0 +1,40 @@
+// Settings: "Always require password". Turning it on also clears the key
+// cache of this browser (keys.js then never writes it again).
+
+import { api, errorMessage, fetchMe, progress, showError, startPage } from "./common.js";
+import { clearKeyCache } from "/static/sdk/keycache.js";
+
+const box = document.getElementById("settings-always-password");
+const status = document.getElementById("settings-status");
+const saved = document.getElementById("settings-saved");
+const errorEl = document.getElementById("settings-error");
+
+box.addEventListener("change", async () => {
+  const on = box.checked;
+  showError(errorEl, "");
+  saved.hidden = true;
+  box.disabled = true;
+  const stop = progress(status, "Saving…");
+  try {
+    await api("PUT", "/api/me/settings", { always_require_password: on });
+    if (on) await clearKeyCache();
+    saved.hidden = false;
+  } catch (err) {
+    box.checked = !on;
+    showError(errorEl, errorMessage(err));
+  } finally {
+    stop();
+    box.disabled = false;
+  }
+});
+
+startPage(async () => {
+  const stop = progress(status, "Loading…");
+  try {
+    const me = await fetchMe();
+    box.checked = Boolean(me.always_require_password);
+  } finally {
+    stop();
+  }
+  box.disabled = false;
+});
