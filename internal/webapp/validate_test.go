@@ -1,0 +1,60 @@
+package webapp
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/sealkit/sealkit/internal/b64"
+)
+
+// FuzzFieldChecks: the request-field checks never panic, accept only what
+// their rules say, and never put the value into the error message.
+func FuzzFieldChecks(f *testing.F) {
+	for _, s := range []string{"", "a@b.c", "A@B.C", "x", "@", "a@", "@b", "a@@b", "a b@c", "AAAA", "AAAAAAAAAAAAAAAAAAAAAA==$argon2id",
+		"AAAA$argon2id", "$argon2id", "a\x00@b", strings.Repeat("A", 44), "QUJD\n", "Zg==", "Zm9v"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var c check
+		if e := c.email(v); c.err == nil {
+			if e != strings.ToLower(v) || strings.Count(e, "@") != 1 || len(v) < 3 || len(v) > 254 || !utf8.ValidString(v) {
+				t.Fatalf("email %q accepted as %q", v, e)
+			}
+		} else if len(v) >= 4 && strings.Contains(c.err.Error(), v) {
+			t.Fatalf("error %q quotes the value", c.err)
+		}
+
+		c = check{}
+		if kh := c.keyHash(v); c.err == nil {
+			salt, suffix, _ := strings.Cut(kh, "$")
+			if b, err := b64.Decode(salt); err != nil || len(b) != 16 || suffix != "argon2id" {
+				t.Fatalf("key_hash %q accepted", v)
+			}
+		}
+
+		for _, r := range [][2]int{{32, 32}, {40, 4096}, {1, 3}} {
+			c = check{}
+			b := c.bytes("f", v, r[0], r[1])
+			if c.err == nil {
+				d, err := b64.Decode(v)
+				if err != nil || len(b) < r[0] || len(b) > r[1] || string(d) != string(b) {
+					t.Fatalf("%q accepted for [%d,%d]", v, r[0], r[1])
+				}
+			} else if len(v) >= 4 && strings.Contains(c.err.Error(), v) {
+				t.Fatalf("error %q quotes the value", c.err)
+			}
+		}
+	})
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/profile": "/profile", "/settings?x=1": "/settings?x=1", "": "/profile", "//evil.example": "/profile",
+		"/\\evil.example": "/profile", "https://evil.example/": "/profile", "profile": "/profile", "/a\r\nb": "/profile",
+	} {
+		if got := localPath(in); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
