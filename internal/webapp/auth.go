@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/sealkit/sealkit"
@@ -75,7 +76,7 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, bucket string, 
 		return true
 	}
 	if n > limit {
-		w.Header().Set("Retry-After", itoa(int(window.Seconds())))
+		w.Header().Set("Retry-After", strconv.Itoa(int(window.Seconds())))
 		writeError(w, http.StatusTooManyRequests, "too many requests; wait a minute and try again")
 		return true
 	}
@@ -245,7 +246,7 @@ func (s *Server) login() http.Handler {
 				return
 			}
 			if n >= b.limit {
-				w.Header().Set("Retry-After", itoa(int(loginFailWindow.Seconds())))
+				w.Header().Set("Retry-After", strconv.Itoa(int(loginFailWindow.Seconds())))
 				writeError(w, http.StatusTooManyRequests, "too many failed logins from here; wait 15 minutes and try again")
 				return
 			}

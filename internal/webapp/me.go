@@ -1,15 +1,13 @@
 package webapp
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
 )
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // me returns the signed-in user's public keys and ciphertexts: what the
 // browser needs to unlock and show the account.
@@ -107,7 +105,7 @@ func (s *Server) cspReport() http.Handler {
 				BlockedURI         string `json:"blocked-uri"`
 			} `json:"csp-report"`
 		}
-		if err := jsonDecodeLoose(r, &rep); err != nil {
+		if err := json.NewDecoder(r.Body).Decode(&rep); err != nil {
 			writeError(w, http.StatusBadRequest, "not a CSP report")
 			return
 		}

@@ -130,7 +130,3 @@ func stripQuery(u string) string {
 	}
 	return u
 }
-
-func jsonDecodeLoose(r *http.Request, v any) error {
-	return json.NewDecoder(r.Body).Decode(v)
-}

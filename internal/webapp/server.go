@@ -67,19 +67,18 @@ type Config struct {
 
 // Server is one app instance.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	store     *store.Store
-	secrets   *secrets.Live
-	river     *river.Client[*sql.Tx]
-	mailer    Mailer
-	pages     map[string]*template.Template
-	wasm      *wasmAsset
-	handler   http.Handler
-	secure    bool
-	cancel    context.CancelFunc
-	startedAt time.Time
-	cspCount  atomic.Int64 // CSP violation reports received
+	cfg      Config
+	log      *slog.Logger
+	store    *store.Store
+	secrets  *secrets.Live
+	river    *river.Client[*sql.Tx]
+	mailer   Mailer
+	pages    map[string]*template.Template
+	wasm     *wasmAsset
+	handler  http.Handler
+	secure   bool
+	cancel   context.CancelFunc
+	cspCount atomic.Int64 // CSP violation reports received
 }
 
 //go:embed templates static
@@ -141,6 +140,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	switch {
 	case cfg.DevMailbox:
 		s.mailer = devMailbox{s.store}
+		if s.secure {
+			s.log.Warn("the development mailbox is on: anyone who can reach /dev/mailbox reads every mail sent; use an SMTP server in production")
+		}
 	case cfg.SMTPURL != "":
 		m, err := newSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
@@ -178,7 +180,6 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.river.Start(ctx); err != nil {
 		return fmt.Errorf("webapp: start jobs: %w", err)
 	}
-	s.startedAt = s.cfg.Now()
 	return nil
 }
 

@@ -301,7 +301,7 @@ func (s *Server) Counts(t testing.TB) map[string]int {
 	return m
 }
 
-// Fatalf-free formatting helper for messages.
+// describe is a response as "status body", for failure messages.
 func describe(r *Response) string {
 	return fmt.Sprintf("%d %s", r.Status, strings.TrimSpace(string(r.Body)))
 }

@@ -108,6 +108,24 @@ export function progress(el, text) {
 }
 
 /**
+ * Runs `work` with progress(el, text) shown, and clears it however `work`
+ * ends. Resolves to what `work` resolves to.
+ * @template T
+ * @param {HTMLElement | null} el
+ * @param {string} text
+ * @param {() => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withProgress(el, text, work) {
+  const stop = progress(el, text);
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}
+
+/**
  * Marks a button as working: disabled, with `text` as its label. Returns
  * a function that restores the label and re-enables it.
  * @param {HTMLButtonElement} button

@@ -2,7 +2,7 @@
 // session key is derived here, and only the one-way auth key is sent. The
 // session key is left in sessionStorage for the next page's key chain.
 
-import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 
 const form = document.getElementById("login-form");
 const emailInput = document.getElementById("login-email");
@@ -69,11 +69,6 @@ form.addEventListener("submit", async (event) => {
 });
 
 startPage(async () => {
-  const stop = progress(status, "Loading the encryption module…");
-  try {
-    await loadSdk();
-  } finally {
-    stop();
-  }
+  await withProgress(status, "Loading the encryption module…", loadSdk);
   submit.disabled = false;
 });

@@ -2,7 +2,7 @@
 // private ones leave this page only wrapped under the session key, and the
 // server gets the email, the key_hash, the auth key and ciphertext.
 
-import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 
 const MIN_PASSWORD = 10;
 
@@ -105,11 +105,6 @@ form.addEventListener("submit", async (event) => {
 });
 
 startPage(async () => {
-  const stop = progress(status, "Loading the encryption module…");
-  try {
-    await loadSdk();
-  } finally {
-    stop();
-  }
+  await withProgress(status, "Loading the encryption module…", loadSdk);
   submit.disabled = false;
 });

@@ -1,7 +1,7 @@
 // Settings: "Always require password". Turning it on also clears the key
 // cache of this browser (keys.js then never writes it again).
 
-import { api, errorMessage, fetchMe, progress, showError, startPage } from "./common.js";
+import { api, errorMessage, fetchMe, progress, showError, startPage, withProgress } from "./common.js";
 import { clearKeyCache } from "/static/sdk/keycache.js";
 
 const box = document.getElementById("settings-always-password");
@@ -29,12 +29,7 @@ box.addEventListener("change", async () => {
 });
 
 startPage(async () => {
-  const stop = progress(status, "Loading…");
-  try {
-    const me = await fetchMe();
-    box.checked = Boolean(me.always_require_password);
-  } finally {
-    stop();
-  }
+  const me = await withProgress(status, "Loading…", fetchMe);
+  box.checked = Boolean(me.always_require_password);
   box.disabled = false;
 });

@@ -2,7 +2,7 @@
 // against the wrapped private key (nothing is sent), keep it as keys.js
 // does, and go back to the page that asked.
 
-import { busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { checkKey, rememberKey } from "./keys.js";
 
 const form = document.getElementById("unlock-form");
@@ -53,12 +53,7 @@ form.addEventListener("submit", async (event) => {
 });
 
 startPage(async () => {
-  const stop = progress(status, "Loading the encryption module…");
-  try {
-    [me] = await Promise.all([fetchMe(), loadSdk()]);
-  } finally {
-    stop();
-  }
+  [me] = await withProgress(status, "Loading the encryption module…", () => Promise.all([fetchMe(), loadSdk()]));
   submit.disabled = false;
   passwordInput.focus();
 });
