@@ -6,7 +6,7 @@
 GO ?= go
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js vet fuzz bench build wasm clean
+.PHONY: run test test-native test-wasm test-js vet fuzz bench bench-app build wasm clean
 
 run: wasm
 	$(GO) run ./cmd/sealkit serve $(ARGS)
@@ -55,6 +55,10 @@ fuzz:
 # sealkit next to libsodium.js and noble; writes docs/BENCHMARKS.md.
 bench: $(NPM_STAMP)
 	$(GO) run ./internal/benchreport -o docs/BENCHMARKS.md
+
+# The app's server paths on SQLite and PostgreSQL; writes docs/APP-BENCHMARKS.md.
+bench-app:
+	GO=$(GO) scripts/bench-app.sh
 
 build: wasm
 	$(GO) build -trimpath -o bin/sealkit ./cmd/sealkit

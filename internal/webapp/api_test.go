@@ -282,3 +282,26 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestLoginFailuresAlike: a wrong key for a registered address and any key
+// for an unregistered one get the same answer, after at least 100 ms.
+func TestLoginFailuresAlike(t *testing.T) {
+	s := apptest.Start(t, apptest.NewDB(t, "sqlite"), nil)
+	c := apptest.NewClient(s.URL)
+	u := apptest.NewUser(t, "frank@example.test", "pw-frank-012345")
+	s.SignUp(t, c, u)
+	try := func(email string) (*apptest.Response, time.Duration) {
+		start := time.Now()
+		r := c.JSON(t, "POST", "/api/auth/login", map[string]string{"email": email, "auth_key": b64.Encode(bytes.Repeat([]byte{9}, 32))})
+		return r, time.Since(start)
+	}
+	known, dk := try(u.Email)
+	unknown, du := try("nobody@example.test")
+	if known.Status != 401 || unknown.Status != 401 || !bytes.Equal(known.Body, unknown.Body) {
+		t.Fatalf("answers differ: %d %s / %d %s", known.Status, known.Body, unknown.Status, unknown.Body)
+	}
+	sameHeaders(t, known.Header, unknown.Header)
+	if dk < 100*time.Millisecond || du < 100*time.Millisecond {
+		t.Fatalf("failures answered in %v / %v, want at least 100 ms", dk, du)
+	}
+}

@@ -29,6 +29,7 @@ const (
 	loginFailAcctLimit   = 5
 	loginFailWindow      = 15 * time.Minute
 	registerMinDuration  = 250 * time.Millisecond
+	loginFailMinDuration = 100 * time.Millisecond
 	confirmTokenLifetime = 48 * time.Hour
 )
 
@@ -221,6 +222,7 @@ var dummySalt = make([]byte, 16)
 
 func (s *Server) login() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		var req loginRequest
 		if !decodeJSON(w, r, &req) {
 			return
@@ -272,6 +274,10 @@ func (s *Server) login() http.Handler {
 				}
 			}
 			s.log.Info("login failed", "ip", ip)
+			// An unknown address skips the row's decryption; padding every
+			// failure hides that, so failures do not tell which addresses
+			// have accounts.
+			pad(ctx, start, loginFailMinDuration)
 			writeError(w, http.StatusUnauthorized, "wrong email address or password")
 			return
 		}
