@@ -125,9 +125,15 @@ func TestRegisterExistingEmail(t *testing.T) {
 		s := apptest.Start(t, db, nil)
 		c := apptest.NewClient(s.URL)
 		u := apptest.NewUser(t, "bob@example.test", "pw-bob-0123456")
+		start := time.Now()
 		first := c.JSON(t, "POST", "/api/auth/register", u.Register)
+		d1 := time.Since(start)
 		again := apptest.NewUser(t, "BOB@example.test", "another password")
+		start = time.Now()
 		second := c.JSON(t, "POST", "/api/auth/register", again.Register)
+		if d2 := time.Since(start); d1 < 250*time.Millisecond || d2 < 250*time.Millisecond {
+			t.Fatalf("answers after %v / %v, want at least 250 ms each", d1, d2)
+		}
 		if first.Status != 202 || second.Status != first.Status || !bytes.Equal(first.Body, second.Body) {
 			t.Fatalf("answers differ: %d %s / %d %s", first.Status, first.Body, second.Status, second.Body)
 		}

@@ -81,7 +81,11 @@ func (s *Server) sdkDist() http.Handler {
 			h.Set("Content-Encoding", "gzip")
 			body = s.wasm.gzip
 		}
-		h.Set("ETag", `"`+strings.TrimSuffix(s.wasm.name, ".wasm")+"-"+h.Get("Content-Encoding")+`"`)
+		etag := strings.TrimSuffix(s.wasm.name, ".wasm")
+		if enc := h.Get("Content-Encoding"); enc != "" {
+			etag += "." + enc
+		}
+		h.Set("ETag", `"`+etag+`"`)
 		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(body))
 	})
 }
