@@ -23,25 +23,12 @@ import (
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
 )
 
-// syncBuffer is a bytes.Buffer the server goroutine and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // startServe runs `sealkit serve` on a free port until the test ends and
 // returns its URL and its log.
-func startServe(t *testing.T, dbURL, keysFile string) (string, *syncBuffer) {
+func startServe(t *testing.T, dbURL, keysFile string) (string, *apptest.LogBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.LogBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database-url", dbURL, "--keys-file", keysFile},

@@ -63,12 +63,18 @@ func (s *Store) seal(table, column, id string, plain []byte) (string, error) {
 	return v, nil
 }
 
-func (s *Store) open(table, column, id, value string) ([]byte, error) {
-	aad := atrest.AAD(table, column, id)
+// Decrypt opens an at-rest value under the current key set, re-reading
+// the key set once (Reload) when the value names a key it lacks.
+func (s *Store) Decrypt(value string, aad []byte) ([]byte, error) {
 	p, err := s.keys().Decrypt(value, aad)
 	if errors.Is(err, atrest.ErrUnknownKey) && s.Reload != nil && s.Reload() == nil {
 		p, err = s.keys().Decrypt(value, aad)
 	}
+	return p, err
+}
+
+func (s *Store) open(table, column, id, value string) ([]byte, error) {
+	p, err := s.Decrypt(value, atrest.AAD(table, column, id))
 	if err != nil {
 		// The error names the column and the key id problem, never content.
 		return nil, fmt.Errorf("store: at-rest decrypt %s.%s of row %s: %w", table, column, id, err)

@@ -88,11 +88,7 @@ type sendMailWorker struct {
 }
 
 func (w *sendMailWorker) Work(ctx context.Context, job *river.Job[sendMailArgs]) error {
-	ks := w.s.store.Keys()
-	b, err := ks.Decrypt(job.Args.Sealed, mailAAD)
-	if errors.Is(err, atrest.ErrUnknownKey) && w.s.secrets.Reload() == nil {
-		b, err = w.s.store.Keys().Decrypt(job.Args.Sealed, mailAAD)
-	}
+	b, err := w.s.store.Decrypt(job.Args.Sealed, mailAAD)
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("mail job %d: %w", job.ID, err))
 	}
