@@ -116,8 +116,7 @@ func (s *Server) register() http.Handler {
 		epq := c.bytes("encrypted_pq_private_key", req.EncryptedPQPrivateKey, wrappedKeySize, wrappedKeySize)
 		euk := c.bytes("encrypted_user_key", req.EncryptedUserKey, 80, 2048)
 		eem := c.bytes("encrypted_email", req.EncryptedEmail, 41, 1024)
-		if c.err != nil {
-			writeError(w, http.StatusBadRequest, c.err.Error())
+		if c.answered(w) {
 			return
 		}
 		if s.limited(w, r, "register:"+s.ipID(r), registerLimit, registerWindow) {
@@ -187,8 +186,7 @@ func (s *Server) salt() http.Handler {
 		}
 		var c check
 		email := c.email(req.Email)
-		if c.err != nil {
-			writeError(w, http.StatusBadRequest, c.err.Error())
+		if c.answered(w) {
 			return
 		}
 		if s.limited(w, r, "salt:"+s.ipID(r), s.cfg.SaltLimit, saltWindow) {
@@ -230,8 +228,7 @@ func (s *Server) login() http.Handler {
 		var c check
 		email := c.email(req.Email)
 		authKey := c.bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
-		if c.err != nil {
-			writeError(w, http.StatusBadRequest, c.err.Error())
+		if c.answered(w) {
 			return
 		}
 		ctx, now, ip := r.Context(), s.cfg.Now(), s.ipID(r)

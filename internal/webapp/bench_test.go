@@ -22,15 +22,9 @@ func BenchmarkSaltEndpoint(b *testing.B) {
 		s.SignUp(b, c, u)
 		for _, who := range []struct{ name, email string }{{"known", u.Email}, {"unknown", "nobody@example.test"}} {
 			b.Run(backend+"/"+who.name, func(b *testing.B) {
-				lat := make([]time.Duration, 0, b.N)
-				for b.Loop() {
-					start := time.Now()
-					if r := c.JSON(b, "POST", "/api/auth/salt", map[string]string{"email": who.email}); r.Status != 200 {
-						b.Fatalf("%d %s", r.Status, r.Body)
-					}
-					lat = append(lat, time.Since(start))
-				}
-				reportPercentiles(b, lat)
+				measure(b, 200, func() *apptest.Response {
+					return c.JSON(b, "POST", "/api/auth/salt", map[string]string{"email": who.email})
+				})
 			})
 		}
 	}
@@ -47,31 +41,25 @@ func BenchmarkAPI(b *testing.B) {
 		s.SignUp(b, c, u)
 		login := map[string]string{"email": u.Email, "auth_key": b64.Encode(u.AuthKey)}
 		b.Run(backend+"/login", func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				start := time.Now()
-				if r := c.JSON(b, "POST", "/api/auth/login", login); r.Status != 200 {
-					b.Fatalf("%d %s", r.Status, r.Body)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			reportPercentiles(b, lat)
+			measure(b, 200, func() *apptest.Response { return c.JSON(b, "POST", "/api/auth/login", login) })
 		})
 		b.Run(backend+"/me", func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				start := time.Now()
-				if r := c.Do(b, "GET", "/api/me", "", nil); r.Status != 200 {
-					b.Fatalf("%d %s", r.Status, r.Body)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			reportPercentiles(b, lat)
+			measure(b, 200, func() *apptest.Response { return c.Do(b, "GET", "/api/me", "", nil) })
 		})
 	}
 }
 
-func reportPercentiles(b *testing.B, lat []time.Duration) {
+// measure times each request of the benchmark loop, fails on a status
+// other than want, and reports the latency percentiles.
+func measure(b *testing.B, want int, do func() *apptest.Response) {
+	lat := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		start := time.Now()
+		if r := do(); r.Status != want {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+		lat = append(lat, time.Since(start))
+	}
 	if len(lat) == 0 {
 		return
 	}

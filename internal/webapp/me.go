@@ -54,8 +54,7 @@ func (s *Server) putProfile() http.Handler {
 		}
 		var c check
 		ct := c.bytes("encrypted_display_name", req.EncryptedDisplayName, 40, 4096)
-		if c.err != nil {
-			writeError(w, http.StatusBadRequest, c.err.Error())
+		if c.answered(w) {
 			return
 		}
 		if err := s.store.SetDisplayName(r.Context(), userFrom(r.Context()), ct); err != nil {

@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +24,16 @@ func (c *check) fail(field, format string, args ...any) {
 	if c.err == nil {
 		c.err = &fieldError{field, fmt.Sprintf(format, args...)}
 	}
+}
+
+// answered writes the 400 for the first problem, if there was one, and
+// reports whether it did.
+func (c *check) answered(w http.ResponseWriter) bool {
+	if c.err == nil {
+		return false
+	}
+	writeError(w, http.StatusBadRequest, c.err.Error())
+	return true
 }
 
 // bytes decodes a strict base64 field whose decoded length is in
