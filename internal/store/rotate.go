@@ -21,6 +21,16 @@ var EncryptedColumns = []EncryptedColumn{
 	{"users", "id", "encrypted_email"},
 	{"users", "id", "encrypted_display_name"},
 	{"dev_mail", "id", "sealed"},
+	{"habits", "id", "encrypted_name"},
+	{"habits", "id", "encrypted_description"},
+	{"user_habits", "id", "encrypted_key"},
+	{"checkins", "id", "encrypted_note"},
+	{"groups", "id", "encrypted_name"},
+	{"group_members", "id", "encrypted_label"},
+	{"group_keys", "id", "encrypted_key"},
+	{"group_invitations", "id", "encrypted_label"},
+	{"group_goals", "id", "encrypted_title"},
+	{"group_checkins", "id", "encrypted_note"},
 }
 
 // ReencryptBatch re-encrypts up to limit values of col that are not under

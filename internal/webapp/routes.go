@@ -16,6 +16,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /unlock", s.requirePage(s.page("unlock", "Unlock", s.unlockData)))
 	mux.Handle("GET /profile", s.requirePage(s.page("profile", "Profile", nil)))
 	mux.Handle("GET /settings", s.requirePage(s.page("settings", "Settings", nil)))
+	mux.Handle("GET /habits", s.requirePage(s.page("habits", "Habits", nil)))
+	mux.Handle("GET /habits/{id}", s.requirePage(s.page("habit", "Habit", nil)))
+	mux.Handle("GET /groups", s.requirePage(s.page("groups", "Groups", nil)))
+	mux.Handle("GET /groups/{id}", s.requirePage(s.page("group", "Group", nil)))
 	mux.Handle("POST /logout", s.logout())
 	if s.cfg.DevMailbox {
 		mux.Handle("GET /dev/mailbox", s.page("mailbox", "Mailbox (development)", s.mailboxData))
@@ -29,6 +33,41 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))
 	mux.Handle("POST /api/csp-report", s.cspReport())
+
+	// Habits: one key per habit, sealed to its owner on user_habits.
+	mux.Handle("GET /api/habits", s.requireAPI(s.listHabits()))
+	mux.Handle("POST /api/habits", s.requireAPI(s.jsonBody(s.createHabit())))
+	mux.Handle("GET /api/habits/{id}", s.requireAPI(s.getHabit()))
+	mux.Handle("PUT /api/habits/{id}", s.requireAPI(s.jsonBody(s.updateHabit())))
+	mux.Handle("PUT /api/habits/{id}/archived", s.requireAPI(s.jsonBody(s.archiveHabit())))
+	mux.Handle("DELETE /api/habits/{id}", s.requireAPI(s.deleteHabit()))
+	mux.Handle("PUT /api/habits/{id}/checkins/{day}", s.requireAPI(s.jsonBody(s.putCheckin())))
+	mux.Handle("DELETE /api/habits/{id}/checkins/{day}", s.requireAPI(s.deleteCheckin()))
+
+	// Groups: a versioned group key sealed to each member (group_keys).
+	mux.Handle("GET /api/groups", s.requireAPI(s.listGroups()))
+	mux.Handle("POST /api/groups", s.requireAPI(s.jsonBody(s.createGroup())))
+	mux.Handle("GET /api/groups/{id}", s.requireAPI(s.groupRole(roleAny, s.getGroup())))
+	mux.Handle("DELETE /api/groups/{id}", s.requireAPI(s.groupRole(roleOwner, s.deleteGroup())))
+	mux.Handle("POST /api/groups/{id}/invitations", s.requireAPI(s.groupRole(roleAdmin, s.jsonBody(s.invite()))))
+	mux.Handle("DELETE /api/groups/{id}/invitations/{inv}", s.requireAPI(s.groupRole(roleAdmin, s.cancelInvitation())))
+	mux.Handle("PUT /api/groups/{id}/members/{user}/role", s.requireAPI(s.groupRole(roleOwner, s.jsonBody(s.setRole()))))
+	mux.Handle("POST /api/groups/{id}/members/{user}/remove", s.requireAPI(s.groupRole(roleAdmin, s.jsonBody(s.removeMember()))))
+	mux.Handle("POST /api/groups/{id}/leave", s.requireAPI(s.groupRole(roleAny, s.leaveGroup())))
+	mux.Handle("POST /api/groups/{id}/rotate", s.requireAPI(s.groupRole(roleAdmin, s.jsonBody(s.rotateGroupKey()))))
+	mux.Handle("GET /api/groups/{id}/reencrypt", s.requireAPI(s.groupRole(roleAdmin, s.reencryptBatch())))
+	mux.Handle("POST /api/groups/{id}/reencrypt", s.requireAPI(s.groupRole(roleAdmin, s.jsonBody(s.applyReencrypt()))))
+	mux.Handle("POST /api/groups/{id}/goals", s.requireAPI(s.groupRole(roleKeyed, s.jsonBody(s.createGoal()))))
+	mux.Handle("DELETE /api/groups/{id}/goals/{goal}", s.requireAPI(s.groupRole(roleKeyed, s.deleteGoal())))
+	mux.Handle("PUT /api/groups/{id}/goals/{goal}/checkins/{day}", s.requireAPI(s.groupRole(roleKeyed, s.jsonBody(s.putGroupCheckin()))))
+	mux.Handle("POST /api/invitations/{id}/accept", s.requireAPI(s.acceptInvitation()))
+	mux.Handle("POST /api/invitations/{id}/decline", s.requireAPI(s.declineInvitation()))
+	// Pushes (pending key requests, live updates) and key_distributed.
+	mux.Handle("GET /api/ws", s.requireAPI(s.websocket()))
+
+	// Announcements: sealed to each user by the operator (not zero-knowledge).
+	mux.Handle("GET /api/announcements", s.requireAPI(s.listAnnouncements()))
+	mux.Handle("DELETE /api/announcements/{id}", s.requireAPI(s.dismissAnnouncement()))
 
 	// Assets.
 	mux.Handle("GET /static/sdk/dist/{file}", s.sdkDist())

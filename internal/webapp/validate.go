@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -113,4 +114,52 @@ func (c *check) keyHash(v string) string {
 		return ""
 	}
 	return v
+}
+
+// sealedKey checks an encrypted_key field: a 32-byte key sealed to a
+// user (docs/PROTOCOL.md §8.4) — base64 of 80–2048 bytes that is a sealed
+// box of a 32-byte key (80 bytes) or a hybrid seal of one at some level.
+// The server cannot open it; this only keeps malformed blobs out.
+func (c *check) sealedKey(field, v string) []byte {
+	b := c.bytes(field, v, 80, 2048)
+	if b == nil {
+		return nil
+	}
+	if len(b) == sealkit.BoxSealOverhead+sealkit.KeySize {
+		return b
+	}
+	for _, l := range []sealkit.Level{sealkit.Cat1, sealkit.Cat3, sealkit.Cat5} {
+		if b[0] == l.Tag() && len(b) == l.MinCiphertextSize()+sealkit.KeySize {
+			return b
+		}
+	}
+	c.fail(field, "not a sealed 32-byte key: expected a sealed box (80 bytes) or a hybrid seal (873, 1193 or 1673 bytes with its level's tag)")
+	return nil
+}
+
+// day checks a calendar day "YYYY-MM-DD" from 2000-01-01 to tomorrow (UTC;
+// the user's local date may be ahead of the server's).
+func (c *check) day(field, v string, now time.Time) string {
+	if c.err != nil {
+		return ""
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil || d.Format(time.DateOnly) != v {
+		c.fail(field, "not a date YYYY-MM-DD")
+		return ""
+	}
+	if d.Year() < 2000 || d.After(now.UTC().AddDate(0, 0, 1)) {
+		c.fail(field, "out of range: 2000-01-01 to tomorrow")
+		return ""
+	}
+	return v
+}
+
+// optionalBytes is bytes for a field that may be absent ("" or missing):
+// it returns nil without a problem then.
+func (c *check) optionalBytes(field, v string, min, max int) []byte {
+	if v == "" {
+		return nil
+	}
+	return c.bytes(field, v, min, max)
 }

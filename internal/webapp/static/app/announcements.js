@@ -1,0 +1,2 @@
+// Placeholder: replaced by the announcements implementation.
+export async function showAnnouncements(container, me, keys) {}
