@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net"
@@ -158,20 +159,31 @@ func (s *Server) ipID(r *http.Request) string {
 }
 
 // jsonBody admits only application/json bodies of at most maxBody bytes.
-func (s *Server) jsonBody(next http.Handler) http.Handler {
+func (s *Server) jsonBody(next http.Handler) http.Handler { return s.jsonBodyUpTo(maxBody, next) }
+
+// jsonBodyUpTo is jsonBody with another limit, for the few routes whose
+// bodies carry many keys or ciphertexts at once (rotation, re-encryption).
+func (s *Server) jsonBodyUpTo(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
 			writeError(w, http.StatusUnsupportedMediaType, "the body must be application/json")
 			return
 		}
-		if r.ContentLength > maxBody {
-			writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB")
+		if r.ContentLength > limit {
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge(limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+func tooLarge(limit int64) string {
+	if limit >= 1<<20 {
+		return fmt.Sprintf("the body is larger than %d MiB", limit>>20)
+	}
+	return fmt.Sprintf("the body is larger than %d KiB", limit>>10)
 }
 
 // decodeJSON reads exactly one JSON object with only known fields into v.
@@ -192,7 +204,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB")
+			writeError(w, http.StatusRequestEntityTooLarge, tooLarge(mbe.Limit))
 			return false
 		}
 		// The decoder's message names a position or a field, never a

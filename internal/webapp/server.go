@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +80,11 @@ type Server struct {
 	secure   bool
 	cancel   context.CancelFunc
 	cspCount atomic.Int64 // CSP violation reports received
+
+	hub      *hub           // this instance's WebSocket connections
+	pushes   chan pushEvent // events to deliver to them, in order
+	stopping chan struct{}  // closed by Close: sockets end
+	stopOnce sync.Once
 }
 
 //go:embed templates static
@@ -116,7 +122,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Assets == nil {
 		cfg.Assets = sdk.Files
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, secure: pu.Scheme == "https"}
+	s := &Server{cfg: cfg, log: cfg.Logger, secure: pu.Scheme == "https",
+		hub: newHub(), pushes: make(chan pushEvent, 1024), stopping: make(chan struct{})}
 
 	sec, created, err := secrets.LoadOrCreate(cfg.KeysFile)
 	if err != nil {
@@ -180,6 +187,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.river.Start(ctx); err != nil {
 		return fmt.Errorf("webapp: start jobs: %w", err)
 	}
+	go s.runPushes(ctx)
 	return nil
 }
 
@@ -195,6 +203,7 @@ func (s *Server) Store() *store.Store { return s.store }
 // Close stops the workers (waiting for running jobs up to ctx) and closes
 // the database.
 func (s *Server) Close(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
 	if s.cancel != nil {
 		if err := s.river.Stop(ctx); err != nil {
 			s.log.Warn("jobs did not stop cleanly", "err", err)

@@ -163,3 +163,10 @@ func (c *check) optionalBytes(field, v string, min, max int) []byte {
 	}
 	return c.bytes(field, v, min, max)
 }
+
+// version checks a key_version field: a group key version, from 1.
+func (c *check) version(v int64) {
+	if c.err == nil && (v < 1 || v > 1<<40) {
+		c.fail("key_version", "missing or out of range")
+	}
+}

@@ -1,0 +1,393 @@
+package webapp
+
+// Pushes over WebSocket (docs/PROTOCOL.md §8). Events name a group (and,
+// for a removal, a user), never content. On PostgreSQL they go through
+// NOTIFY so that every instance hears them and delivers to its own
+// connections; SQLite serves one instance and delivers in process. The
+// pending lists are computed by the delivering instance from the
+// database, so a NOTIFY payload stays a few dozen bytes.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgxlisten"
+
+	"github.com/sealkit/sealkit/internal/store"
+)
+
+// pushChannel is the PostgreSQL NOTIFY channel of pushes.
+const pushChannel = "sealkit_push"
+
+const (
+	wsReadLimit    = 8 << 10
+	wsWriteTimeout = 10 * time.Second
+	wsQueue        = 64 // messages buffered per connection before it is dropped
+)
+
+// pushEvent is what travels between instances.
+type pushEvent struct {
+	GroupID string `json:"group_id"`
+	Reason  string `json:"reason"`
+	UserID  string `json:"user_id,omitempty"` // only for "removed" and "deleted"
+}
+
+// wsClient is one browser connection.
+type wsClient struct {
+	userID      string
+	sessionHash string
+	out         chan []byte
+	cancel      context.CancelFunc
+}
+
+// send queues msg; a client too slow to keep up is disconnected (its page
+// reconnects and gets the current state on connect).
+func (c *wsClient) send(msg any) {
+	b, err := json.Marshal(msg)
+	if err != nil {
+		return
+	}
+	select {
+	case c.out <- b:
+	default:
+		c.cancel()
+	}
+}
+
+// hub is this instance's connections by user id.
+type hub struct {
+	mu    sync.Mutex
+	conns map[string]map[*wsClient]struct{}
+}
+
+func newHub() *hub { return &hub{conns: map[string]map[*wsClient]struct{}{}} }
+
+func (h *hub) add(c *wsClient) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.conns[c.userID] == nil {
+		h.conns[c.userID] = map[*wsClient]struct{}{}
+	}
+	h.conns[c.userID][c] = struct{}{}
+}
+
+func (h *hub) remove(c *wsClient) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns[c.userID], c)
+	if len(h.conns[c.userID]) == 0 {
+		delete(h.conns, c.userID)
+	}
+}
+
+func (h *hub) clientsOf(userID string) []*wsClient {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*wsClient, 0, len(h.conns[userID]))
+	for c := range h.conns[userID] {
+		out = append(out, c)
+	}
+	return out
+}
+
+func (h *hub) empty() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns) == 0
+}
+
+func (h *hub) closeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, cs := range h.conns {
+		for c := range cs {
+			c.cancel()
+		}
+	}
+}
+
+// Messages to the browser.
+type (
+	groupChangedMsg struct {
+		Type    string `json:"type"`
+		GroupID string `json:"group_id"`
+		Reason  string `json:"reason"`
+	}
+	pendingMember struct {
+		UserID      string `json:"user_id"`
+		PublicKey   string `json:"public_key"`
+		PQPublicKey string `json:"pq_public_key"`
+	}
+	pendingMsg struct {
+		Type       string          `json:"type"`
+		GroupID    string          `json:"group_id"`
+		KeyVersion int64           `json:"key_version"`
+		Members    []pendingMember `json:"members"`
+	}
+	replyMsg struct {
+		Type  string `json:"type"`
+		Ref   string `json:"ref,omitempty"`
+		Error string `json:"error,omitempty"`
+	}
+)
+
+// publish announces ev to every instance (after the change committed).
+func (s *Server) publish(ctx context.Context, ev pushEvent) {
+	if s.store.Dialect == store.Postgres {
+		b, _ := json.Marshal(ev)
+		// The request may be ending; the notification must still go out.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := s.store.DB.ExecContext(ctx, `SELECT pg_notify($1, $2)`, pushChannel, string(b)); err != nil {
+			s.log.Warn("push not sent; open pages catch up on reload", "reason", ev.Reason, "err", err)
+		}
+		return
+	}
+	s.enqueuePush(ev)
+}
+
+func (s *Server) enqueuePush(ev pushEvent) {
+	select {
+	case s.pushes <- ev:
+	default:
+		s.log.Warn("push queue full; dropping a push", "reason", ev.Reason)
+	}
+}
+
+// runPushes delivers queued events in order until ctx ends; on PostgreSQL
+// it also listens for other instances' (and its own) notifications.
+func (s *Server) runPushes(ctx context.Context) {
+	if s.store.Dialect == store.Postgres {
+		l := &pgxlisten.Listener{
+			Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, s.cfg.DatabaseURL) },
+			LogError:       func(_ context.Context, err error) { s.log.Warn("push listener", "err", err) },
+			ReconnectDelay: time.Second,
+		}
+		l.Handle(pushChannel, pgxlisten.HandlerFunc(func(_ context.Context, n *pgconn.Notification, _ *pgx.Conn) error {
+			var ev pushEvent
+			if err := json.Unmarshal([]byte(n.Payload), &ev); err != nil {
+				return err
+			}
+			s.enqueuePush(ev)
+			return nil
+		}))
+		go l.Listen(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-s.pushes:
+			if err := s.deliver(ctx, ev); err != nil && ctx.Err() == nil {
+				s.log.Warn("push delivery failed", "reason", ev.Reason, "err", err)
+			}
+		}
+	}
+}
+
+// deliver sends ev to this instance's connections it concerns.
+func (s *Server) deliver(ctx context.Context, ev pushEvent) error {
+	if s.hub.empty() {
+		return nil
+	}
+	changed := groupChangedMsg{Type: "group_changed", GroupID: ev.GroupID, Reason: ev.Reason}
+	if ev.UserID != "" {
+		for _, c := range s.hub.clientsOf(ev.UserID) {
+			c.send(changed)
+		}
+		return nil
+	}
+	version, states, err := s.store.MemberStates(ctx, ev.GroupID)
+	if err != nil {
+		return err
+	}
+	var admins []*wsClient
+	for _, st := range states {
+		cs := s.hub.clientsOf(st.UserID)
+		for _, c := range cs {
+			c.send(changed)
+		}
+		if st.Keyed && (st.Role == store.RoleOwner || st.Role == store.RoleAdmin) {
+			admins = append(admins, cs...)
+		}
+	}
+	if len(admins) == 0 {
+		return nil
+	}
+	msg, err := s.pendingMessage(ctx, ev.GroupID, version)
+	if err != nil {
+		return err
+	}
+	for _, c := range admins {
+		c.send(msg)
+	}
+	return nil
+}
+
+func (s *Server) pendingMessage(ctx context.Context, groupID string, version int64) (*pendingMsg, error) {
+	ps, err := s.store.Pending(ctx, groupID, version)
+	if err != nil {
+		return nil, err
+	}
+	msg := &pendingMsg{Type: "pending", GroupID: groupID, KeyVersion: version, Members: make([]pendingMember, len(ps))}
+	for i, p := range ps {
+		msg.Members[i] = pendingMember(p)
+	}
+	return msg, nil
+}
+
+// websocket is GET /api/ws.
+func (s *Server) websocket() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookie, _ := r.Cookie(sessionCookie) // requireAPI checked it
+		// Accept refuses a cross-origin handshake (Origin must match Host),
+		// so another site cannot open a socket with the user's cookie.
+		conn, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return // Accept answered
+		}
+		conn.SetReadLimit(wsReadLimit)
+		ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+		c := &wsClient{userID: userFrom(r.Context()), sessionHash: hashHex(cookie.Value), out: make(chan []byte, wsQueue), cancel: cancel}
+		s.hub.add(c)
+		defer func() {
+			s.hub.remove(c)
+			cancel()
+			conn.CloseNow()
+		}()
+		go func() {
+			defer cancel()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case b := <-c.out:
+					wctx, wcancel := context.WithTimeout(ctx, wsWriteTimeout)
+					err := conn.Write(wctx, websocket.MessageText, b)
+					wcancel()
+					if err != nil {
+						return
+					}
+				}
+			}
+		}()
+		go func() { // the server is stopping
+			select {
+			case <-ctx.Done():
+			case <-s.stopping:
+				cancel()
+			}
+		}()
+
+		c.send(map[string]string{"type": "hello", "user_id": c.userID})
+		if err := s.sendPendingOnConnect(ctx, c); err != nil {
+			s.log.Warn("pending on connect failed", "err", err)
+		}
+		for {
+			typ, data, err := conn.Read(ctx)
+			if err != nil {
+				return // closed, too large (closed with 1009), or shutting down
+			}
+			if typ != websocket.MessageText {
+				c.send(replyMsg{Type: "error", Error: "messages must be JSON text"})
+				continue
+			}
+			if !s.handleMessage(ctx, c, data) {
+				conn.Close(websocket.StatusPolicyViolation, "session ended")
+				return
+			}
+		}
+	})
+}
+
+func (s *Server) sendPendingOnConnect(ctx context.Context, c *wsClient) error {
+	groups, err := s.store.AdminGroups(ctx, c.userID)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		msg, err := s.pendingMessage(ctx, g.GroupID, g.KeyVersion)
+		if err != nil {
+			return err
+		}
+		if len(msg.Members) > 0 {
+			c.send(msg)
+		}
+	}
+	return nil
+}
+
+// clientMsg is a message from the browser.
+type clientMsg struct {
+	Type         string `json:"type"`
+	Ref          string `json:"ref"`
+	GroupID      string `json:"group_id"`
+	UserID       string `json:"user_id"`
+	KeyVersion   int64  `json:"key_version"`
+	EncryptedKey string `json:"encrypted_key"`
+}
+
+// handleMessage answers one browser message. It returns false when the
+// session behind the connection has ended (logout elsewhere, expiry).
+func (s *Server) handleMessage(ctx context.Context, c *wsClient, data []byte) bool {
+	uid, err := s.store.SessionUser(ctx, c.sessionHash, s.cfg.Now())
+	if err != nil || uid != c.userID {
+		c.send(replyMsg{Type: "error", Error: "your session has ended; log in again"})
+		return false
+	}
+	var m clientMsg
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil || dec.More() {
+		c.send(replyMsg{Type: "error", Error: "not a JSON object of the expected fields"})
+		return true
+	}
+	if len(m.Ref) > 64 {
+		c.send(replyMsg{Type: "error", Error: "ref: at most 64 characters"})
+		return true
+	}
+	fail := func(msg string) { c.send(replyMsg{Type: "error", Ref: m.Ref, Error: msg}) }
+	if m.Type != "key_distributed" {
+		fail("type: unknown message type")
+		return true
+	}
+	var chk check
+	if !validID(m.GroupID) {
+		chk.fail("group_id", "not a group id")
+	}
+	if !validID(m.UserID) {
+		chk.fail("user_id", "not a user id")
+	}
+	chk.version(m.KeyVersion)
+	key := chk.sealedKey("encrypted_key", m.EncryptedKey)
+	if chk.err != nil {
+		fail(chk.err.Error())
+		return true
+	}
+	err = s.store.DistributeKey(ctx, m.GroupID, c.userID, m.UserID, m.KeyVersion, key, s.nowUnix())
+	var ce *store.ConflictError
+	var fe *store.ForbiddenError
+	switch {
+	case err == nil:
+		c.send(replyMsg{Type: "ack", Ref: m.Ref})
+		s.publish(ctx, pushEvent{GroupID: m.GroupID, Reason: "key"})
+	case errors.Is(err, store.ErrNotFound):
+		fail("group not found")
+	case errors.As(err, &ce):
+		fail(ce.Msg)
+	case errors.As(err, &fe):
+		fail(fe.Msg)
+	default:
+		s.log.Error("key distribution failed", "err", err)
+		fail("internal error")
+	}
+	return true
+}
