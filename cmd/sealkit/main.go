@@ -3,6 +3,7 @@
 //
 //	sealkit serve [flags]          run the reference app (sealkit serve -h)
 //	sealkit keys [generate|show|rotate]  the server secrets file and at-rest key rotation
+//	sealkit announce [--file path | text…]  seal an operator announcement to every user (not zero-knowledge)
 //	sealkit selftest               known answers and round trips of every operation
 //	sealkit keygen [-level cat3]   a new X25519 key pair, or a hybrid one with -level
 //	sealkit version
@@ -34,6 +35,7 @@ const usage = `usage: sealkit <command> [flags]
 commands:
   serve      run the reference app (embedded SQLite by default; -h for flags)
   keys       generate the server secrets, show or rotate the at-rest keys
+  announce   seal a text from the operator to every confirmed user (not zero-knowledge)
   selftest   run known-answer tests and round trips of every operation
   keygen     print a new key pair as JSON (-level cat1|cat3|cat5 for a hybrid one)
   version    print the version
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		return keys(ctx, rest, getenv, stdout, stderr)
+	case "announce":
+		return announce(ctx, rest, getenv, stdout, stderr)
 	case "selftest":
 		return selftest(ctx, rest, stdout, stderr)
 	case "keygen":

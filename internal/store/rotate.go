@@ -31,6 +31,7 @@ var EncryptedColumns = []EncryptedColumn{
 	{"group_invitations", "id", "encrypted_label"},
 	{"group_goals", "id", "encrypted_title"},
 	{"group_checkins", "id", "encrypted_note"},
+	{"user_announcements", "id", "encrypted_body"},
 }
 
 // ReencryptBatch re-encrypts up to limit values of col that are not under

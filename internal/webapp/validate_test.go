@@ -3,6 +3,7 @@ package webapp
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sealkit/sealkit/internal/b64"
@@ -15,8 +16,30 @@ func FuzzFieldChecks(f *testing.F) {
 		"AAAA$argon2id", "$argon2id", "a\x00@b", strings.Repeat("A", 44), "QUJD\n", "Zg==", "Zm9v"} {
 		f.Add(s)
 	}
+	f.Add("2026-12-01")
+	f.Add("2026-02-30")
+	f.Add(b64.Encode(make([]byte, 80)))
+	f.Add(b64.Encode(append([]byte{2}, make([]byte, 1192)...)))
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, v string) {
 		var c check
+		if d := c.day("day", v, now); c.err == nil {
+			p, err := time.Parse(time.DateOnly, d)
+			if err != nil || d != v || p.Year() < 2000 || p.After(now.AddDate(0, 0, 1)) {
+				t.Fatalf("day %q accepted", v)
+			}
+		}
+
+		c = check{}
+		if k := c.sealedKey("encrypted_key", v); c.err == nil {
+			if n := len(k); n != 80 && !(k[0] == 1 && n == 873) && !(k[0] == 2 && n == 1193) && !(k[0] == 3 && n == 1673) {
+				t.Fatalf("sealed key of %d bytes (tag %d) accepted", n, k[0])
+			}
+		} else if len(v) >= 4 && strings.Contains(c.err.Error(), v) {
+			t.Fatalf("error %q quotes the value", c.err)
+		}
+
+		c = check{}
 		if e := c.email(v); c.err == nil {
 			if e != strings.ToLower(v) || strings.Count(e, "@") != 1 || len(v) < 3 || len(v) > 254 || !utf8.ValidString(v) {
 				t.Fatalf("email %q accepted as %q", v, e)
