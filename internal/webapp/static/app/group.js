@@ -1,1 +1,825 @@
-// placeholder
+// One group (/groups/{id}), docs/PROTOCOL.md §7 and §8.
+//
+// Every member: the name, members, goals and check-ins decrypted with the
+// copies of the group key sealed to this user (older content with the
+// older copies it holds); goals and check-ins written under the current
+// key. A member without the current key (pending) sees a waiting state
+// that turns into the group, live, when an admin's page shares the key
+// (push group_changed → refetch).
+//
+// Owners and admins holding the current key, while this page is open:
+//   - answer `pending` pushes by sealing the key to each pending member
+//     and sending key_distributed over the socket;
+//   - rotate the key when removing a member (key v+1 sealed to every
+//     remaining member holding v), and by themselves when the group is
+//     marked rotation_needed (a member left);
+//   - re-encrypt content under older versions in batches (GET/POST
+//     …/reencrypt), with a progress bar; progress is the data itself, so
+//     a reload resumes where the server says it stands.
+//
+// Keys live in this page's memory only (groupkeys.js KeyRing). Decrypted
+// text reaches the DOM through textContent only. Test hooks are DOM state
+// only: #group's data attributes (see templates/group.html).
+
+import { ApiError, api, busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { openPrivateKeys, sessionKey } from "./keys.js";
+import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyTo } from "./groupkeys.js";
+import { connectPush } from "./push.js";
+
+const BATCH = 100; // re-encryption batch (the server allows 1–500)
+const MAX_TITLE_BYTES = 1024 - 40; // encrypted_title, encrypted_label: 41–1024
+const MAX_NOTE_BYTES = 16384 - 40; // encrypted_note: 40–16384
+
+const groupId = decodeURIComponent(location.pathname.split("/")[2] || "");
+const base = "/api/groups/" + encodeURIComponent(groupId);
+
+const $ = (id) => document.getElementById(id);
+const root = $("group");
+const nameEl = $("group-name");
+const metaEl = $("group-meta");
+const status = $("group-status");
+const errorEl = $("group-error");
+const removedCard = $("group-removed");
+const removedText = $("group-removed-text");
+const pendingCard = $("group-pending");
+const adminCard = $("group-admin");
+const waitingEl = $("group-waiting");
+const waitingText = $("group-waiting-text");
+const reencryptEl = $("group-reencrypt");
+const reencryptBar = $("group-reencrypt-bar");
+const reencryptText = $("group-reencrypt-text");
+const membersCard = $("group-members-card");
+const membersList = $("group-members");
+const inviteForm = $("group-invite-form");
+const inviteEmail = $("group-invite-email");
+const inviteSubmit = $("group-invite-submit");
+const inviteDone = $("group-invite-done");
+const inviteError = $("group-invite-error");
+const invitationsCard = $("group-invitations-card");
+const invitationsList = $("group-invitations");
+const goalsCard = $("group-goals-card");
+const goalsList = $("group-goals");
+const goalsEmpty = $("group-goals-empty");
+const goalForm = $("group-goal-form");
+const goalTitle = $("group-goal-title");
+const goalSubmit = $("group-goal-submit");
+const goalError = $("group-goal-error");
+const leaveCard = $("group-leave-card");
+const leaveButton = $("group-leave");
+const deleteButton = $("group-delete");
+const leaveError = $("group-leave-error");
+
+const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
+
+let me = null;
+let ring = null; // KeyRing: page memory only
+let group = null; // the last GET /api/groups/{id}
+let removed = false;
+let push = null;
+let waitingIds = new Set(); // members waiting for the current key (admins' view)
+const distributed = new Set(); // "user:version" sealed and sent (or in flight)
+let reencrypting = false;
+let stuckAt = ""; // "version:stale" where re-encryption could make no progress
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(text, className) {
+  const b = el("button", className, text);
+  b.type = "button";
+  return b;
+}
+
+function bytes(s) {
+  return new TextEncoder().encode(s).length;
+}
+
+function isAdmin(g) {
+  return g.role === "owner" || g.role === "admin";
+}
+
+/** Holds the current key (a keyed member). */
+function keyed(g) {
+  return Boolean(g && !g.pending && ring.has(g.key_version));
+}
+
+function canWrite(g) {
+  return keyed(g) && !g.rotation_needed;
+}
+
+function sameUser(a, b) {
+  return String(a) === String(b);
+}
+
+/**
+ * A destructive button: the first click asks ("Really …?"), a second one
+ * within five seconds runs the action.
+ */
+function confirmed(b, question, action) {
+  let timer = 0;
+  const label = b.textContent;
+  b.addEventListener("click", () => {
+    if (b.dataset.confirm !== "1") {
+      b.dataset.confirm = "1";
+      b.textContent = question;
+      timer = setTimeout(() => {
+        delete b.dataset.confirm;
+        b.textContent = label;
+      }, 5000);
+      return;
+    }
+    clearTimeout(timer);
+    delete b.dataset.confirm;
+    b.textContent = label;
+    action();
+  });
+}
+
+// ---- loading and rendering ----
+
+let refreshing = null;
+let again = false;
+
+/**
+ * Refetches the group and redraws; calls made while one runs coalesce into
+ * one more. Admin work (maintain) follows each refresh.
+ */
+function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      do {
+        again = false;
+        await loadOnce();
+      } while (again && !removed);
+    } finally {
+      refreshing = null;
+    }
+  })();
+  const p = refreshing;
+  p.then(() => maintain(), () => {});
+  return p;
+}
+
+async function refreshQuietly() {
+  try {
+    await refresh();
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+}
+
+async function loadOnce() {
+  if (removed) return;
+  let g;
+  try {
+    g = await api("GET", base);
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) {
+      showRemoved();
+      return;
+    }
+    throw err;
+  }
+  if (removed) return;
+  g.key_version = Number(g.key_version);
+  g.stale = Number(g.stale) || 0;
+  for (const k of ["members", "invitations", "goals", "keys"]) if (!Array.isArray(g[k])) g[k] = [];
+  await ring.add(g.keys);
+  group = g;
+  waitingIds = new Set(g.members.filter((m) => m.pending).map((m) => String(m.user_id)));
+  await render(g);
+}
+
+function showRemoved() {
+  removed = true;
+  group = null;
+  ring.clear();
+  if (push) push.close();
+  for (const e of [pendingCard, adminCard, membersCard, inviteForm, invitationsCard, goalsCard, leaveCard]) e.hidden = true;
+  for (const list of [membersList, invitationsList, goalsList]) list.replaceChildren();
+  nameEl.textContent = "Group";
+  metaEl.textContent = "";
+  removedText.textContent = "You are not a member of this group (any more), or it was deleted. This browser has forgotten its keys.";
+  removedCard.hidden = false;
+  root.dataset.state = "removed";
+  root.dataset.pending = "0";
+  delete root.dataset.keyVersion;
+  delete root.dataset.role;
+}
+
+async function render(g) {
+  const admin = isAdmin(g);
+  const haveKey = keyed(g);
+
+  root.dataset.state = g.pending ? "pending" : "member";
+  root.dataset.pending = g.pending ? "1" : "0";
+  root.dataset.role = g.role;
+  root.dataset.keyVersion = String(g.key_version);
+  root.dataset.stale = String(g.stale);
+  root.dataset.rotationNeeded = g.rotation_needed ? "1" : "0";
+
+  const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
+  nameEl.textContent = name !== null ? name : "A group you cannot read yet";
+  nameEl.classList.toggle("muted", name === null);
+  const meta = [roleNames[g.role] || g.role, `${count(g.members.length)} member${g.members.length === 1 ? "" : "s"}`, `key version ${g.key_version}`];
+  metaEl.textContent = meta.join(" · ");
+
+  pendingCard.hidden = !g.pending;
+  if (g.rotation_needed && !admin) {
+    showError(errorEl, "A member left: an owner or admin must renew the group key (their page does it by itself) before anyone can write.");
+  } else if (errorEl.textContent.startsWith("A member left")) {
+    showError(errorEl, "");
+  }
+
+  // Labels first: goals and check-ins name their authors.
+  const labels = new Map();
+  await Promise.all(g.members.map(async (m) => {
+    let label;
+    if (m.you || sameUser(m.user_id, me.user_id)) label = "You";
+    else label = await ring.decrypt(m.encrypted_label, m.label_key_version);
+    labels.set(String(m.user_id), label);
+  }));
+  const who = (id) => {
+    if (sameUser(id, me.user_id)) return "You";
+    if (!labels.has(String(id))) return "A former member";
+    return labels.get(String(id)) || "A member without a label";
+  };
+
+  renderMembers(g, labels);
+  await renderInvitations(g);
+  await renderGoals(g, who);
+
+  inviteForm.hidden = !(admin && haveKey);
+  inviteSubmit.disabled = !(admin && canWrite(g));
+  goalForm.hidden = !haveKey;
+  goalSubmit.disabled = !canWrite(g);
+  leaveCard.hidden = false;
+  leaveButton.hidden = g.role === "owner";
+  deleteButton.hidden = g.role !== "owner";
+  updateAdminCard();
+}
+
+function renderMembers(g, labels) {
+  const admin = isAdmin(g);
+  const items = g.members.map((m) => {
+    const you = Boolean(m.you) || sameUser(m.user_id, me.user_id);
+    const li = el("li", "member");
+    li.dataset.userId = m.user_id;
+    li.dataset.role = m.role;
+    li.dataset.pending = m.pending ? "1" : "0";
+    li.dataset.you = you ? "1" : "0";
+    const label = labels.get(String(m.user_id));
+    let text = label;
+    if (!text) text = m.role === "owner" ? "The group's creator" : g.pending ? "A member" : "A member without a label";
+    li.append(el("span", "member-label" + (label ? "" : " muted"), text));
+    li.append(el("span", "member-role badge", roleNames[m.role] || m.role));
+    if (m.pending) li.append(el("span", "badge badge-pending", "waiting for the key"));
+
+    const actions = el("span", "row-actions");
+    if (g.role === "owner" && !you && m.role !== "owner") {
+      const to = m.role === "admin" ? "member" : "admin";
+      const b = button(to === "admin" ? "Make admin" : "Make member", "member-role-toggle secondary");
+      b.addEventListener("click", () => setRole(m, to, b));
+      actions.append(b);
+    }
+    const mayRemove = !you && (g.role === "owner" ? m.role !== "owner" : admin && m.role === "member");
+    if (mayRemove && canWrite(g)) {
+      const b = button("Remove", "member-remove danger");
+      confirmed(b, "Really remove?", () => removeMember(m, b));
+      actions.append(b);
+    }
+    if (actions.childElementCount > 0) li.append(actions);
+    return li;
+  });
+  membersList.replaceChildren(...items);
+  membersCard.hidden = false;
+}
+
+async function renderInvitations(g) {
+  if (!isAdmin(g) || g.invitations.length === 0) {
+    invitationsList.replaceChildren();
+    invitationsCard.hidden = true;
+    return;
+  }
+  const items = await Promise.all(g.invitations.map(async (inv) => {
+    const li = el("li", "group-invitation");
+    li.dataset.invitationId = inv.id;
+    const label = await ring.decrypt(inv.encrypted_label, inv.key_version);
+    li.append(el("span", "invitation-label" + (label === null ? " muted" : ""), label !== null ? label : "An address under a key you do not hold"));
+    li.append(el("span", "badge", "invited"));
+    const actions = el("span", "row-actions");
+    const b = button("Cancel", "invitation-cancel secondary");
+    b.addEventListener("click", () => cancelInvitation(inv, b));
+    actions.append(b);
+    li.append(actions);
+    return li;
+  }));
+  invitationsList.replaceChildren(...items);
+  invitationsCard.hidden = false;
+}
+
+async function renderGoals(g, who) {
+  if (g.pending && g.goals.every((goal) => !ring.has(goal.key_version))) {
+    goalsList.replaceChildren();
+    goalsCard.hidden = true;
+    return;
+  }
+  // Keep what is being typed into the check-in notes across redraws.
+  const typed = new Map();
+  let focused = null;
+  for (const input of goalsList.querySelectorAll("input.checkin-note")) {
+    const id = input.closest("li.goal")?.dataset.goalId;
+    if (!id) continue;
+    if (input.value !== "") typed.set(id, input.value);
+    if (document.activeElement === input) focused = { id, start: input.selectionStart, end: input.selectionEnd };
+  }
+
+  const today = localDay();
+  const writable = canWrite(g);
+  const items = await Promise.all(g.goals.map(async (goal) => {
+    const li = el("li", "goal");
+    li.dataset.goalId = goal.id;
+    li.dataset.keyVersion = String(goal.key_version);
+    const title = await ring.decrypt(goal.encrypted_title, goal.key_version);
+    const head = el("div", "goal-head");
+    head.append(el("span", "goal-title" + (title === null ? " muted" : ""), title !== null ? title : "Encrypted under a key you do not hold"));
+    const created = new Date(Number(goal.created_at) * 1000);
+    const meta = ["by " + who(goal.author_id)];
+    if (Number.isFinite(created.getTime())) meta.push(created.toLocaleDateString());
+    head.append(el("span", "goal-meta", " · " + meta.join(" · ")));
+    if (writable && (isAdmin(g) || sameUser(goal.author_id, me.user_id))) {
+      const del = button("Delete", "goal-delete link-button");
+      confirmed(del, "Really delete?", () => deleteGoal(goal, del));
+      head.append(del);
+    }
+    li.append(head);
+
+    const checkins = Array.isArray(goal.checkins) ? [...goal.checkins] : [];
+    checkins.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : String(a.user_id).localeCompare(String(b.user_id))));
+    const list = el("ul", "checkins plain-list");
+    let mineToday = false;
+    for (const c of checkins) {
+      const item = el("li", "checkin");
+      item.dataset.userId = c.user_id;
+      item.dataset.day = c.day;
+      item.dataset.keyVersion = String(c.key_version);
+      if (sameUser(c.user_id, me.user_id) && c.day === today) mineToday = true;
+      const note = await ring.decrypt(c.encrypted_note, c.key_version);
+      item.append(el("span", "checkin-who", `${who(c.user_id)} · ${c.day}`));
+      if (note === null) item.append(el("span", "checkin-note-text muted", "Encrypted under a key you do not hold"));
+      else if (note === "") item.append(el("span", "checkin-note-text muted", "checked in"));
+      else item.append(el("span", "checkin-note-text", note));
+      list.append(item);
+    }
+    if (checkins.length > 0) li.append(list);
+
+    if (writable) {
+      const form = el("form", "checkin-form");
+      form.noValidate = true;
+      const input = el("input", "checkin-note");
+      input.type = "text";
+      input.maxLength = 2000;
+      input.autocomplete = "off";
+      input.placeholder = "A note (optional)";
+      input.setAttribute("aria-label", "Note for today's check-in");
+      if (typed.has(String(goal.id))) input.value = typed.get(String(goal.id));
+      const submit = el("button", "checkin-submit", mineToday ? "Update today's check-in" : "Check in today");
+      submit.type = "submit";
+      const err = el("p", "error checkin-error");
+      err.hidden = true;
+      err.setAttribute("role", "alert");
+      form.append(input, submit, err);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        checkIn(goal, input, submit, err);
+      });
+      li.append(form);
+    }
+    return li;
+  }));
+  goalsList.replaceChildren(...items);
+  goalsEmpty.hidden = items.length > 0;
+  goalsCard.hidden = false;
+  if (focused) {
+    const input = goalsList.querySelector(`li.goal[data-goal-id="${CSS.escape(focused.id)}"] input.checkin-note`);
+    if (input) {
+      input.focus();
+      try {
+        input.setSelectionRange(focused.start, focused.end);
+      } catch {
+        // not a text selection
+      }
+    }
+  }
+}
+
+function updateAdminCard() {
+  const g = group;
+  const admin = g && !removed && isAdmin(g) && keyed(g);
+  const n = admin ? waitingIds.size : 0;
+  root.dataset.waiting = String(n);
+  waitingText.textContent = `${count(n)} member${n === 1 ? "" : "s"} waiting for the key`;
+  waitingEl.hidden = n === 0;
+  reencryptEl.hidden = !reencrypting;
+  root.dataset.reencrypting = reencrypting ? "1" : "0";
+  adminCard.hidden = !admin || (n === 0 && !reencrypting);
+}
+
+// ---- writes ----
+
+/**
+ * Runs a write under the current key version; a 409 (the key changed
+ * under us) refetches the group and tries once more.
+ * @param {(version: number) => Promise<unknown>} write
+ */
+async function writeCurrent(write) {
+  for (let attempt = 0; ; attempt++) {
+    const g = group;
+    if (!canWrite(g)) throw new Error("no-key");
+    try {
+      return await write(g.key_version);
+    } catch (err) {
+      if (attempt === 0 && err instanceof ApiError && err.status === 409) {
+        await refresh();
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** An error whose message is meant for the page. */
+class PageError extends Error {}
+
+function writeError(err) {
+  if (err instanceof Error && err.message === "no-key") {
+    return "You cannot write to this group right now: the group key is being renewed or has not been shared with you.";
+  }
+  if (err instanceof PageError) return err.message;
+  return errorMessage(err);
+}
+
+goalForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (goalSubmit.disabled) return;
+  showError(goalError, "");
+  const title = goalTitle.value.trim();
+  if (title === "") {
+    showError(goalError, "Give the goal a title.");
+    return;
+  }
+  if (bytes(title) > MAX_TITLE_BYTES) {
+    showError(goalError, "That title is too long.");
+    return;
+  }
+  const restore = busy(goalSubmit, "Adding…");
+  try {
+    await writeCurrent(async (v) => api("POST", base + "/goals", { encrypted_title: await ring.encrypt(title, v), key_version: v }));
+    goalTitle.value = "";
+    await refresh();
+  } catch (err) {
+    showError(goalError, writeError(err));
+  } finally {
+    restore();
+    goalSubmit.disabled = !canWrite(group);
+  }
+});
+
+async function checkIn(goal, input, submit, err) {
+  showError(err, "");
+  const note = input.value.trim();
+  if (bytes(note) > MAX_NOTE_BYTES) {
+    showError(err, "That note is too long.");
+    return;
+  }
+  const restore = busy(submit, "Saving…");
+  try {
+    const day = localDay();
+    await writeCurrent(async (v) =>
+      api("PUT", `${base}/goals/${encodeURIComponent(goal.id)}/checkins/${day}`, { encrypted_note: await ring.encrypt(note, v), key_version: v }));
+    input.value = "";
+    await refresh();
+  } catch (e) {
+    showError(err, writeError(e));
+  } finally {
+    restore();
+  }
+}
+
+async function deleteGoal(goal, b) {
+  showError(errorEl, "");
+  busy(b, "Deleting…");
+  try {
+    await api("DELETE", `${base}/goals/${encodeURIComponent(goal.id)}`);
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+  await refreshQuietly();
+}
+
+inviteForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (inviteSubmit.disabled) return;
+  showError(inviteError, "");
+  inviteDone.hidden = true;
+  const email = inviteEmail.value.trim();
+  const at = email.indexOf("@");
+  if (at < 1 || at !== email.lastIndexOf("@") || at === email.length - 1 || /\s/.test(email) || bytes(email) > 254) {
+    showError(inviteError, "Enter an email address.");
+    return;
+  }
+  const restore = busy(inviteSubmit, "Inviting…");
+  try {
+    await writeCurrent(async (v) =>
+      api("POST", base + "/invitations", { email, encrypted_label: await ring.encrypt(email, v), key_version: v }));
+    inviteEmail.value = "";
+    inviteDone.textContent = `Invited ${email}. If the address has an account, its owner sees the invitation on their Groups page.`;
+    inviteDone.hidden = false;
+    await refresh();
+  } catch (err) {
+    showError(inviteError, writeError(err));
+  } finally {
+    restore();
+    inviteSubmit.disabled = !canWrite(group);
+  }
+});
+
+async function cancelInvitation(inv, b) {
+  showError(errorEl, "");
+  busy(b, "Cancelling…");
+  try {
+    await api("DELETE", `${base}/invitations/${encodeURIComponent(inv.id)}`);
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+  await refreshQuietly();
+}
+
+async function setRole(m, role, b) {
+  showError(errorEl, "");
+  busy(b, "Saving…");
+  try {
+    await api("PUT", `${base}/members/${encodeURIComponent(m.user_id)}/role`, { role });
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+  await refreshQuietly();
+}
+
+confirmed(leaveButton, "Really leave?", async () => {
+  showError(leaveError, "");
+  const restore = busy(leaveButton, "Leaving…");
+  try {
+    await api("POST", base + "/leave");
+    location.assign("/groups");
+  } catch (err) {
+    restore();
+    showError(leaveError, errorMessage(err));
+  }
+});
+
+confirmed(deleteButton, "Really delete the group for everyone?", async () => {
+  showError(leaveError, "");
+  const restore = busy(deleteButton, "Deleting…");
+  try {
+    await api("DELETE", base);
+    location.assign("/groups");
+  } catch (err) {
+    restore();
+    showError(leaveError, errorMessage(err));
+  }
+});
+
+// ---- rotation ----
+
+/**
+ * Makes key v+1, seals it to every member that holds v except `excluded`,
+ * and posts {key_version: v, keys} to `path` (…/remove or …/rotate). When
+ * the group changed meanwhile (409, or a key list the server rejects), it
+ * refetches and, if `stillNeeded()` says so, tries once more.
+ */
+async function rotateKey(path, excluded, stillNeeded) {
+  for (let attempt = 0; ; attempt++) {
+    const g = group;
+    if (!keyed(g)) throw new Error("no-key");
+    const v = g.key_version;
+    const key = await newGroupKey();
+    const holders = g.members.filter((m) => !m.pending && !(excluded && sameUser(m.user_id, excluded)));
+    const keys = await Promise.all(holders.map(async (m) => ({ user_id: m.user_id, encrypted_key: await sealKeyTo(key, m) })));
+    try {
+      const res = await api("POST", path, { key_version: v, keys });
+      if (res && Number(res.key_version) === v + 1) ring.put(v + 1, key);
+      break;
+    } catch (err) {
+      if (attempt === 0 && err instanceof ApiError && (err.status === 409 || err.status === 400)) {
+        await refresh();
+        if (!removed && stillNeeded()) continue;
+        return;
+      }
+      throw err;
+    }
+  }
+  await refresh();
+}
+
+async function removeMember(m, b) {
+  showError(errorEl, "");
+  busy(b, "Removing…");
+  const stop = progress(status, "Renewing the group key…");
+  try {
+    await rotateKey(`${base}/members/${encodeURIComponent(m.user_id)}/remove`, m.user_id,
+      () => Boolean(group && group.members.some((x) => sameUser(x.user_id, m.user_id))));
+  } catch (err) {
+    showError(errorEl, writeError(err));
+    await refreshQuietly();
+  } finally {
+    stop();
+  }
+}
+
+// ---- admin work: key distribution, rotation_needed, re-encryption ----
+
+let maintaining = false;
+let maintainAgain = false;
+let rotations = 0; // automatic rotations (rotation_needed) this page made
+
+async function maintain() {
+  if (maintaining) {
+    maintainAgain = true;
+    return;
+  }
+  maintaining = true;
+  let rounds = 0;
+  try {
+    do {
+      maintainAgain = false;
+      if (++rounds > 10) break; // a server that never settles: stop, the next push or load retries
+      const g = group;
+      if (!g || removed || !isAdmin(g) || !keyed(g)) break;
+      distribute(g.members.filter((m) => m.pending), g.key_version);
+      if (g.rotation_needed) {
+        if (++rotations > 3) throw new PageError("The group key could not be renewed. Reload the page to try again.");
+        await withProgress(status, "A member left: renewing the group key…", () =>
+          rotateKey(base + "/rotate", null, () => Boolean(group && group.rotation_needed)));
+        continue;
+      }
+      if (g.stale > 0 && !reencrypting && stuckAt !== `${g.key_version}:${g.stale}`) {
+        await reencrypt();
+      }
+    } while (maintainAgain && !removed);
+  } catch (err) {
+    showError(errorEl, writeError(err));
+  } finally {
+    maintaining = false;
+  }
+}
+
+/** Seals the current key to each pending member and sends key_distributed. */
+function distribute(members, version) {
+  const g = group;
+  if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version || !push || !push.isOpen()) return;
+  const key = ring.get(version);
+  if (!key) return;
+  for (const m of members) {
+    if (!m || !m.user_id || !m.public_key) continue;
+    const id = `${m.user_id}:${version}`;
+    if (distributed.has(id)) continue;
+    distributed.add(id);
+    (async () => {
+      try {
+        const encrypted = await sealKeyTo(key, m);
+        await push.send({
+          type: "key_distributed",
+          group_id: groupId,
+          user_id: m.user_id,
+          key_version: Number(version),
+          encrypted_key: encrypted,
+        });
+      } catch {
+        // Another admin was faster, the member left, or the socket
+        // dropped: the next pending push or load tries again if needed.
+        distributed.delete(id);
+      }
+    })();
+  }
+}
+
+function showReencrypt(done, total) {
+  reencryptBar.max = Math.max(total, 1);
+  reencryptBar.value = Math.min(done, total);
+  reencryptText.textContent = `Re-encrypting ${count(done)} of ${count(total)}…`;
+}
+
+async function reencrypt() {
+  reencrypting = true;
+  updateAdminCard();
+  let total = group.stale;
+  let done = 0;
+  let idle = 0; // batches in a row that changed nothing
+  showReencrypt(done, total);
+  try {
+    for (;;) {
+      const batch = await api("GET", `${base}/reencrypt?limit=${BATCH}`);
+      const items = Array.isArray(batch.items) ? batch.items : [];
+      const stale = Number(batch.stale) || 0;
+      const v = Number(batch.key_version);
+      if (stale === 0 || items.length === 0) break;
+      const toKey = ring.get(v);
+      if (!toKey) break; // a rotation this page has not seen: the refresh below catches up
+      total = Math.max(total, done + stale);
+      showReencrypt(total - stale, total);
+      const out = await Promise.all(items.map(async (it) => {
+        const fromKey = ring.get(it.key_version);
+        if (!fromKey || Number(it.key_version) === v) return null;
+        try {
+          return { kind: it.kind, id: it.id, from_version: Number(it.key_version), ciphertext: await reencryptBlob(it.ciphertext, fromKey, toKey) };
+        } catch {
+          return null;
+        }
+      }));
+      const good = out.filter(Boolean);
+      if (good.length === 0) {
+        stuckAt = `${v}:${stale}`;
+        showError(errorEl, `${count(stale)} item${stale === 1 ? "" : "s"} under an older key cannot be re-encrypted: this browser holds no key that opens them.`);
+        break;
+      }
+      let res;
+      try {
+        res = await api("POST", base + "/reencrypt", { key_version: v, items: good });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) break; // rotated meanwhile: refresh, then resume
+        throw err;
+      }
+      const left = Number(res.stale) || 0;
+      done = total - left;
+      showReencrypt(done, total);
+      if (left === 0 || Number(res.key_version) !== v) break;
+      idle = Number(res.updated) > 0 ? 0 : idle + 1;
+      if (idle >= 5) {
+        stuckAt = `${v}:${left}`;
+        break;
+      }
+    }
+  } finally {
+    reencrypting = false;
+    updateAdminCard();
+  }
+  await refresh();
+}
+
+// ---- pushes ----
+
+function onPush(msg) {
+  if (removed || String(msg.group_id) !== groupId) return;
+  if (msg.type === "group_changed") {
+    // Our own re-encryption batches announce themselves as "content": the
+    // refresh that ends the re-encryption shows them (and anything another
+    // member wrote meanwhile) at once.
+    if (reencrypting && msg.reason === "content") return;
+    // Whatever the reason (key, members, content, rotation_needed,
+    // removed, deleted), the server's answer decides: a 404 shows the
+    // removed state.
+    refreshQuietly();
+    return;
+  }
+  if (msg.type === "pending") {
+    const list = Array.isArray(msg.members) ? msg.members : [];
+    const v = Number(msg.key_version);
+    if (!group || v !== group.key_version) {
+      refreshQuietly();
+      return;
+    }
+    waitingIds = new Set(list.map((m) => String(m.user_id)));
+    updateAdminCard();
+    distribute(list, v);
+  }
+}
+
+startPage(async () => {
+  root.dataset.state = "loading";
+  [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
+  const stop = progress(status, "Opening your keys…");
+  try {
+    const sk = await sessionKey(me);
+    ring = new KeyRing(me, await openPrivateKeys(me, sk));
+  } finally {
+    stop();
+  }
+  await withProgress(status, "Opening the group…", refresh);
+  if (removed) return;
+  push = connectPush({
+    onMessage: onPush,
+    onOpen: (reconnected) => {
+      if (reconnected) refreshQuietly();
+      else maintain();
+    },
+  });
+});

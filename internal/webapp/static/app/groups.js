@@ -1,1 +1,196 @@
-// placeholder
+// Groups: the user's groups with their names decrypted (the name is under
+// the group key of name_key_version; a group whose key has not been shared
+// with the user yet shows "pending access"), the invitations addressed to
+// the user, and "create a group": a new group key made here, the name
+// encrypted under it, the key sealed to the user (docs/PROTOCOL.md §7).
+// Keys stay in this page's memory; decrypted text reaches the DOM through
+// textContent only. Pushes (group_changed) refresh the list live.
+
+import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { openPrivateKeys, sessionKey } from "./keys.js";
+import { KeyRing, count, newGroupKey, sealKeyTo } from "./groupkeys.js";
+import { connectPush } from "./push.js";
+
+// encrypted_name is 41–1024 bytes: secretbox adds 40.
+const MAX_NAME_BYTES = 1024 - 40;
+
+const status = document.getElementById("groups-status");
+const errorEl = document.getElementById("groups-error");
+const groupsCard = document.getElementById("groups-card");
+const groupsList = document.getElementById("groups-list");
+const groupsEmpty = document.getElementById("groups-empty");
+const invCard = document.getElementById("invitations-card");
+const invList = document.getElementById("invitations-list");
+const invEmpty = document.getElementById("invitations-empty");
+const form = document.getElementById("group-create-form");
+const nameInput = document.getElementById("group-name-input");
+const create = document.getElementById("group-create");
+const createError = document.getElementById("group-create-error");
+
+let me = null;
+let ring = null; // KeyRing: this page's memory only
+
+const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function when(unix) {
+  const d = new Date(Number(unix) * 1000);
+  return Number.isFinite(d.getTime()) ? d.toLocaleDateString() : "";
+}
+
+async function renderGroups(groups) {
+  const items = await Promise.all(groups.map(async (g) => {
+    await ring.add(Array.isArray(g.keys) ? g.keys : []);
+    const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
+    const li = el("li", "group-item");
+    li.dataset.groupId = g.id;
+    li.dataset.pending = g.pending ? "1" : "0";
+    li.dataset.role = g.role;
+    const link = el("a", "group-link");
+    link.href = "/groups/" + encodeURIComponent(g.id);
+    const nameEl = el("span", "group-name", name !== null ? name : "A group you cannot read yet");
+    if (name === null) nameEl.classList.add("muted");
+    link.append(nameEl);
+    li.append(link);
+    const meta = [roleNames[g.role] || g.role, `${count(g.member_count)} member${Number(g.member_count) === 1 ? "" : "s"}`];
+    li.append(el("span", "group-meta", " · " + meta.join(" · ")));
+    if (g.pending) {
+      li.append(el("span", "badge badge-pending", "pending access"));
+      li.append(el("p", "hint", "Waiting for an owner or admin to share the group key with you."));
+    }
+    return li;
+  }));
+  groupsList.replaceChildren(...items);
+  groupsEmpty.hidden = items.length > 0;
+  groupsCard.hidden = false;
+}
+
+function renderInvitations(invitations) {
+  const items = invitations.map((inv) => {
+    const li = el("li", "invitation");
+    li.dataset.invitationId = inv.id;
+    li.dataset.groupId = inv.group_id;
+    li.append(el("span", "invitation-text", "An invitation to a group"));
+    const date = when(inv.created_at);
+    if (date) li.append(el("span", "group-meta", " · " + date));
+    const actions = el("span", "row-actions");
+    const accept = el("button", "invitation-accept", "Accept");
+    accept.type = "button";
+    const decline = el("button", "invitation-decline secondary", "Decline");
+    decline.type = "button";
+    accept.addEventListener("click", () => answer(inv, true, accept, decline));
+    decline.addEventListener("click", () => answer(inv, false, decline, accept));
+    actions.append(accept, decline);
+    li.append(actions);
+    return li;
+  });
+  invList.replaceChildren(...items);
+  invEmpty.hidden = items.length > 0;
+  invCard.hidden = items.length === 0;
+}
+
+async function answer(inv, accept, button, other) {
+  showError(errorEl, "");
+  const restore = busy(button, accept ? "Accepting…" : "Declining…");
+  other.disabled = true;
+  try {
+    const path = `/api/invitations/${encodeURIComponent(inv.id)}/${accept ? "accept" : "decline"}`;
+    const res = await api("POST", path);
+    if (accept) {
+      const id = (res && res.group_id) || inv.group_id;
+      location.assign("/groups/" + encodeURIComponent(id));
+      return;
+    }
+    await refresh();
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+    restore();
+    other.disabled = false;
+  }
+}
+
+let refreshing = null;
+let again = false;
+
+/** Refetches and redraws the lists; calls made meanwhile coalesce into one more. */
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      do {
+        again = false;
+        const data = await api("GET", "/api/groups");
+        await renderGroups(Array.isArray(data.groups) ? data.groups : []);
+        renderInvitations(Array.isArray(data.invitations) ? data.invitations : []);
+      } while (again);
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+async function refreshQuietly() {
+  try {
+    await refresh();
+    showError(errorEl, "");
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (create.disabled || !ring) return;
+  showError(createError, "");
+  const name = nameInput.value.trim();
+  if (name === "") {
+    showError(createError, "Give the group a name.");
+    return;
+  }
+  if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) {
+    showError(createError, "That name is too long.");
+    return;
+  }
+  const restore = busy(create, "Encrypting…");
+  try {
+    const key = await newGroupKey();
+    const [encryptedName, encryptedKey] = await Promise.all([sdk.encrypt(name, key), sealKeyTo(key, me)]);
+    create.textContent = "Creating…";
+    const res = await api("POST", "/api/groups", { encrypted_name: encryptedName, encrypted_key: encryptedKey });
+    location.assign("/groups/" + encodeURIComponent(res.id));
+  } catch (err) {
+    showError(createError, errorMessage(err));
+    restore();
+  }
+});
+
+startPage(async () => {
+  [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
+  const stop = progress(status, "Opening your keys…");
+  try {
+    const sk = await sessionKey(me);
+    ring = new KeyRing(me, await openPrivateKeys(me, sk));
+  } finally {
+    stop();
+  }
+  create.disabled = false;
+  await withProgress(status, "Loading your groups…", refresh);
+  connectPush({
+    onMessage: (msg) => {
+      if (msg.type === "group_changed") refreshQuietly();
+    },
+    onOpen: (reconnected) => {
+      if (reconnected) refreshQuietly();
+    },
+  });
+});
