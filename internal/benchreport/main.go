@@ -208,6 +208,13 @@ func run(c config) error {
 	}
 
 	md := report(c, list, results, peers, sizes, time.Since(start), start)
+	if c.out != "-" {
+		old, err := os.ReadFile(c.out)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		md = keepMarked(md, old)
+	}
 	if c.out == "-" {
 		_, err = os.Stdout.Write(md)
 		return err

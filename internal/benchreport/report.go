@@ -691,3 +691,37 @@ func ecdhImporters(sr *sizeReport) string {
 	}
 	return "?"
 }
+
+// keepMarked appends to md every section of old (the report being
+// replaced) between a line "<!-- name:start -->" and its
+// "<!-- name:end -->": other scripts (make load-habits) write such
+// sections into the same file, and regenerating this report must not
+// lose them.
+func keepMarked(md, old []byte) []byte {
+	rest := old
+	for {
+		i := bytes.Index(rest, []byte("<!-- "))
+		if i < 0 {
+			return md
+		}
+		rest = rest[i:]
+		head, _, ok := bytes.Cut(rest, []byte(" -->"))
+		name, isStart := bytes.CutSuffix(head[len("<!-- "):], []byte(":start"))
+		if !ok || !isStart || len(name) == 0 || bytes.ContainsAny(name, " \n") {
+			rest = rest[len("<!-- "):]
+			continue
+		}
+		end := []byte("<!-- " + string(name) + ":end -->")
+		j := bytes.Index(rest, end)
+		if j < 0 {
+			rest = rest[len("<!-- "):]
+			continue
+		}
+		section := rest[:j+len(end)]
+		if !bytes.Contains(md, section) {
+			md = append(bytes.TrimRight(md, "\n"), "\n\n"...)
+			md = append(append(md, section...), '\n')
+		}
+		rest = rest[j+len(end):]
+	}
+}

@@ -1,5 +1,19 @@
 package webapp_test
 
+// The canaries: distinctive random texts the journey (journey_test.go)
+// types into the pages. Once it is done, none may appear in what the
+// operator holds — the database (SQLite's files as bytes, or a pg_dump)
+// and the server's log — nor in any URL, nor (except the address, which
+// the protocol sends) in any request.
+//
+// To add one, in the journey step that types it:
+//
+//	title := j.canary("group goal title", "Canary Goal ")
+//
+// then type `title` into the page. j.canary makes the text (the prefix
+// and random hex), and registers it with checkCanary, checkURLs and
+// checkRequests; nothing else needs changing.
+
 import (
 	"bytes"
 	"encoding/base64"
@@ -11,13 +25,25 @@ import (
 	"testing"
 )
 
+// canary is one registered plaintext of the journey.
+type canary struct{ name, value string }
+
+// canary returns a new distinctive text, prefix followed by random hex,
+// registered under name as a canary.
+func (j *journey) canary(name, prefix string) string {
+	v := prefix + randomHex(6)
+	j.canaries = append(j.canaries, canary{name, v})
+	return v
+}
+
 // checkCanary is the "canary" subtest of TestBrowserJourney: after the
 // journey, the address (as typed and lower-cased, and their base64), the
-// display name, the password and the session key are nowhere in what the
-// operator holds — the database (SQLite's files as bytes, or a pg_dump)
-// and the server's log. It first shows that the search finds what must be
-// there (the stored key_hash, the user id in the log), so that a broken
-// search cannot pass.
+// display name, the password, the session key and every registered
+// canary (as typed and in base64) are nowhere in what the operator holds
+// — the database (SQLite's files as bytes, or a pg_dump) and the server's
+// log. It first shows that the search finds what must be there (the
+// stored key_hash, the user id in the log), so that a broken search
+// cannot pass.
 func (j *journey) checkCanary(t *testing.T) {
 	sources := map[string][]byte{"the server log": []byte(j.s.Log.String())}
 	var dbNames []string
@@ -76,6 +102,13 @@ func (j *journey) checkCanary(t *testing.T) {
 		"display name":                   j.name,
 		"password":                       j.password,
 		"session key (base64)":           base64.StdEncoding.EncodeToString(j.sessionKey),
+	}
+	for _, c := range j.canaries {
+		canaries[c.name] = c.value
+		canaries["base64 of the "+c.name] = base64.StdEncoding.EncodeToString([]byte(c.value))
+	}
+	if len(j.canaries) == 0 {
+		t.Fatal("the journey registered no canary: it stopped early or its steps lost them")
 	}
 	for src, hay := range sources {
 		for name, v := range canaries {

@@ -24,11 +24,12 @@ import (
 // TestBrowserJourney is a user's whole life with the app in a real
 // Chromium, on each database: register, confirm, log in and out, the
 // session key chain (sessionStorage, the persistent key cache, the unlock
-// page), "Always require password", a second browser, a profile edit —
-// checking what the user sees at each step, that logout leaves no key
-// behind, that no page violates the CSP and that no URL carries a key,
-// the password or the address. Its last subtest, "canary", searches the
-// database and the log for the journey's plaintext (canary_test.go).
+// page), "Always require password", a second browser, a profile edit, a
+// habit with a check-in — checking what the user sees at each step, that
+// logout leaves no key behind, that no page violates the CSP and that no
+// URL carries a key, the password or the address. Its last subtest,
+// "canary", searches the database and the log for the journey's
+// plaintext (canary_test.go).
 //
 // Run only the canaries with -run 'TestBrowserJourney/.*/canary' (the
 // journey runs first all the same).
@@ -45,9 +46,10 @@ func TestBrowserJourney(t *testing.T) {
 type journey struct {
 	s                     *apptest.Server
 	b                     *browser
-	email, password, name string // the canaries: distinctive, random
-	userID, keyHash       string // as stored
-	sessionKey, authKey   []byte // derived in Go from the stored salt
+	email, password, name string   // the canaries: distinctive, random
+	canaries              []canary // more of them, typed into the pages (canary_test.go)
+	userID, keyHash       string   // as stored
+	sessionKey, authKey   []byte   // derived in Go from the stored salt
 
 	mu       sync.Mutex
 	requests []request // every request that reached the app
@@ -200,6 +202,9 @@ func runJourney(t *testing.T, backend string) *journey {
 	c2.reload(t, "/profile")
 	j.checkProfile(t, c2, j.name)
 
+	step("a habit with a described check-in")
+	j.habitJourney(t, c2)
+
 	step("log out of the second browser")
 	j.logOut(t, c2)
 
@@ -213,6 +218,28 @@ func runJourney(t *testing.T, backend string) *journey {
 	j.checkViolationsAreSeen(t, c2)
 	step("done")
 	return j
+}
+
+// habitJourney creates a habit (canary name and description) on the
+// dashboard, checks in with a canary note on its page, and checks both
+// decrypted after a reload.
+func (j *journey) habitJourney(t *testing.T, tb *tab) {
+	t.Helper()
+	name, desc := j.canary("habit name", "Canary Habit "), j.canary("habit description", "Canary Description ")
+	note := j.canary("check-in note", "Canary Note ")
+	tb.open(t, "/habits", "/habits")
+	id := createHabitInUI(t, tb, name, desc, "0090ff")
+	tb.clickTo(t, "habit-link-"+id, "/habits/"+id)
+	checkInInUI(t, tb, note)
+	tb.reload(t, "/habits/"+id)
+	for id, want := range map[string]string{"habit-title": name, "habit-desc": desc} {
+		if got := tb.text(t, id, "textContent"); got != want {
+			t.Errorf("after a reload #%s = %q, want %q", id, got, want)
+		}
+	}
+	if got := mustEval[string](t, tb, `document.querySelector("#checkins-list .checkin-note").textContent`); got != note {
+		t.Errorf("after a reload the note is %q, want %q", got, note)
+	}
 }
 
 // readAccount reads the new account's id and key_hash from the database
@@ -380,6 +407,9 @@ func (j *journey) secrets() map[string]string {
 	add("email", j.email)
 	add("lower-case email", strings.ToLower(j.email))
 	add("display name", j.name)
+	for _, c := range j.canaries {
+		add(c.name, c.value)
+	}
 	for name, k := range map[string][]byte{"session key": j.sessionKey, "auth key": j.authKey} {
 		add(name+" (base64)", base64.StdEncoding.EncodeToString(k))
 		add(name+" (base64url)", base64.RawURLEncoding.EncodeToString(k))
@@ -420,7 +450,7 @@ func (j *journey) checkURLs(t *testing.T) {
 	}
 	all := strings.Join(urls, "\n")
 	for _, want := range []string{"/confirm?token=", "/login?confirmed=1", "/api/auth/salt", "/api/auth/login",
-		"/api/me", "/unlock?next=%2Fprofile", ".wasm"} {
+		"/api/me", "/unlock?next=%2Fprofile", ".wasm", "/api/habits/"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no recorded URL contains %q: the URL recording missed requests; recorded:\n  %s", want, strings.Join(urls, "\n  "))
 		}

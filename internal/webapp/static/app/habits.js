@@ -1,1 +1,275 @@
-// placeholder
+// The habits dashboard (docs/PROTOCOL.md §6): list the habits, open each
+// habit's key with the user's private keys and decrypt its name and
+// description here (textContent only); check in for today; create a
+// habit under a new key sealed to the user. The server sees the colour,
+// the order, the archived flag and the days, never the words.
+
+import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { openPrivateKeys, sessionKey } from "./keys.js";
+import { showAnnouncements } from "./announcements.js";
+
+// encrypted_name is 41–1024 bytes and encrypted_description 40–16384:
+// secretbox adds 40 bytes.
+const MAX_NAME_CHARS = 200;
+const MAX_DESCRIPTION_BYTES = 16384 - 40;
+// Calls in flight to the crypto worker: enough to keep it busy without
+// queueing thousands of messages at once.
+const DECRYPT_CONCURRENCY = 64;
+const COLOUR = /^#[0-9a-f]{6}$/;
+
+const status = document.getElementById("habits-status");
+const listError = document.getElementById("habits-error");
+const toolbar = document.getElementById("habits-toolbar");
+const showArchived = document.getElementById("habits-show-archived");
+const archivedCount = document.getElementById("habits-archived-count");
+const list = document.getElementById("habits-list");
+const empty = document.getElementById("habits-empty");
+const form = document.getElementById("habit-form");
+const nameInput = document.getElementById("habit-name");
+const descriptionInput = document.getElementById("habit-description");
+const create = document.getElementById("habit-create");
+const createStatus = document.getElementById("habit-create-status");
+const createError = document.getElementById("habit-create-error");
+
+let me = null;
+/** @type {Array<{id: string, name: string, description: string, colour: string, archived: boolean, days: string[], failed: boolean}>} */
+let habits = [];
+let decryptNotice = ""; // kept in #habits-error while no other error is shown
+
+/** Today in the user's time zone, YYYY-MM-DD: the day a check-in is for. */
+function localDay() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const utf8Length = (s) => new TextEncoder().encode(s).length;
+
+/** Runs fn over items with at most `limit` promises pending. */
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+/**
+ * Opens one habit of GET /api/habits. A habit that does not open (a key
+ * or a ciphertext that is not ours) is kept, marked failed, so that one
+ * bad row never hides the others.
+ */
+async function openHabit(h, keys) {
+  const view = {
+    id: h.id,
+    name: "",
+    description: "",
+    colour: COLOUR.test(h.colour) ? h.colour : "",
+    archived: Boolean(h.archived),
+    days: Array.isArray(h.checkin_days) ? h.checkin_days : [],
+    failed: false,
+  };
+  try {
+    const key = await sdk.call("unsealFromUser", h.encrypted_key, me.public_key, keys.privateKey, keys.pqSecretKey);
+    [view.name, view.description] = await Promise.all([
+      sdk.decrypt(h.encrypted_name, key),
+      h.encrypted_description ? sdk.decrypt(h.encrypted_description, key) : Promise.resolve(""),
+    ]);
+  } catch (err) {
+    if (!(err instanceof sdk.SealkitError) || ["LOAD", "WORKER", "UNSUPPORTED"].includes(err.code)) throw err;
+    view.failed = true;
+  }
+  return view;
+}
+
+function habitItem(h, today) {
+  const li = document.createElement("li");
+  li.id = `habit-${h.id}`;
+  li.className = "habit";
+  li.dataset.habitId = h.id;
+  li.classList.toggle("archived", h.archived);
+  li.classList.toggle("undecryptable", h.failed);
+
+  const swatch = document.createElement("span");
+  swatch.className = "swatch";
+  swatch.setAttribute("aria-hidden", "true");
+  // CSSOM, not a style attribute: allowed by the CSP; COLOUR checked it.
+  if (h.colour) swatch.style.backgroundColor = h.colour;
+
+  const text = document.createElement("div");
+  text.className = "habit-text";
+  const link = document.createElement("a");
+  link.id = `habit-link-${h.id}`;
+  link.className = "habit-name";
+  link.href = `/habits/${encodeURIComponent(h.id)}`;
+  link.textContent = h.failed ? "This habit could not be decrypted" : h.name;
+  text.append(link);
+  if (h.archived) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = "Archived";
+    text.append(" ", badge);
+  }
+  const desc = document.createElement("span");
+  desc.id = `habit-description-${h.id}`;
+  desc.className = "habit-description muted";
+  desc.textContent = h.failed ? "Its key or its text does not open with your keys." : h.description;
+  desc.hidden = desc.textContent === "";
+  text.append(desc);
+
+  const toggle = document.createElement("label");
+  toggle.className = "check habit-today";
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.id = `habit-today-${h.id}`;
+  box.checked = h.days.includes(today);
+  box.dataset.habitId = h.id;
+  box.setAttribute("aria-describedby", link.id); // "Today", for which habit
+  toggle.append(box, " Today");
+
+  li.append(swatch, text, toggle);
+  return li;
+}
+
+/** Renders the whole list at once: one DOM update for any number of habits. */
+function render() {
+  const today = localDay();
+  const frag = document.createDocumentFragment();
+  for (const h of habits) frag.append(habitItem(h, today));
+  list.replaceChildren(frag);
+  const archived = habits.filter((h) => h.archived).length;
+  const failed = habits.filter((h) => h.failed).length;
+  archivedCount.textContent = archived ? `(${archived})` : "";
+  toolbar.hidden = archived === 0;
+  list.classList.toggle("hide-archived", !showArchived.checked);
+  list.hidden = habits.length === 0;
+  empty.hidden = habits.length !== 0;
+  document.body.dataset.habitCount = String(habits.length);
+  document.body.dataset.habitFailed = String(failed);
+  decryptNotice = failed ? `${failed === 1 ? "One habit" : `${failed} habits`} could not be decrypted.` : "";
+  showError(listError, decryptNotice);
+}
+
+showArchived.addEventListener("change", () => {
+  list.classList.toggle("hide-archived", !showArchived.checked);
+});
+
+// One listener for every "Today" box: a check-in without a note, or its removal.
+list.addEventListener("change", async (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.habitId) return;
+  const h = habits.find((x) => x.id === box.dataset.habitId);
+  if (!h) return;
+  const day = localDay();
+  const on = box.checked;
+  const path = `/api/habits/${encodeURIComponent(h.id)}/checkins/${day}`;
+  showError(listError, decryptNotice);
+  box.disabled = true;
+  try {
+    if (on) await api("PUT", path, {});
+    else await api("DELETE", path);
+    h.days = on ? [day, ...h.days.filter((d) => d !== day)] : h.days.filter((d) => d !== day);
+  } catch (err) {
+    // Already gone (another tab unchecked it): the box is right as it is.
+    if (!(err && err.status === 404 && !on && err.message !== "habit not found")) {
+      box.checked = !on;
+      showError(listError, errorMessage(err));
+    }
+  } finally {
+    box.disabled = false;
+  }
+});
+
+let keysOpen = null; // {privateKey, pqSecretKey}, in this page's memory only
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (create.disabled || !keysOpen) return;
+  showError(createError, "");
+  const name = nameInput.value.trim();
+  const description = descriptionInput.value.trim();
+  const picked = form.querySelector('input[name="habit-colour"]:checked');
+  const colour = picked ? picked.value : "";
+  if (name === "") {
+    showError(createError, "Give the habit a name.");
+    return;
+  }
+  if ([...name].length > MAX_NAME_CHARS) {
+    showError(createError, `The name is too long: at most ${MAX_NAME_CHARS} characters.`);
+    return;
+  }
+  if (utf8Length(description) > MAX_DESCRIPTION_BYTES) {
+    showError(createError, "The description is too long.");
+    return;
+  }
+  if (!COLOUR.test(colour)) {
+    showError(createError, "Pick a colour.");
+    return;
+  }
+  const restore = busy(create, "Encrypting…");
+  const stop = progress(createStatus, "Encrypting…");
+  try {
+    const key = await sdk.generateKey();
+    const [encryptedKey, encryptedName, encryptedDescription] = await Promise.all([
+      sdk.call("sealForUser", key, me.public_key, me.pq_public_key),
+      sdk.encrypt(name, key),
+      description ? sdk.encrypt(description, key) : Promise.resolve(undefined),
+    ]);
+    create.textContent = "Saving…";
+    const body = { encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
+    if (encryptedDescription) body.encrypted_description = encryptedDescription;
+    const { id } = await api("POST", "/api/habits", body);
+    habits.push({ id, name, description, colour, archived: false, days: [], failed: false });
+    render();
+    nameInput.value = "";
+    descriptionInput.value = "";
+    nameInput.focus();
+  } catch (err) {
+    showError(createError, errorMessage(err));
+  } finally {
+    stop();
+    restore();
+  }
+});
+
+startPage(async () => {
+  performance.mark("habits-start");
+  let stop = progress(status, "Loading…");
+  let listed;
+  try {
+    [me, listed] = await Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]);
+  } finally {
+    stop();
+  }
+  stop = progress(status, "Opening your keys…");
+  let keys;
+  try {
+    keys = await openPrivateKeys(me, await sessionKey(me));
+  } finally {
+    stop();
+  }
+  // Announcements are another feature's: whatever happens there, the
+  // habits still show.
+  const announced = (async () => showAnnouncements(document.getElementById("announcements"), me, keys))().catch(() => {});
+  const count = listed.habits.length;
+  stop = progress(status, count === 1 ? "Decrypting your habit…" : `Decrypting ${count} habits…`);
+  try {
+    performance.mark("habits-decrypt-start");
+    habits = await mapLimit(listed.habits, DECRYPT_CONCURRENCY, (h) => openHabit(h, keys));
+    performance.mark("habits-decrypt-end");
+    render();
+  } finally {
+    stop();
+  }
+  keysOpen = keys;
+  form.hidden = false;
+  create.disabled = false;
+  // The page is usable already; data-ready also waits for the announcements.
+  await announced;
+  performance.mark("habits-ready");
+});
