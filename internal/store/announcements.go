@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"runtime"
@@ -50,7 +48,7 @@ const announceBatch = 100
 // seals (about 0.2 ms per user and core for a hybrid seal, so a second or
 // two for ten thousand users); the server's writes wait meanwhile.
 func (s *Store) CreateAnnouncement(ctx context.Context, now time.Time, seal func(Recipient) ([]byte, error)) (id string, n int, err error) {
-	id = announcementRowID()
+	id = NewID()
 	at := now.UnixMilli()
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO announcements (id, created_at) VALUES ($1, $2)`, id, at); err != nil {
@@ -151,7 +149,7 @@ func (s *Store) insertCopies(ctx context.Context, tx *sql.Tx, announcementID str
 	q.WriteString(`INSERT INTO user_announcements (id, announcement_id, user_id, encrypted_body, created_at) VALUES `)
 	args := make([]any, 0, 5*len(rs))
 	for i, r := range rs {
-		rowID := announcementRowID()
+		rowID := NewID()
 		v, err := s.seal("user_announcements", "encrypted_body", rowID, bodies[i])
 		if err != nil {
 			return err
@@ -218,12 +216,4 @@ func (s *Store) DismissAnnouncement(ctx context.Context, userID, id string, now 
 		return ErrNotFound
 	}
 	return nil
-}
-
-// announcementRowID is a new random row id: 32 lower-case hex digits, the
-// format of every id the app makes.
-func announcementRowID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,13 +34,6 @@ var ErrStaleVersion = &ConflictError{"key_version: not the group's current key v
 // ErrRotationNeeded refuses content writes after a member left and before
 // an admin rotated the key.
 var ErrRotationNeeded = &ConflictError{"a member has left: an owner or admin must rotate the group key before anything new is written"}
-
-// NewID is a random row id: 32 hex characters.
-func NewID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
 
 // Membership is what the server knows of one user in one group.
 type Membership struct {

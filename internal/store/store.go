@@ -11,8 +11,10 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -116,6 +118,14 @@ func Open(ctx context.Context, dbURL string, keys func() *atrest.KeySet) (*Store
 		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
 	}
 	return s, nil
+}
+
+// NewID is a new random row id: 32 lower-case hex digits, the format of
+// every id the app makes (webapp checks ids in paths against it).
+func NewID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Close closes the pool.

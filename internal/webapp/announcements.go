@@ -97,7 +97,7 @@ func (s *Server) listAnnouncements() http.Handler {
 func (s *Server) dismissAnnouncement() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		if !isAnnouncementID(id) {
+		if !validID(id) {
 			writeError(w, http.StatusNotFound, "no such announcement")
 			return
 		}
@@ -114,18 +114,4 @@ func (s *Server) dismissAnnouncement() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-// isAnnouncementID reports whether id has the shape of the app's ids: 32
-// lower-case hex digits (randomID).
-func isAnnouncementID(id string) bool {
-	if len(id) != 32 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }

@@ -39,12 +39,6 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:]) // 43 characters
 }
 
-func randomID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 func (s *Server) emailIndex(email string) string {
 	return hex.EncodeToString(sealkit.BlindIndexEmail(s.secrets.Current().BlindIndexKey, email))
 }
@@ -125,7 +119,7 @@ func (s *Server) register() http.Handler {
 		salt := make([]byte, 16)
 		rand.Read(salt)
 		u := &store.User{
-			ID:                    randomID(),
+			ID:                    store.NewID(),
 			EmailIndex:            s.emailIndex(email),
 			KeyHash:               keyHash,
 			AuthSalt:              hex.EncodeToString(salt),

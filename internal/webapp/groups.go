@@ -31,19 +31,6 @@ func membershipFrom(ctx context.Context) *store.Membership {
 	return m
 }
 
-// validID reports a row id as made by store.NewID: 32 lower-case hex.
-func validID(id string) bool {
-	if len(id) != 32 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // groupRole admits the caller to a group route if its membership of the
 // group {id} meets need. A non-member (or an unknown group) gets 404, so
 // the answer does not tell whether the group exists.

@@ -104,10 +104,7 @@ func (c *check) colour(field, v string) string {
 // without a query.
 func habitID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	id := r.PathValue("id")
-	ok := len(id) == 32
-	for i := 0; ok && i < len(id); i++ {
-		ok = id[i] >= '0' && id[i] <= '9' || id[i] >= 'a' && id[i] <= 'f'
-	}
+	ok := validID(id)
 	if !ok {
 		writeError(w, http.StatusNotFound, habitNotFound)
 	}
@@ -160,8 +157,8 @@ func (s *Server) createHabit() http.Handler {
 		}
 		var c check
 		h := &store.NewHabit{
-			ID:                   randomID(),
-			KeyRowID:             randomID(),
+			ID:                   store.NewID(),
+			KeyRowID:             store.NewID(),
 			OwnerID:              userFrom(r.Context()),
 			EncryptedKey:         c.sealedKey("encrypted_key", req.EncryptedKey),
 			EncryptedName:        c.bytes("encrypted_name", req.EncryptedName, habitNameMin, habitNameMax),
@@ -298,7 +295,7 @@ func (s *Server) putCheckin() http.Handler {
 		if c.answered(w) {
 			return
 		}
-		if err := s.store.PutHabitCheckin(r.Context(), userFrom(r.Context()), id, day, note, randomID(), s.cfg.Now().Unix()); err != nil {
+		if err := s.store.PutHabitCheckin(r.Context(), userFrom(r.Context()), id, day, note, store.NewID(), s.cfg.Now().Unix()); err != nil {
 			s.habitFailed(w, "check-in", err)
 			return
 		}

@@ -440,7 +440,7 @@ func TestHabitsBadInput(t *testing.T) {
 			delete(m, "encrypted_key")
 			return m
 		}
-		bytesB64 := func(n int) string { return b64.Encode(bytes.Repeat([]byte{0x5a}, n)) }
+		bytesB64 := func(n int) string { return b64.Encode(bytes.Repeat([]byte{0xa5}, n)) }
 		// A sealed box of 33 bytes: the right kind of blob, the wrong key size.
 		notKey := bytesB64(81)
 		x25519Only, _ := sealkit.SealForUser(sec.Key, u.PublicKey, nil)
@@ -461,6 +461,8 @@ func TestHabitsBadInput(t *testing.T) {
 			{name: "create/key missing", method: "POST", path: "/api/habits", json: with("encrypted_key", "<delete>"), status: 400, message: "encrypted_key: missing"},
 			{name: "create/key with newline", method: "POST", path: "/api/habits", json: with("encrypted_key", valid["encrypted_key"]+"\n"), status: 400, message: "encrypted_key"},
 			{name: "create/name plaintext", method: "POST", path: "/api/habits", json: with("encrypted_name", "Morning run"), status: 400, message: "encrypted_name: not valid base64"},
+			{name: "create/name base64 of plaintext", method: "POST", path: "/api/habits", json: with("encrypted_name", b64.Encode([]byte("Morning run, typed in the clear: no encryption"))), status: 400, message: "encrypted_name: readable text, not ciphertext"},
+			{name: "check-in/note base64 of plaintext", method: "PUT", path: habit + "/checkins/" + time.Now().UTC().Format(time.DateOnly), json: map[string]string{"encrypted_note": b64.Encode([]byte("Ran along the river — felt great, knees fine."))}, status: 400, message: "encrypted_note: readable text, not ciphertext"},
 			{name: "create/name empty secretbox", method: "POST", path: "/api/habits", json: with("encrypted_name", bytesB64(40)), status: 400, message: "encrypted_name: too short"},
 			{name: "create/name too long", method: "POST", path: "/api/habits", json: with("encrypted_name", bytesB64(1025)), status: 400, message: "encrypted_name: too long"},
 			{name: "create/name missing", method: "POST", path: "/api/habits", json: with("encrypted_name", "<delete>"), status: 400, message: "encrypted_name: missing"},

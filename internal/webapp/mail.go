@@ -116,7 +116,7 @@ type devMailbox struct{ st *store.Store }
 func (d devMailbox) Send(ctx context.Context, m renderedMail) error {
 	b, _ := json.Marshal(m)
 	defer clear(b)
-	return d.st.PutDevMail(ctx, randomID(), b, time.Now())
+	return d.st.PutDevMail(ctx, store.NewID(), b, time.Now())
 }
 
 type smtpMailer struct {

@@ -63,10 +63,30 @@ func (c *check) bytes(field, v string, min, max int) []byte {
 		c.fail(field, "too short: at least %d bytes, got %d", min, len(b))
 	case len(b) > max:
 		c.fail(field, "too long: at most %d bytes, got %d", max, len(b))
+	case looksLikeText(b):
+		c.fail(field, "readable text, not ciphertext: it must be encrypted in the browser before it is sent")
 	default:
 		return b
 	}
 	return nil
+}
+
+// looksLikeText reports bytes that are printable UTF-8 text: plaintext
+// base64-encoded by a careless client, where a key or a ciphertext was
+// due. Every field checked by bytes is a key, a hash or a ciphertext,
+// and the shortest is 32 bytes; 32 random bytes all being printable
+// UTF-8 has a chance under 1e-12 (each byte about 0.4), so this does not
+// refuse real data.
+func looksLikeText(b []byte) bool {
+	if len(b) < 32 || !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // email checks the address's shape (not deliverability) and returns it
@@ -169,4 +189,17 @@ func (c *check) version(v int64) {
 	if c.err == nil && (v < 1 || v > 1<<40) {
 		c.fail("key_version", "missing or out of range")
 	}
+}
+
+// validID reports a row id as made by store.NewID: 32 lower-case hex.
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
