@@ -81,12 +81,17 @@ func looksLikeText(b []byte) bool {
 	if len(b) < 32 || !utf8.Valid(b) {
 		return false
 	}
+	letters := 0
 	for _, r := range string(b) {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' {
 			return false
 		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
 	}
-	return true
+	// Words, not a run of blanks or digits (test keys like 32 tabs).
+	return letters >= len(b)/4
 }
 
 // email checks the address's shape (not deliverability) and returns it

@@ -1,6 +1,8 @@
 package webapp
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +80,40 @@ func TestLocalPath(t *testing.T) {
 	} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLooksLikeText: base64 of typed text is refused where ciphertext is
+// due; random bytes of every field size pass.
+func TestLooksLikeText(t *testing.T) {
+	for _, s := range []string{
+		"Morning run, typed in the clear: no encryption",
+		"Läuft jeden Morgen am Fluss entlang, zehn Kilometer",
+		"毎朝川沿いを十キロ走る。膝の調子も良い。今日は晴れ。",
+		"line one\nline two\tand a tab, still words",
+	} {
+		if !looksLikeText([]byte(s)) {
+			t.Errorf("%q not taken for text", s)
+		}
+	}
+	for _, b := range [][]byte{
+		bytes.Repeat([]byte{9}, 32), bytes.Repeat([]byte{'7'}, 40), []byte("short text"), make([]byte, 64),
+	} {
+		if looksLikeText(b) {
+			t.Errorf("%q taken for text", b)
+		}
+	}
+	r := rand.New(rand.NewChaCha8([32]byte{1}))
+	for _, n := range []int{32, 40, 41, 80, 84, 1193} {
+		for range 20000 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(r.Uint32())
+			}
+			if looksLikeText(b) {
+				t.Fatalf("random %d bytes taken for text: %x", n, b)
+			}
 		}
 	}
 }
