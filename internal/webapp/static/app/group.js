@@ -247,10 +247,12 @@ async function render(g) {
     else label = await ring.decrypt(m.encrypted_label, m.label_key_version);
     labels.set(String(m.user_id), label);
   }));
+  const owner = g.members.find((m) => m.role === "owner");
   const who = (id) => {
     if (sameUser(id, me.user_id)) return "You";
     if (!labels.has(String(id))) return "A former member";
-    return labels.get(String(id)) || "A member without a label";
+    if (labels.get(String(id))) return labels.get(String(id));
+    return owner && sameUser(owner.user_id, id) ? "The group's creator" : "A member without a label";
   };
 
   renderMembers(g, labels);
