@@ -259,11 +259,19 @@ func (s *Server) invite() http.Handler {
 		// The same answer whether the address has an account, is already
 		// a member or already invited: the inviter learns nothing until
 		// the invitee accepts.
-		err := s.store.Invite(r.Context(), m.GroupID, s.emailIndex(email), label, req.KeyVersion, userFrom(r.Context()), s.nowUnix())
+		idx := s.emailIndex(email)
+		err := s.store.Invite(r.Context(), m.GroupID, idx, label, req.KeyVersion, userFrom(r.Context()), s.nowUnix())
 		if s.storeError(w, "invite", err, "group not found") {
 			return
 		}
 		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "members"})
+		// Tell the invitee's open pages, if there is an invitee. The lookup
+		// runs either way and the push leaves in the background, so the
+		// answer's timing does not depend on it.
+		invitee, err := s.store.UserByEmailIndex(r.Context(), s.store.DB, idx)
+		if err == nil {
+			go s.publish(context.WithoutCancel(r.Context()), pushEvent{GroupID: m.GroupID, Reason: "invited", UserID: invitee.ID})
+		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "invited"})
 	})
 }

@@ -124,6 +124,9 @@ func TestGroupLifecycle(t *testing.T) {
 		aws := a.C.Dial(t)
 		aws.Await("hello", func(m apptest.Msg) bool { return m.Type() == "hello" })
 
+		bws0 := b.C.Dial(t)
+		bws0.Await("hello", func(m apptest.Msg) bool { return m.Type() == "hello" })
+
 		// Invitations: a known and an unknown address get the same answer.
 		for _, email := range []string{"Bob@Example.test", "nobody@example.test", "carol@example.test"} {
 			r := a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
@@ -134,6 +137,8 @@ func TestGroupLifecycle(t *testing.T) {
 				t.Fatalf("invite answer %q", r.Body)
 			}
 		}
+		// Bob's open pages hear of it (and only the invitee's).
+		bws0.Await("invited push", changed(gid, "invited"))
 		if g := getGroup(t, a, gid); len(g.Invitations) != 3 {
 			t.Fatalf("%d invitations, want 3", len(g.Invitations))
 		}
