@@ -1,6 +1,7 @@
 // @sealkit/sdk: every function returns a Promise and rejects with a
-// SealkitError. On a page the work runs in one dedicated module worker;
-// in Node, inside a worker, or with {worker: false} it runs in-thread.
+// SealkitError. On a page the work runs in one dedicated module worker
+// (or a pool of them, {workers: n}); in Node, inside a worker, or with
+// {worker: false} it runs in-thread.
 
 import type { CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, OptionalB64 } from "./crypto.js";
 
@@ -12,9 +13,24 @@ export type { B64, KeyPair, HybridKeyPair, RecoveryKey, ExportName, CryptoFuncti
 export interface LoadOptions {
   /** false: load in this thread; true: require a worker (UNSUPPORTED without one). Default: a worker where possible. */
   worker?: boolean;
+  /**
+   * How many dedicated workers to start: a whole number ≥ 1, default 1;
+   * above 8, 8 are started; ignored in-thread. Any other value rejects
+   * with INVALID_ARGUMENT. Each call goes to the worker with the fewest
+   * pending calls, so up to n calls run at the same time.
+   *
+   * Memory: every worker holds its own instance of the wasm core (its own
+   * code, heap and linear memory, which never shrinks), and Argon2id
+   * (deriveSessionKey) needs 64 MiB in whichever worker runs it. Pick n
+   * for the work in parallel you have (e.g. many unseals), not more.
+   *
+   * If one worker crashes, only its pending calls reject with WORKER; the
+   * others finish theirs and stop, and the next call starts a new pool.
+   */
+  workers?: number;
   /** The worker script; default worker.js next to index.js. */
   workerUrl?: string | URL;
-  /** Bound on the worker's start, in milliseconds; default 60000. */
+  /** Bound on each worker's start, in milliseconds; default 60000. */
   loadTimeoutMs?: number;
 }
 
@@ -24,13 +40,15 @@ export type HybridLevel = "cat1" | "cat3" | "cat5";
 /**
  * Loads the core once; later calls return the same promise (their
  * arguments are ignored). After a failure (SealkitError LOAD, or
- * UNSUPPORTED) the next call retries.
+ * UNSUPPORTED, or INVALID_ARGUMENT for a bad `workers`) the next call
+ * retries. Without arguments, a reload after a crash or terminate() uses
+ * the last successful load's arguments.
  * @param wasmUrl sealkit.wasm; default dist/sealkit.wasm next to index.js.
  */
 export function loadCrypto(wasmUrl?: string | URL, options?: LoadOptions): Promise<{ mode: "worker" | "direct" }>;
 /** Resolves once loaded; loads with the defaults if loadCrypto was never called. */
 export function ensureReady(): Promise<void>;
-/** Stops the worker; pending calls reject with WORKER; the next call loads again. */
+/** Stops the worker(s); pending calls reject with WORKER; the next call loads again. */
 export function terminate(): void;
 
 /**

@@ -5,10 +5,11 @@
 //   const blob = await seal("hi", publicKey);
 //
 // On a page (Worker available, not already inside a worker) the core runs
-// in ONE dedicated module worker, so that Argon2id and ML-KEM never block
-// rendering; in Node, inside a worker, or with {worker: false} it runs in
-// the current thread. Every function returns a Promise and fails with a
-// SealkitError whose `code` is one of ErrorCode. Nothing is logged.
+// in one dedicated module worker, or a pool of them with {workers: n}, so
+// that Argon2id and ML-KEM never block rendering; in Node, inside a
+// worker, or with {worker: false} it runs in the current thread. Every
+// function returns a Promise and fails with a SealkitError whose `code` is
+// one of ErrorCode. Nothing is logged.
 
 import { ErrorCode, SealkitError, toSealkitError } from "./errors.js";
 import { makeOps } from "./ops.js";
@@ -24,6 +25,9 @@ let direct = null; // the promise of getDirectCrypto's wrapped exports
 let generation = 0; // bumps on terminate(), so a stale load cannot install itself
 let lastGood = null; // {wasmUrl, options} of the last successful load
 
+/** The most workers {workers: n} starts; a larger n is capped to it. */
+const MAX_WORKERS = 8;
+
 function inWorkerScope() {
   return typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope;
 }
@@ -33,20 +37,24 @@ function canUseWorker() {
 }
 
 /**
- * Loads the crypto core once: in a dedicated module worker where Worker
- * exists and this is not itself a worker, else in the current thread.
+ * Loads the crypto core once: in a dedicated module worker (or a pool of
+ * `workers` of them) where Worker exists and this is not itself a worker,
+ * else in the current thread.
  * Later calls return the same promise (their arguments are ignored); after
  * a failure the next call retries. Without arguments, a reload (after a
  * crash or terminate()) reuses the arguments of the last successful load. Resolves to `{mode: "worker"|"direct"}`;
  * rejects with SealkitError LOAD (or UNSUPPORTED for {worker: true}
- * without Worker).
+ * without Worker, INVALID_ARGUMENT for a bad `workers`).
  *
  * @param {string|URL} [wasmUrl] sealkit.wasm; default dist/sealkit.wasm
  *   next to this file. A relative string resolves against the page.
- * @param {{worker?: boolean, workerUrl?: string|URL, loadTimeoutMs?: number}} [options]
- *   worker: false forces in-thread, true requires a worker; workerUrl
- *   overrides the worker script; loadTimeoutMs (default 60000) bounds the
- *   worker's start.
+ * @param {{worker?: boolean, workers?: number, workerUrl?: string|URL, loadTimeoutMs?: number}} [options]
+ *   worker: false forces in-thread, true requires a worker; workers: how
+ *   many workers to start, a whole number ≥ 1 (default 1, capped at 8;
+ *   ignored in-thread), each with its own wasm instance, each call going
+ *   to the one with the fewest pending calls; workerUrl overrides the
+ *   worker script; loadTimeoutMs (default 60000) bounds each worker's
+ *   start.
  */
 export function loadCrypto(wasmUrl, options) {
   if (loading) return loading;
@@ -54,16 +62,28 @@ export function loadCrypto(wasmUrl, options) {
   // went, not to the defaults: an app may serve the wasm elsewhere.
   if (wasmUrl === undefined && options === undefined && lastGood) ({ wasmUrl, options } = lastGood);
   options ??= {};
+  let workers;
+  try {
+    workers = workerCount(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const gen = generation;
   const useWorker = options.worker ?? canUseWorker();
   const attempt = (async () => {
     if (useWorker && typeof Worker !== "function") {
       throw new SealkitError(ErrorCode.UNSUPPORTED, "sealkit: Worker is not available here; use {worker: false}");
     }
-    const b = useWorker ? await startWorker(wasmUrl, options) : await directBackend(wasmUrl);
+    let b;
+    try {
+      b = useWorker ? await startPool(wasmUrl, options, workers) : await directBackend(wasmUrl);
+    } catch (err) {
+      if (gen !== generation) throw terminatedError(); // terminate() stopped the workers being loaded
+      throw err;
+    }
     if (gen !== generation) { // terminate() ran while we were loading
       b.close();
-      throw new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated");
+      throw terminatedError();
     }
     backend = b;
     lastGood = { wasmUrl, options };
@@ -79,13 +99,17 @@ export async function ensureReady() {
   await loadCrypto();
 }
 
-/** Stops the worker (pending calls reject with WORKER); the next call loads again. */
+/**
+ * Stops the workers, loading, running or draining (pending calls reject
+ * with WORKER); the next call loads again.
+ */
 export function terminate() {
   generation++;
   const b = backend;
   backend = null;
   loading = null;
   b?.close();
+  for (const w of [...liveWorkers]) w.close();
 }
 
 function resolveUrl(u) {
@@ -162,105 +186,198 @@ function loadMessage(err) {
   return detail.startsWith("sealkit:") ? detail : `sealkit: loading the WebAssembly module failed: ${detail}`;
 }
 
-// ---- worker ---------------------------------------------------------------
+// ---- workers ----------------------------------------------------------------
 
-function startWorker(wasmUrl, options) {
+// Every worker of every pool that has not been closed yet, the ones still
+// loading and the ones draining after a sibling's crash included, so that
+// terminate() stops them all.
+const liveWorkers = new Set();
+
+const terminatedError = () => new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated");
+
+// workerCount validates options.workers: a whole number ≥ 1 (default 1),
+// capped at MAX_WORKERS.
+function workerCount(options) {
+  const n = options.workers ?? 1;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new SealkitError(ErrorCode.INVALID_ARGUMENT,
+      `invalid argument: workers must be a whole number of at least 1 (above ${MAX_WORKERS}, ${MAX_WORKERS} are started)`);
+  }
+  return Math.min(n, MAX_WORKERS);
+}
+
+// startPool starts n workers and resolves once every one of them has
+// loaded the core; if one fails to start, the others are stopped and the
+// load fails with that first error (LOAD). Each call goes to the open
+// worker with the fewest pending calls (the first of them on a tie): every
+// op is stateless, so any worker can serve any call.
+//
+// A worker that dies after the load (crash, unreadable message) fails its
+// own pending calls with WORKER, and the pool is retired: it takes no new
+// call, the next call loads a new pool (with the arguments of the last
+// good load), and the surviving workers finish what they were given and
+// then stop (terminate() stops them at once).
+async function startPool(wasmUrl, options, n) {
   const url = resolveUrl(wasmUrl);
-  return new Promise((resolve, reject) => {
-    let worker;
-    try {
-      // The literal new Worker(new URL("./worker.js", import.meta.url), …)
-      // form is what bundlers recognise to emit the worker; keep it intact.
-      worker = options.workerUrl
-        ? new Worker(options.workerUrl, { type: "module" })
-        : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    } catch (err) {
-      reject(new SealkitError(ErrorCode.LOAD, loadMessage(err), { cause: err }));
+  const wasm = url instanceof URL ? url.href : url;
+  const workers = [];
+  let retired = false;
+
+  const onClosed = () => {
+    if (retired) return;
+    retired = true;
+    if (backend === pool) { backend = null; loading = null; } // the next call starts afresh
+    for (const w of [...workers]) w.drain();
+  };
+
+  const pool = {
+    mode: "worker",
+    call: (name, args) => dispatch({ fn: name, args }),
+    op: (name, args) => dispatch({ op: name, args }),
+    close() {
+      retired = true;
+      for (const w of workers) w.close();
+    },
+  };
+
+  const dispatch = (msg) => {
+    let best = null;
+    if (!retired) {
+      for (const w of workers) {
+        if (!w.closed && (best === null || w.pending < best.pending)) best = w;
+      }
+    }
+    if (best === null) return Promise.reject(terminatedError());
+    return best.send(msg);
+  };
+
+  for (let i = 0; i < n && !retired; i++) workers.push(spawnWorker(wasm, options, onClosed));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
+  if (retired) { // cannot happen (a death settles a load in progress), but never hand out a dead pool
+    pool.close();
+    throw new SealkitError(ErrorCode.LOAD, "sealkit: the crypto worker failed to start");
+  }
+  return pool;
+}
+
+// spawnWorker starts one worker and returns its handle at once (so that a
+// pool can stop a sibling that is still loading); `ready` settles with its
+// load. onClosed runs whenever the worker closes, for whatever reason.
+function spawnWorker(wasm, options, onClosed) {
+  const pending = new Map(); // id → {resolve, reject}
+  let nextId = 1;
+  let ready = false;
+  let closed = false;
+  let draining = false; // stop once nothing is pending
+  let worker = null;
+  let timer;
+  let resolveReady, rejectReady;
+
+  // close fails everything in flight: once the worker is gone, or its
+  // state is in doubt, no answer may be waited for.
+  const close = (code, message) => {
+    if (closed) return;
+    closed = true;
+    liveWorkers.delete(w);
+    clearTimeout(timer);
+    worker?.terminate();
+    const err = new SealkitError(code, message);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    if (!ready) rejectReady(new SealkitError(ErrorCode.LOAD, message));
+    onClosed(w);
+  };
+
+  const send = (msg) => new Promise((res, rej) => {
+    if (closed) {
+      rej(terminatedError());
       return;
     }
-    const pending = new Map(); // id → {resolve, reject}
-    let nextId = 1;
-    let ready = false;
-    let closed = false;
-
-    // close fails everything in flight: once the worker is gone, or its
-    // state is in doubt, no answer may be waited for.
-    const close = (code, message) => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(timer);
-      worker.terminate();
-      const err = new SealkitError(code, message);
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-      if (!ready) reject(new SealkitError(ErrorCode.LOAD, message));
-      if (backend === b) { backend = null; loading = null; } // the next call starts afresh
-    };
-
-    const timeoutMs = options.loadTimeoutMs ?? 60000;
-    const timer = setTimeout(() => close(ErrorCode.LOAD, "sealkit: the crypto worker did not start in time"), timeoutMs);
-
-    worker.addEventListener("message", (event) => {
-      const m = event.data;
-      if (m === null || typeof m !== "object") return;
-      if (!ready) {
-        if (m.type === "ready") {
-          ready = true;
-          clearTimeout(timer);
-          resolve(b);
-        } else if (m.type === "error") {
-          close(ErrorCode.LOAD, typeof m.message === "string" ? m.message : "sealkit: loading the WebAssembly module failed");
-        }
-        return;
-      }
-      if (m.type === "messageerror") {
-        close(ErrorCode.WORKER, "sealkit: the crypto worker could not read a request");
-        return;
-      }
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.error) p.reject(toSealkitError(m.error));
-      else p.resolve(m.result);
-    });
-    // An uncaught error in a worker does not always end it, but its state
-    // is unknown: fail everything and start a new one on the next call.
-    worker.addEventListener("error", (event) => {
-      event.preventDefault?.(); // handled here; keeps the console free of it
-      close(ready ? ErrorCode.WORKER : ErrorCode.LOAD,
-        ready ? "sealkit: the crypto worker failed" : "sealkit: the crypto worker failed to start");
-    });
-    worker.addEventListener("messageerror", () => close(ErrorCode.WORKER, "sealkit: a reply of the crypto worker could not be read"));
-
-    const send = (msg) => new Promise((res, rej) => {
-      if (closed) {
-        rej(new SealkitError(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"));
-        return;
-      }
-      const id = nextId++;
-      pending.set(id, { resolve: res, reject: rej });
-      try {
-        worker.postMessage({ id, ...msg });
-      } catch (err) { // DataCloneError: an argument that cannot be sent
-        pending.delete(id);
-        rej(new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: cannot be sent to the crypto worker", { cause: err }));
-      }
-    });
-
-    const b = {
-      mode: "worker",
-      call: (name, args) => send({ fn: name, args }),
-      op: (name, args) => send({ op: name, args }),
-      close: () => close(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"),
-    };
-
-    const wasm = url instanceof URL ? url.href : url;
+    const id = nextId++;
+    pending.set(id, { resolve: res, reject: rej });
     try {
-      worker.postMessage({ type: "init", wasmUrl: wasm });
-    } catch (err) {
-      close(ErrorCode.LOAD, loadMessage(err));
+      worker.postMessage({ id, ...msg });
+    } catch (err) { // DataCloneError: an argument that cannot be sent
+      pending.delete(id);
+      rej(new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: cannot be sent to the crypto worker", { cause: err }));
     }
   });
+
+  const w = {
+    ready: new Promise((res, rej) => { resolveReady = res; rejectReady = rej; }),
+    get pending() { return pending.size; },
+    get closed() { return closed; },
+    send,
+    close: () => close(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"),
+    // drain: a sibling died; stop once nothing is pending (at once if
+    // idle, or if still loading: then the pool's load fails with LOAD).
+    drain() {
+      draining = true;
+      if (pending.size === 0) close(ErrorCode.WORKER, "sealkit: another crypto worker of the pool failed");
+    },
+  };
+
+  try {
+    // The literal new Worker(new URL("./worker.js", import.meta.url), …)
+    // form is what bundlers recognise to emit the worker; keep it intact.
+    worker = options.workerUrl
+      ? new Worker(options.workerUrl, { type: "module" })
+      : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  } catch (err) {
+    closed = true;
+    rejectReady(new SealkitError(ErrorCode.LOAD, loadMessage(err), { cause: err }));
+    onClosed(w);
+    return w;
+  }
+  liveWorkers.add(w);
+
+  const timeoutMs = options.loadTimeoutMs ?? 60000;
+  timer = setTimeout(() => close(ErrorCode.LOAD, "sealkit: the crypto worker did not start in time"), timeoutMs);
+
+  worker.addEventListener("message", (event) => {
+    const m = event.data;
+    if (m === null || typeof m !== "object") return;
+    if (!ready) {
+      if (m.type === "ready") {
+        ready = true;
+        clearTimeout(timer);
+        resolveReady();
+      } else if (m.type === "error") {
+        close(ErrorCode.LOAD, typeof m.message === "string" ? m.message : "sealkit: loading the WebAssembly module failed");
+      }
+      return;
+    }
+    if (m.type === "messageerror") {
+      close(ErrorCode.WORKER, "sealkit: the crypto worker could not read a request");
+      return;
+    }
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error) p.reject(toSealkitError(m.error));
+    else p.resolve(m.result);
+    if (draining && pending.size === 0) close(ErrorCode.WORKER, "sealkit: another crypto worker of the pool failed");
+  });
+  // An uncaught error in a worker does not always end it, but its state
+  // is unknown: fail everything and start a new one on the next call.
+  worker.addEventListener("error", (event) => {
+    event.preventDefault?.(); // handled here; keeps the console free of it
+    close(ready ? ErrorCode.WORKER : ErrorCode.LOAD,
+      ready ? "sealkit: the crypto worker failed" : "sealkit: the crypto worker failed to start");
+  });
+  worker.addEventListener("messageerror", () => close(ErrorCode.WORKER, "sealkit: a reply of the crypto worker could not be read"));
+
+  try {
+    worker.postMessage({ type: "init", wasmUrl: wasm });
+  } catch (err) {
+    close(ErrorCode.LOAD, loadMessage(err));
+  }
+  return w;
 }
 
 // ---- the API --------------------------------------------------------------

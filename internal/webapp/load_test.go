@@ -244,10 +244,10 @@ func loadReport(rs []loadResult, habits, requests, pageLoads int, loadAvg string
 	p("\n*Handler*: %d requests straight into the app's handler (session lookup, the two queries of the list — habits with their key rows, then the last seven check-in days of all of them — ", requests)
 	p("the at-rest decryption of three values per habit, JSON); *loopback HTTP*: the same %d requests from a Go client to the running server. ", requests)
 	p("*Dashboard ready*: in the page, from navigation start to `body[data-ready]` (`performance.mark(\"habits-ready\")`): ")
-	p("the page and its modules, `/api/me` and `/api/habits`, the key chain, opening all %s habit keys (ML-KEM-768 + X25519 in the SDK's wasm worker) ", thousands(habits))
+	p("the page and its modules, `/api/me` and `/api/habits`, the key chain, opening all %s habit keys (ML-KEM-768 + X25519 in the SDK's wasm workers) ", thousands(habits))
 	p("and decrypting their names and descriptions, %d calls in flight at a time, then one render. ", 64)
 	p("Nearly all of the decrypting is the hybrid opens of the habit keys (`unsealFromUser`, row *UnsealFromUser/HybridCat3/32B* above), ")
-	p("which the SDK's one worker runs one after the other. ")
+	p("which the SDK's pool of workers (one per core, at most four: two on this machine) runs in parallel, competing with the page's main thread for the two cores; with one worker the decrypting took 1.2–1.4 s. ")
 	p("The wasm is in the browser's HTTP cache, as for a returning user. *Making the data* is not a measurement of the app: eight concurrent Go clients, crypto included.\n")
 	return b.String()
 }

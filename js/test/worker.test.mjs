@@ -11,7 +11,10 @@ import { SealkitError } from "../index.js";
 
 // Runs in the thread: gives the module worker the globals a dedicated
 // worker has, imports it, then forwards messages. {shimCrash} throws an
-// uncaught error, as a crashing worker would.
+// uncaught error, as a crashing worker would. After each request (a
+// message with an id) it reports when the worker ran it, in epoch ms, as
+// {shimRan: {id, start, end}}: the worker answers requests synchronously,
+// so that interval is the call's work in this thread.
 const bootstrap = `
 const { parentPort, workerData } = require("node:worker_threads");
 const target = new EventTarget();
@@ -20,7 +23,11 @@ globalThis.postMessage = (m, transfer) => parentPort.postMessage(m, transfer);
 import(workerData.url).then(() => {
   parentPort.on("message", (data) => {
     if (data && data.shimCrash) throw new Error("shim crash");
+    const start = performance.timeOrigin + performance.now();
     target.dispatchEvent(new MessageEvent("message", { data }));
+    if (data && data.id !== undefined) {
+      parentPort.postMessage({ shimRan: { id: data.id, start, end: performance.timeOrigin + performance.now() } });
+    }
   });
 }, (err) => { throw err; });
 `;
@@ -34,7 +41,12 @@ class ShimWorker extends EventTarget {
     this.url = String(url);
     ShimWorker.instances.push(this);
     this.#thread = new ThreadWorker(bootstrap, { eval: true, workerData: { url: this.url } });
-    this.#thread.on("message", (data) => this.dispatchEvent(new MessageEvent("message", { data })));
+    this.requests = []; // the messages with an id posted to it
+    this.ran = []; // {id, start, end} of the requests it has run
+    this.#thread.on("message", (data) => {
+      if (data?.shimRan) this.ran.push(data.shimRan);
+      else this.dispatchEvent(new MessageEvent("message", { data }));
+    });
     this.#thread.on("error", (err) => {
       const e = new Event("error", { cancelable: true });
       e.message = err.message;
@@ -44,6 +56,7 @@ class ShimWorker extends EventTarget {
   }
   postMessage(m, transfer) {
     if (m?.type === "init") this.initUrl = m.wasmUrl;
+    if (m?.id !== undefined) this.requests.push(m);
     this.#thread.postMessage(m, transfer);
   }
   terminate() {
@@ -229,4 +242,177 @@ test("the worker answers protocol misuse without crashing", async () => {
   assert.equal(replies[2].error.code, "INVALID_ARGUMENT");
   assert.equal(replies[3].error.code, "INVALID_ARGUMENT");
   assert.deepEqual(Object.keys(replies[4].result), ["publicKey", "privateKey"]);
+});
+
+// ---- {workers: n} -----------------------------------------------------------
+
+const SALT = "AAAAAAAAAAAAAAAAAAAAAA==";
+const KDF = "AJBZudYL2fBbhNXy8d16Ac/QtBQsRQyYtxRx470vJWE="; // deriveSessionKey("pw", SALT), kdf.json
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// until waits for cond() (the shim's {shimRan} reports come after the reply).
+async function until(cond, what) {
+  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
+  assert.ok(cond(), `timed out waiting for ${what}`);
+}
+
+// overlap: whether two {start, end} intervals intersect.
+const overlap = (a, b) => a.start < b.end && b.start < a.end;
+
+test("the default is one worker: concurrent calls run one after the other in it", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(undefined, {}), { mode: "worker" }); // {}: not the last good load's {worker: false}
+  assert.equal(ShimWorker.instances.length, n + 1);
+  const w = ShimWorker.instances.at(-1);
+  const before = w.requests.length;
+  assert.deepEqual(await Promise.all([sdk.deriveSessionKey("pw", SALT), sdk.deriveSessionKey("pw", SALT)]), [KDF, KDF]);
+  assert.equal(w.requests.length, before + 2);
+  await until(() => w.ran.length >= before + 2, "the shim's reports");
+  const [a, b] = w.ran.slice(-2);
+  assert.ok(!overlap(a, b), "one worker ran two calls at once");
+  assert.equal(ShimWorker.instances.length, n + 1);
+  // {workers: 1} is the same.
+  sdk.terminate();
+  assert.deepEqual(await sdk.loadCrypto(undefined, { workers: 1 }), { mode: "worker" });
+  assert.equal(ShimWorker.instances.length, n + 2);
+});
+
+test("{workers: n} starts n workers; each call goes to the one with the fewest pending", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(undefined, { workers: 3 }), { mode: "worker" });
+  const pool = ShimWorker.instances.slice(n);
+  assert.equal(pool.length, 3);
+  const wasm = new URL("../dist/sealkit.wasm", import.meta.url).href;
+  for (const w of pool) assert.equal(w.initUrl, wasm);
+  // Six concurrent calls: two each.
+  const key = await sdk.generateKey();
+  const counts = () => pool.map((w) => w.requests.length);
+  const before = counts();
+  const texts = Array.from({ length: 6 }, (_, i) => `message ${i} ✓`);
+  const cts = await Promise.all(texts.map((t) => sdk.encrypt(t, key)));
+  assert.deepEqual(counts().map((c, i) => c - before[i]), [2, 2, 2]);
+  assert.deepEqual(await Promise.all(cts.map((ct) => sdk.decrypt(ct, key))), texts);
+  // Calls awaited one by one all find the first worker idle.
+  const first = counts();
+  for (let i = 0; i < 3; i++) await sdk.generateKey();
+  assert.deepEqual(counts().map((c, i) => c - first[i]), [3, 0, 0]);
+  // A hybrid seal opened in another worker than the one that made the keys.
+  const kp = await sdk.generateKeypair();
+  const hk = await sdk.generateHybridKeypair();
+  const [blob] = await Promise.all([sdk.seal("pq ✓", kp.publicKey, hk.publicKey), sdk.generateKey(), sdk.generateKey()]);
+  assert.equal(await sdk.unseal(blob, kp.publicKey, kp.privateKey, hk.secretKey), "pq ✓");
+  assert.equal(ShimWorker.instances.length, n + 3); // nothing more started
+});
+
+test("two slow calls on a pool of two run at the same time, in distinct workers", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const [w0, w1] = ShimWorker.instances.slice(n);
+  assert.deepEqual(await Promise.all([sdk.deriveSessionKey("pw", SALT), sdk.deriveSessionKey("pw", SALT)]), [KDF, KDF]);
+  assert.equal(w0.requests.length, 1);
+  assert.equal(w1.requests.length, 1);
+  await until(() => w0.ran.length === 1 && w1.ran.length === 1, "the shim's reports");
+  assert.ok(overlap(w0.ran[0], w1.ran[0]), `the two derivations did not overlap: ${JSON.stringify([w0.ran[0], w1.ran[0]])}`);
+});
+
+test("terminate() stops every worker of the pool; their pending calls reject with WORKER", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  await sdk.loadCrypto(undefined, { workers: 3 });
+  const pool = ShimWorker.instances.slice(n);
+  const pending = [sdk.deriveSessionKey("pw", SALT), sdk.deriveSessionKey("pw", SALT)];
+  await sleep(0);
+  sdk.terminate();
+  for (const p of pending) await assert.rejects(p, isCode("WORKER"));
+  for (const w of pool) assert.equal(w.terminated, true);
+  // terminate() during a pool's load stops the workers being loaded too.
+  const loading = sdk.loadCrypto(undefined, { workers: 2 });
+  const starting = ShimWorker.instances.slice(n + 3);
+  assert.equal(starting.length, 2);
+  sdk.terminate();
+  for (const w of starting) assert.equal(w.terminated, true);
+  await assert.rejects(loading, isCode("WORKER"));
+  // The next call loads again, with the last good load's options.
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.length, n + 5 + 3);
+});
+
+test("a crash of one worker rejects only its pending calls; the next call loads a new pool", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const [w0, w1] = ShimWorker.instances.slice(n);
+  w0.crash(); // read by w0's thread before the call below
+  const onCrashed = assert.rejects(sdk.deriveSessionKey("pw", SALT), isCode("WORKER")); // → w0 (the first idle one)
+  const onSibling = sdk.deriveSessionKey("pw", SALT); // → w1
+  await sleep(0);
+  assert.equal(w0.requests.length, 1);
+  assert.equal(w1.requests.length, 1);
+  await onCrashed;
+  assert.equal(w0.terminated, true);
+  // A call after the crash goes to a new pool, not to the survivor.
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.length, n + 4);
+  // The survivor finishes what it was given, then stops.
+  assert.equal(await onSibling, KDF);
+  assert.equal(w1.requests.length, 1);
+  assert.equal(w1.terminated, true);
+  const fresh = ShimWorker.instances.slice(n + 2);
+  for (const w of fresh) assert.equal(w.terminated, false);
+  assert.deepEqual(await Promise.all([sdk.generateKey(), sdk.generateKey()]).then((ks) => ks.map((k) => unb64(k).length)), [32, 32]);
+  assert.equal(ShimWorker.instances.length, n + 4);
+});
+
+test("a crash of an idle worker stops its idle siblings at once", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  await sdk.loadCrypto(undefined, { workers: 3 });
+  const pool = ShimWorker.instances.slice(n);
+  pool[1].crash();
+  await until(() => pool.every((w) => w.terminated), "the pool to stop");
+  assert.equal(unb64(await sdk.generateKey()).length, 32);
+  assert.equal(ShimWorker.instances.length, n + 6);
+});
+
+test("invalid workers values reject with INVALID_ARGUMENT and start nothing", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  for (const workers of [0, -1, 1.5, NaN, Infinity, "2", true, {}, 2n]) {
+    await assert.rejects(sdk.loadCrypto(undefined, { workers }), (e) => {
+      isCode("INVALID_ARGUMENT")(e);
+      assert.match(e.message, /^invalid argument: workers must be a whole number of at least 1/);
+      return true;
+    }, String(workers));
+    // In-thread too: the option is wrong wherever it is used.
+    await assert.rejects(sdk.loadCrypto(undefined, { worker: false, workers }), isCode("INVALID_ARGUMENT"), String(workers));
+  }
+  assert.equal(ShimWorker.instances.length, n);
+  // A failed validation leaves no load behind: the next call loads.
+  assert.deepEqual(await sdk.loadCrypto(undefined, { workers: 2 }), { mode: "worker" });
+  assert.equal(ShimWorker.instances.length, n + 2);
+});
+
+test("workers above 8 start 8; a pool that cannot start stops every worker and rejects with LOAD", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  const silent = "data:text/javascript,export{}";
+  await assert.rejects(sdk.loadCrypto(undefined, { workerUrl: silent, loadTimeoutMs: 300, workers: 64 }), isCode("LOAD"));
+  const started = ShimWorker.instances.slice(n);
+  assert.equal(started.length, 8);
+  for (const w of started) assert.equal(w.terminated, true);
+  // One bad worker among good ones: a wasm that does not load fails them all.
+  await assert.rejects(sdk.loadCrypto(new URL("../dist/no-such.wasm", import.meta.url), { workers: 2 }), isCode("LOAD"));
+  for (const w of ShimWorker.instances.slice(n + 8)) assert.equal(w.terminated, true);
+});
+
+test("{worker: false} ignores workers: one in-thread core", async () => {
+  sdk.terminate();
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(undefined, { worker: false, workers: 4 }), { mode: "direct" });
+  assert.equal(await sdk.deriveSessionKey("pw", SALT), KDF);
+  assert.equal(ShimWorker.instances.length, n);
+  sdk.terminate();
 });

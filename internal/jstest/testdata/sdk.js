@@ -73,6 +73,52 @@ globalThis.sealkitTest = Object.freeze({
 
   // Which of the 24 exports the SDK's in-thread API offers.
   directNames: async () => Object.keys(await sdk.getDirectCrypto()).sort(),
+
+  // The same deterministic calls, all in flight at once, through one
+  // worker (loadCrypto's default) and then through a pool of `workers`
+  // ({workers: n}); counts the Worker objects each load makes, and times
+  // both runs. Leaves the page with the default load.
+  pooled: async (inputs, workers) => {
+    const run = async () => {
+      const t0 = performance.now();
+      const results = await Promise.all([
+        ...inputs.secretboxes.map((ct) => outcome(() => sdk.decrypt(ct, inputs.key))),
+        ...inputs.seals.map((blob) => outcome(() => sdk.unseal(blob, inputs.publicKey, inputs.privateKey, inputs.pqSecretKey))),
+        ...inputs.seals.map((blob) => outcome(async () => bytesToB64(await sdk.unsealBytes(blob, inputs.publicKey, inputs.privateKey, inputs.pqSecretKey)))),
+        outcome(() => sdk.deriveSessionKey(inputs.password, inputs.salt)),
+        outcome(() => sdk.call("parseSaltFromKeyHash", `${inputs.salt}$argon2id`)),
+        outcome(() => sdk.decrypt(inputs.secretboxes[0], inputs.wrongKey)),
+        outcome(() => sdk.unseal(inputs.seals[0], inputs.publicKey, inputs.privateKey)),
+      ]);
+      return { results, ms: performance.now() - t0 };
+    };
+    const OriginalWorker = globalThis.Worker;
+    let started = 0;
+    globalThis.Worker = class extends OriginalWorker {
+      constructor(...args) {
+        super(...args);
+        started++;
+      }
+    };
+    try {
+      sdk.terminate();
+      const singleMode = (await sdk.loadCrypto(undefined, {})).mode;
+      const single = await run();
+      const singleStarted = started;
+      sdk.terminate();
+      started = 0;
+      const pooledMode = (await sdk.loadCrypto(undefined, { workers })).mode;
+      const pooled = await run();
+      return {
+        single: single.results, singleMs: single.ms, singleMode, singleStarted,
+        pooled: pooled.results, pooledMs: pooled.ms, pooledMode, pooledStarted: started,
+      };
+    } finally {
+      globalThis.Worker = OriginalWorker;
+      sdk.terminate();
+      await sdk.loadCrypto(undefined, {});
+    }
+  },
 });
 
 try {

@@ -49,6 +49,9 @@ async function compat(bytes: Uint8Array): Promise<void> {
 async function sdk(): Promise<void> {
   const mode: "worker" | "direct" = (await loadCrypto()).mode;
   await loadCrypto("/sealkit.wasm", { worker: false });
+  await loadCrypto(new URL("https://example.test/sealkit.wasm"), { workers: 4, loadTimeoutMs: 1000 });
+  // @ts-expect-error workers is a number
+  await loadCrypto(undefined, { workers: "4" });
   await ensureReady();
   const key: string = await generateKey();
   const { publicKey, privateKey } = await generateKeypair();

@@ -12,12 +12,17 @@ import { forgetKeys } from "./keys.js";
 export { sdk };
 
 /**
- * Loads the crypto core once (a dedicated worker on pages) from the
- * content-hashed URL the server put on <body>. Resolves to the SDK module.
- * A failed load may be retried by calling again.
+ * Loads the crypto core once (a pool of dedicated workers, one a core up
+ * to four, so that the many hybrid unseals of a dashboard run in
+ * parallel) from the content-hashed URL the server put on <body>.
+ * Resolves to the SDK module. A failed load may be retried by calling
+ * again. keys.js loads through this function too: the first load's
+ * options are the ones that count.
  */
 export async function loadSdk() {
-  await sdk.loadCrypto(document.body.dataset.wasmUrl || undefined);
+  await sdk.loadCrypto(document.body.dataset.wasmUrl || undefined, {
+    workers: Math.min(Math.max(navigator.hardwareConcurrency || 1, 1), 4),
+  });
   return sdk;
 }
 

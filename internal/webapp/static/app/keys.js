@@ -14,14 +14,16 @@
 
 import * as sdk from "/static/sdk/index.js";
 import { cacheKeys, getCachedKeys, clearKeyCache } from "/static/sdk/keycache.js";
+import { loadSdk } from "./common.js"; // a cycle (common.js imports forgetKeys): used only in calls, never at load
 
 const SESSION_KEY = "sealkit.session-key";
 const LOGIN_KEY = "sealkit.login-key";
 
-// The same load as common.js's (loadCrypto is idempotent): so that this
-// module never falls back to the SDK's default wasm URL.
+// common.js's load (loadCrypto is idempotent and the first call's
+// arguments win): so that this module never falls back to the SDK's
+// default wasm URL nor loads with other options than the pages'.
 function core() {
-  return sdk.loadCrypto(document.body.dataset.wasmUrl || undefined);
+  return loadSdk();
 }
 
 function storageGet(name) {
