@@ -335,29 +335,20 @@ type clientMsg struct {
 	EncryptedKey string `json:"encrypted_key"`
 }
 
-// handleMessage answers one browser message. It returns false when the
-// session behind the connection has ended (logout elsewhere, expiry).
-func (s *Server) handleMessage(ctx context.Context, c *wsClient, data []byte) bool {
-	uid, err := s.store.SessionUser(ctx, c.sessionHash, s.cfg.Now())
-	if err != nil || uid != c.userID {
-		c.send(replyMsg{Type: "error", Error: "your session has ended; log in again"})
-		return false
-	}
-	var m clientMsg
+// parseClientMsg checks a browser message: it returns the message, the
+// decoded key of a key_distributed, or the problem to answer (naming the
+// field, never the value). It is pure so that it can be fuzzed.
+func parseClientMsg(data []byte) (m clientMsg, key []byte, problem string) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil || dec.More() {
-		c.send(replyMsg{Type: "error", Error: "not a JSON object of the expected fields"})
-		return true
+		return clientMsg{}, nil, "not a JSON object of the expected fields"
 	}
 	if len(m.Ref) > 64 {
-		c.send(replyMsg{Type: "error", Error: "ref: at most 64 characters"})
-		return true
+		return clientMsg{}, nil, "ref: at most 64 characters"
 	}
-	fail := func(msg string) { c.send(replyMsg{Type: "error", Ref: m.Ref, Error: msg}) }
 	if m.Type != "key_distributed" {
-		fail("type: unknown message type")
-		return true
+		return m, nil, "type: unknown message type"
 	}
 	var chk check
 	if !validID(m.GroupID) {
@@ -367,11 +358,27 @@ func (s *Server) handleMessage(ctx context.Context, c *wsClient, data []byte) bo
 		chk.fail("user_id", "not a user id")
 	}
 	chk.version(m.KeyVersion)
-	key := chk.sealedKey("encrypted_key", m.EncryptedKey)
+	key = chk.sealedKey("encrypted_key", m.EncryptedKey)
 	if chk.err != nil {
-		fail(chk.err.Error())
+		return m, nil, chk.err.Error()
+	}
+	return m, key, ""
+}
+
+// handleMessage answers one browser message. It returns false when the
+// session behind the connection has ended (logout elsewhere, expiry).
+func (s *Server) handleMessage(ctx context.Context, c *wsClient, data []byte) bool {
+	uid, err := s.store.SessionUser(ctx, c.sessionHash, s.cfg.Now())
+	if err != nil || uid != c.userID {
+		c.send(replyMsg{Type: "error", Error: "your session has ended; log in again"})
+		return false
+	}
+	m, key, problem := parseClientMsg(data)
+	if problem != "" {
+		c.send(replyMsg{Type: "error", Ref: m.Ref, Error: problem})
 		return true
 	}
+	fail := func(msg string) { c.send(replyMsg{Type: "error", Ref: m.Ref, Error: msg}) }
 	err = s.store.DistributeKey(ctx, m.GroupID, c.userID, m.UserID, m.KeyVersion, key, s.nowUnix())
 	var ce *store.ConflictError
 	var fe *store.ForbiddenError
