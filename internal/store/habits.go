@@ -27,8 +27,9 @@ type Habit struct {
 	ArchivedAt           int64 // 0 while not archived
 	CreatedAt, UpdatedAt int64
 	// CheckinDays are the days of the newest check-ins (at most
-	// HabitRecentDays), newest first.
+	// HabitRecentDays), newest first; NoteDays those of them with a note.
 	CheckinDays []string
+	NoteDays    []string
 }
 
 // HabitCheckin is one day's check-in of a habit.
@@ -181,8 +182,9 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	})
 	// Both databases have window functions; the (habit_id, day) unique
 	// index serves the partitions.
-	days, err := s.DB.QueryContext(ctx, `SELECT habit_id, day FROM (
-			SELECT c.habit_id, c.day, ROW_NUMBER() OVER (PARTITION BY c.habit_id ORDER BY c.day DESC) AS n
+	days, err := s.DB.QueryContext(ctx, `SELECT habit_id, day, noted FROM (
+			SELECT c.habit_id, c.day, CASE WHEN c.encrypted_note IS NULL THEN 0 ELSE 1 END AS noted,
+				ROW_NUMBER() OVER (PARTITION BY c.habit_id ORDER BY c.day DESC) AS n
 			FROM checkins c JOIN user_habits uh ON uh.habit_id = c.habit_id WHERE uh.user_id = $1
 		) recent WHERE n <= $2`, userID, HabitRecentDays)
 	if err != nil {
@@ -191,11 +193,15 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	defer days.Close()
 	for days.Next() {
 		var id, day string
-		if err := days.Scan(&id, &day); err != nil {
+		var noted int
+		if err := days.Scan(&id, &day, &noted); err != nil {
 			return nil, fmt.Errorf("store: habit check-ins: %w", err)
 		}
 		if h := byID[id]; h != nil {
 			h.CheckinDays = append(h.CheckinDays, day)
+			if noted != 0 {
+				h.NoteDays = append(h.NoteDays, day)
+			}
 		}
 	}
 	if err := days.Err(); err != nil {
@@ -204,6 +210,7 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	for _, h := range out {
 		// YYYY-MM-DD sorts as text; newest first.
 		slices.SortFunc(h.CheckinDays, func(a, b string) int { return strings.Compare(b, a) })
+		slices.SortFunc(h.NoteDays, func(a, b string) int { return strings.Compare(b, a) })
 	}
 	return out, nil
 }
@@ -235,6 +242,9 @@ func (s *Store) Habit(ctx context.Context, userID, habitID string, limit int) (*
 		cs = append(cs, c)
 		if len(h.CheckinDays) < HabitRecentDays {
 			h.CheckinDays = append(h.CheckinDays, c.Day)
+			if c.EncryptedNote != nil {
+				h.NoteDays = append(h.NoteDays, c.Day)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {

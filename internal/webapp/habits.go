@@ -38,6 +38,7 @@ type habitJSON struct {
 	UpdatedAt            int64    `json:"updated_at"`
 	LastCheckinDay       string   `json:"last_checkin_day"`
 	CheckinDays          []string `json:"checkin_days"`
+	NoteDays             []string `json:"note_days"`
 }
 
 type habitCheckinJSON struct {
@@ -46,17 +47,13 @@ type habitCheckinJSON struct {
 	CreatedAt     int64  `json:"created_at"`
 }
 
-func habitB64(b []byte) string {
-	if b == nil {
-		return ""
-	}
-	return b64.Encode(b)
-}
-
 func habitView(h *store.Habit) habitJSON {
-	days := h.CheckinDays
+	days, noted := h.CheckinDays, h.NoteDays
 	if days == nil {
 		days = []string{}
+	}
+	if noted == nil {
+		noted = []string{}
 	}
 	last := ""
 	if len(days) > 0 {
@@ -66,7 +63,7 @@ func habitView(h *store.Habit) habitJSON {
 		ID:                   h.ID,
 		EncryptedKey:         b64.Encode(h.EncryptedKey),
 		EncryptedName:        b64.Encode(h.EncryptedName),
-		EncryptedDescription: habitB64(h.EncryptedDescription),
+		EncryptedDescription: optB64(h.EncryptedDescription),
 		Colour:               h.Colour,
 		Position:             h.Position,
 		Archived:             h.ArchivedAt != 0,
@@ -75,6 +72,7 @@ func habitView(h *store.Habit) habitJSON {
 		UpdatedAt:            h.UpdatedAt,
 		LastCheckinDay:       last,
 		CheckinDays:          days,
+		NoteDays:             noted,
 	}
 }
 
@@ -195,7 +193,7 @@ func (s *Server) getHabit() http.Handler {
 		}
 		list := make([]habitCheckinJSON, len(cs))
 		for i, c := range cs {
-			list[i] = habitCheckinJSON{Day: c.Day, EncryptedNote: habitB64(c.EncryptedNote), CreatedAt: c.CreatedAt}
+			list[i] = habitCheckinJSON{Day: c.Day, EncryptedNote: optB64(c.EncryptedNote), CreatedAt: c.CreatedAt}
 		}
 		writeJSON(w, http.StatusOK, struct {
 			habitJSON

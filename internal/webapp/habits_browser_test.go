@@ -108,6 +108,16 @@ func TestHabitsBrowser(t *testing.T) {
 				t.Errorf("archived habit's name %q, want %q", got, newName)
 			}
 
+			// Unticking today's box would delete the note it cannot show: refused.
+			tb.do(t, "unticking today", chromedp.Click(chromedp.ID("habit-today-"+id)))
+			tb.waitShown(t, "habits-error")
+			if got := tb.text(t, "habits-error", "textContent"); !strings.Contains(got, "has a note") {
+				t.Errorf("unticking a check-in with a note says %q", got)
+			}
+			if !mustEval[bool](t, tb, fmt.Sprintf(`document.getElementById("habit-today-%s").checked`, id)) || s.Count(t, "checkins") != 1 {
+				t.Error("unticking deleted a check-in with a note")
+			}
+
 			// A habit whose name is not under its key: marked, the rest shown.
 			body, _ := newHabitBody(t, u, "x", "", "#12a594")
 			body["encrypted_name"] = secretbox(t, "under another key", sealkit.GenerateKey())

@@ -103,6 +103,7 @@ type habitAnswer struct {
 	UpdatedAt            int64    `json:"updated_at"`
 	LastCheckinDay       string   `json:"last_checkin_day"`
 	CheckinDays          []string `json:"checkin_days"`
+	NoteDays             []string `json:"note_days"`
 	Checkins             []struct {
 		Day           string `json:"day"`
 		EncryptedNote string `json:"encrypted_note"`
@@ -233,8 +234,8 @@ func TestHabitsLifecycle(t *testing.T) {
 		if h.Checkins[1].EncryptedNote != "" || h.Checkins[0].CreatedAt != now {
 			t.Errorf("check-ins: %+v", h.Checkins)
 		}
-		if h.LastCheckinDay != day(0) || !slices.Equal(h.CheckinDays, []string{day(0), day(-1)}) {
-			t.Errorf("detail: last %q days %v", h.LastCheckinDay, h.CheckinDays)
+		if h.LastCheckinDay != day(0) || !slices.Equal(h.CheckinDays, []string{day(0), day(-1)}) || !slices.Equal(h.NoteDays, []string{day(0)}) {
+			t.Errorf("detail: last %q days %v noted %v", h.LastCheckinDay, h.CheckinDays, h.NoteDays)
 		}
 		if n := s.Count(t, "checkins"); n != 3 {
 			t.Errorf("%d check-in rows, want 3", n)
@@ -246,8 +247,8 @@ func TestHabitsLifecycle(t *testing.T) {
 		}
 		hs = listHabits(t, c)
 		want := []string{day(0), day(-1), day(-2), day(-3), day(-4), day(-5), day(-6)}
-		if !slices.Equal(hs[0].CheckinDays, want) || hs[0].LastCheckinDay != day(0) {
-			t.Errorf("list check-in days %v, want %v", hs[0].CheckinDays, want)
+		if !slices.Equal(hs[0].CheckinDays, want) || hs[0].LastCheckinDay != day(0) || !slices.Equal(hs[0].NoteDays, []string{day(0)}) {
+			t.Errorf("list check-in days %v (noted %v), want %v (noted today)", hs[0].CheckinDays, hs[0].NoteDays, want)
 		}
 		if !slices.Equal(hs[1].CheckinDays, []string{day(1)}) {
 			t.Errorf("second habit's days %v", hs[1].CheckinDays)

@@ -32,7 +32,7 @@ const createStatus = document.getElementById("habit-create-status");
 const createError = document.getElementById("habit-create-error");
 
 let me = null;
-/** @type {Array<{id: string, name: string, description: string, colour: string, archived: boolean, days: string[], failed: boolean}>} */
+/** @type {Array<{id: string, name: string, description: string, colour: string, archived: boolean, days: string[], noteDays: string[], failed: boolean}>} */
 let habits = [];
 let decryptNotice = ""; // kept in #habits-error while no other error is shown
 
@@ -72,6 +72,7 @@ async function openHabit(h, keys) {
     colour: COLOUR.test(h.colour) ? h.colour : "",
     archived: Boolean(h.archived),
     days: Array.isArray(h.checkin_days) ? h.checkin_days : [],
+    noteDays: Array.isArray(h.note_days) ? h.note_days : [],
     failed: false,
   };
   try {
@@ -169,6 +170,12 @@ list.addEventListener("change", async (event) => {
   const on = box.checked;
   const path = `/api/habits/${encodeURIComponent(h.id)}/checkins/${day}`;
   showError(listError, decryptNotice);
+  if (!on && h.noteDays.includes(day)) {
+    // The box cannot show the note it would delete: that is the habit page's job.
+    box.checked = true;
+    showError(listError, "Today's check-in has a note. Open the habit to remove it with its note.");
+    return;
+  }
   box.disabled = true;
   try {
     if (on) await api("PUT", path, {});
@@ -224,7 +231,7 @@ form.addEventListener("submit", async (event) => {
     const body = { encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
     if (encryptedDescription) body.encrypted_description = encryptedDescription;
     const { id } = await api("POST", "/api/habits", body);
-    habits.push({ id, name, description, colour, archived: false, days: [], failed: false });
+    habits.push({ id, name, description, colour, archived: false, days: [], noteDays: [], failed: false });
     render();
     nameInput.value = "";
     descriptionInput.value = "";
