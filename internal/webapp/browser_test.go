@@ -121,6 +121,7 @@ type tab struct {
 	b    *browser
 	name string
 	ctx  context.Context
+	base string // the app's URL for this tab, when not the browser's
 }
 
 // newTab opens a tab in the default browser context (sharing cookies and
@@ -133,8 +134,20 @@ func (b *browser) newBrowserContextTab(name string) *tab {
 	return b.openTab(name, b.root, chromedp.WithNewBrowserContext())
 }
 
+// newBrowserContextTabAt is newBrowserContextTab for a tab that talks to
+// the app at base (another instance) rather than the browser's.
+func (b *browser) newBrowserContextTabAt(name, base string) *tab {
+	tb := b.newBrowserContextTab(name)
+	tb.base = base
+	return tb
+}
+
 // newTab opens another tab in tb's browser context.
-func (tb *tab) newTab(name string) *tab { return tb.b.openTab(name, tb.ctx) }
+func (tb *tab) newTab(name string) *tab {
+	n := tb.b.openTab(name, tb.ctx)
+	n.base = tb.base
+	return n
+}
 
 func (b *browser) openTab(name string, parent context.Context, opts ...chromedp.ContextOption) *tab {
 	b.t.Helper()
@@ -351,7 +364,11 @@ func (tb *tab) waitShown(t *testing.T, id string) {
 // (the path itself unless the server or the page redirects).
 func (tb *tab) open(t *testing.T, path, want string) {
 	t.Helper()
-	tb.do(t, "navigating to "+path, chromedp.Navigate(tb.b.base+path))
+	base := tb.base
+	if base == "" {
+		base = tb.b.base
+	}
+	tb.do(t, "navigating to "+path, chromedp.Navigate(base+path))
 	tb.waitPage(t, want)
 }
 

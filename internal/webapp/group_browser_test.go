@@ -56,15 +56,22 @@ type gbUser struct {
 	id  string // user id
 }
 
-// gbNewUser starts a browser for a new person on instance s, behind a
-// recording front.
-func gbNewUser(t *testing.T, s *apptest.Server, name, email, password string) *gbUser {
+// gbNewUser gives a new person on instance s, behind a recording front,
+// a tab in a browser context of its own: in a new Chromium, or in shared
+// when it is not nil (two users, two contexts of one browser).
+func gbNewUser(t *testing.T, s *apptest.Server, name, email, password string, shared *browser) *gbUser {
 	t.Helper()
 	// name: the journey's display-name canary; never typed here, but it
 	// must not be empty (the secret searches would match everything).
 	u := &gbUser{j: &journey{s: s, email: email, password: password, name: "Unused Name " + randomHex(6)}}
-	u.b = newBrowser(t, u.j.front(t).URL)
-	u.tab = u.b.newTab(name)
+	front := u.j.front(t).URL
+	if shared == nil {
+		u.b = newBrowser(t, front)
+		u.tab = u.b.newBrowserContextTab(name)
+	} else {
+		u.b = shared
+		u.tab = shared.newBrowserContextTabAt(name, front)
+	}
 	return u
 }
 
@@ -262,8 +269,10 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 	}
 	gj := &groupJourney{servers: servers}
 	r := randomHex(6)
-	a := gbNewUser(t, sa, "A", "Group-A-"+r+"@Example.test", "group-a-password-"+r)
-	b := gbNewUser(t, sb, "B", "Group-B-"+r+"@Example.test", "group-b-password-"+r)
+	// Two users, two browser contexts of one Chromium (separate cookies,
+	// storage and key caches), each talking to its own instance's front.
+	a := gbNewUser(t, sa, "A", "Group-A-"+r+"@Example.test", "group-a-password-"+r, nil)
+	b := gbNewUser(t, sb, "B", "Group-B-"+r+"@Example.test", "group-b-password-"+r, a.b)
 	gj.a, gj.b = a, b
 	// The canaries (canary_test.go): registered with both journeys, so
 	// that each instance's log and recorded requests are searched for all.
