@@ -79,8 +79,7 @@ func (s *Server) listAnnouncements() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		list, err := s.store.Announcements(r.Context(), userFrom(r.Context()), maxListedAnnouncements)
 		if err != nil {
-			s.log.Error("announcements failed", "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
+			s.internalError(w, "announcements", err)
 			return
 		}
 		out := make([]announcementJSON, 0, len(list))
@@ -102,13 +101,7 @@ func (s *Server) dismissAnnouncement() http.Handler {
 			return
 		}
 		err := s.store.DismissAnnouncement(r.Context(), userFrom(r.Context()), id, s.cfg.Now())
-		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, http.StatusNotFound, "no such announcement")
-			return
-		}
-		if err != nil {
-			s.log.Error("dismiss announcement failed", "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
+		if s.storeError(w, "dismiss announcement", err, "no such announcement") {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")

@@ -109,17 +109,6 @@ func habitID(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return id, ok
 }
 
-// habitFailed answers a store error: 404 for a habit the caller cannot
-// read, 500 (logged without content) for anything else.
-func (s *Server) habitFailed(w http.ResponseWriter, what string, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, habitNotFound)
-		return
-	}
-	s.log.Error(what+" failed", "err", err)
-	writeError(w, http.StatusInternalServerError, "internal error")
-}
-
 func habitDone(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
@@ -129,7 +118,7 @@ func (s *Server) listHabits() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hs, err := s.store.Habits(r.Context(), userFrom(r.Context()))
 		if err != nil {
-			s.habitFailed(w, "habit list", err)
+			s.storeError(w, "habit list", err, habitNotFound)
 			return
 		}
 		out := make([]habitJSON, len(hs))
@@ -173,7 +162,7 @@ func (s *Server) createHabit() http.Handler {
 			return
 		}
 		if err != nil {
-			s.habitFailed(w, "habit create", err)
+			s.storeError(w, "habit create", err, habitNotFound)
 			return
 		}
 		writeJSON(w, http.StatusCreated, map[string]string{"id": h.ID})
@@ -188,7 +177,7 @@ func (s *Server) getHabit() http.Handler {
 		}
 		h, cs, err := s.store.Habit(r.Context(), userFrom(r.Context()), id, habitCheckinList)
 		if err != nil {
-			s.habitFailed(w, "habit read", err)
+			s.storeError(w, "habit read", err, habitNotFound)
 			return
 		}
 		list := make([]habitCheckinJSON, len(cs))
@@ -226,7 +215,7 @@ func (s *Server) updateHabit() http.Handler {
 			return
 		}
 		if err := s.store.UpdateHabit(r.Context(), userFrom(r.Context()), id, name, desc, colour, s.cfg.Now().Unix()); err != nil {
-			s.habitFailed(w, "habit update", err)
+			s.storeError(w, "habit update", err, habitNotFound)
 			return
 		}
 		habitDone(w)
@@ -252,7 +241,7 @@ func (s *Server) archiveHabit() http.Handler {
 			return
 		}
 		if err := s.store.SetHabitArchived(r.Context(), userFrom(r.Context()), id, *req.Archived, s.cfg.Now().Unix()); err != nil {
-			s.habitFailed(w, "habit archive", err)
+			s.storeError(w, "habit archive", err, habitNotFound)
 			return
 		}
 		habitDone(w)
@@ -266,7 +255,7 @@ func (s *Server) deleteHabit() http.Handler {
 			return
 		}
 		if err := s.store.DeleteHabit(r.Context(), userFrom(r.Context()), id); err != nil {
-			s.habitFailed(w, "habit delete", err)
+			s.storeError(w, "habit delete", err, habitNotFound)
 			return
 		}
 		habitDone(w)
@@ -294,7 +283,7 @@ func (s *Server) putCheckin() http.Handler {
 			return
 		}
 		if err := s.store.PutHabitCheckin(r.Context(), userFrom(r.Context()), id, day, note, store.NewID(), s.cfg.Now().Unix()); err != nil {
-			s.habitFailed(w, "check-in", err)
+			s.storeError(w, "check-in", err, habitNotFound)
 			return
 		}
 		habitDone(w)
@@ -318,7 +307,7 @@ func (s *Server) deleteCheckin() http.Handler {
 			return
 		}
 		if err != nil {
-			s.habitFailed(w, "check-in delete", err)
+			s.storeError(w, "check-in delete", err, habitNotFound)
 			return
 		}
 		habitDone(w)

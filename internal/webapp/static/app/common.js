@@ -148,6 +148,35 @@ export function busy(button, text) {
   };
 }
 
+/**
+ * Wraps `run` so that calls made while it runs coalesce into one more run
+ * after it (pushes arrive in bursts; each needs the latest state, not a
+ * fetch of its own). Every caller gets the promise of the run that covers it.
+ * @param {() => Promise<void>} run
+ * @returns {() => Promise<void>}
+ */
+export function coalesced(run) {
+  let running = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await run();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}
+
 /** Shows `message` (plain text) in an error element, or hides it for "". */
 export function showError(el, message) {
   if (!el) return;

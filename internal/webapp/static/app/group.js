@@ -21,7 +21,7 @@
 // text reaches the DOM through textContent only. Test hooks are DOM state
 // only: #group's data attributes (see templates/group.html).
 
-import { ApiError, api, busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { ApiError, api, busy, errorMessage, coalesced, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
 import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
@@ -141,29 +141,14 @@ function confirmed(b, question, action) {
 
 // ---- loading and rendering ----
 
-let refreshing = null;
-let again = false;
+const reload = coalesced(loadOnce);
 
 /**
  * Refetches the group and redraws; calls made while one runs coalesce into
  * one more. Admin work (maintain) follows each refresh.
  */
 function refresh() {
-  if (refreshing) {
-    again = true;
-    return refreshing;
-  }
-  refreshing = (async () => {
-    try {
-      do {
-        again = false;
-        await loadOnce();
-      } while (again && !removed);
-    } finally {
-      refreshing = null;
-    }
-  })();
-  const p = refreshing;
+  const p = reload();
   p.then(() => maintain(), () => {});
   return p;
 }

@@ -6,7 +6,7 @@
 // Keys stay in this page's memory; decrypted text reaches the DOM through
 // textContent only. Pushes (group_changed) refresh the list live.
 
-import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { api, busy, coalesced, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
 import { KeyRing, count, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
@@ -115,29 +115,12 @@ async function answer(inv, accept, button, other) {
   }
 }
 
-let refreshing = null;
-let again = false;
-
 /** Refetches and redraws the lists; calls made meanwhile coalesce into one more. */
-async function refresh() {
-  if (refreshing) {
-    again = true;
-    return refreshing;
-  }
-  refreshing = (async () => {
-    try {
-      do {
-        again = false;
-        const data = await api("GET", "/api/groups");
-        await renderGroups(Array.isArray(data.groups) ? data.groups : []);
-        renderInvitations(Array.isArray(data.invitations) ? data.invitations : []);
-      } while (again);
-    } finally {
-      refreshing = null;
-    }
-  })();
-  return refreshing;
-}
+const refresh = coalesced(async () => {
+  const data = await api("GET", "/api/groups");
+  await renderGroups(Array.isArray(data.groups) ? data.groups : []);
+  renderInvitations(Array.isArray(data.invitations) ? data.invitations : []);
+});
 
 async function refreshQuietly() {
   try {

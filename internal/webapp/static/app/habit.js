@@ -3,7 +3,7 @@
 // (textContent only); check in today with a note, edit, archive, delete.
 // Everything typed is encrypted under the habit key before it is sent.
 
-import { api, ApiError, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { api, ApiError, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
 
 // encrypted_name is 41–1024 bytes, encrypted_description and
@@ -287,29 +287,16 @@ deleteYes.addEventListener("click", async () => {
 
 startPage(async () => {
   if (!ID.test(id)) throw cannotShow("This habit does not exist, or it is not yours.");
-  let stop = progress(status, "Loading…");
-  let me, h;
-  try {
-    [me, h] = await Promise.all([
-      fetchMe(),
-      api("GET", base).catch((err) => {
-        if (err instanceof ApiError && err.status === 404) throw cannotShow("This habit does not exist, or it is not yours.");
-        throw err;
-      }),
-      loadSdk(),
-    ]);
-  } finally {
-    stop();
-  }
-  stop = progress(status, "Opening your keys…");
-  let keys;
-  try {
-    keys = await openPrivateKeys(me, await sessionKey(me));
-  } finally {
-    stop();
-  }
-  stop = progress(status, "Decrypting…");
-  try {
+  const [me, h] = await withProgress(status, "Loading…", () => Promise.all([
+    fetchMe(),
+    api("GET", base).catch((err) => {
+      if (err instanceof ApiError && err.status === 404) throw cannotShow("This habit does not exist, or it is not yours.");
+      throw err;
+    }),
+    loadSdk(),
+  ]));
+  const keys = await withProgress(status, "Opening your keys…", async () => openPrivateKeys(me, await sessionKey(me)));
+  await withProgress(status, "Decrypting…", async () => {
     try {
       key = await sdk.call("unsealFromUser", h.encrypted_key, me.public_key, keys.privateKey, keys.pqSecretKey);
     } catch (err) {
@@ -332,9 +319,7 @@ startPage(async () => {
       createdAt: h.created_at,
     });
     checkins = h.checkins.map((c, i) => ({ day: c.day, note: notes[i].text, failed: notes[i].failed }));
-  } finally {
-    stop();
-  }
+  });
   showHabit();
   showCheckins();
   view.hidden = false;

@@ -4,7 +4,7 @@
 // habit under a new key sealed to the user. The server sees the colour,
 // the order, the archived flag and the days, never the words.
 
-import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
+import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
 import { showAnnouncements } from "./announcements.js";
 
@@ -246,33 +246,19 @@ form.addEventListener("submit", async (event) => {
 
 startPage(async () => {
   performance.mark("habits-start");
-  let stop = progress(status, "Loading…");
   let listed;
-  try {
-    [me, listed] = await Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]);
-  } finally {
-    stop();
-  }
-  stop = progress(status, "Opening your keys…");
-  let keys;
-  try {
-    keys = await openPrivateKeys(me, await sessionKey(me));
-  } finally {
-    stop();
-  }
+  [me, listed] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]));
+  const keys = await withProgress(status, "Opening your keys…", async () => openPrivateKeys(me, await sessionKey(me)));
   // Announcements are another feature's: whatever happens there, the
   // habits still show.
   const announced = (async () => showAnnouncements(document.getElementById("announcements"), me, keys))().catch(() => {});
   const count = listed.habits.length;
-  stop = progress(status, count === 1 ? "Decrypting your habit…" : `Decrypting ${count} habits…`);
-  try {
+  await withProgress(status, count === 1 ? "Decrypting your habit…" : `Decrypting ${count} habits…`, async () => {
     performance.mark("habits-decrypt-start");
     habits = await mapLimit(listed.habits, DECRYPT_CONCURRENCY, (h) => openHabit(h, keys));
     performance.mark("habits-decrypt-end");
     render();
-  } finally {
-    stop();
-  }
+  });
   keysOpen = keys;
   form.hidden = false;
   create.disabled = false;
