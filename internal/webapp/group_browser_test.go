@@ -95,32 +95,8 @@ func (u *gbUser) register(t *testing.T) {
 	tb.clickTo(t, "confirm-submit", "/login")
 	u.j.logIn(t, tb)
 	u.id = mustEval[string](t, tb, `fetch("/api/me").then((r) => r.json()).then((m) => String(m.user_id))`)
-	u.readAccount(t)
-}
-
-// readAccount fills in what the journey checks need of the account: its
-// id, stored key_hash, and the session and auth keys derived in Go.
-func (u *gbUser) readAccount(t *testing.T) {
-	t.Helper()
-	j := u.j
-	j.userID = u.id
-	if err := j.s.App.Store().DB.QueryRow("SELECT key_hash FROM users WHERE id = $1", u.id).Scan(&j.keyHash); err != nil {
-		t.Fatalf("reading %s's account: %v", u.tab.name, err)
-	}
-	saltB64, err := sealkit.ParseSaltFromKeyHash(j.keyHash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	salt, err := sealkit.DecodeBase64(saltB64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if j.sessionKey, err = sealkit.DeriveSessionKey(j.password, salt); err != nil {
-		t.Fatal(err)
-	}
-	if j.authKey, err = sealkit.DeriveAuthKey(j.sessionKey); err != nil {
-		t.Fatal(err)
-	}
+	u.j.userID = u.id
+	u.j.readAccount(t)
 }
 
 // gbFetch is GET path from the tab (with its cookies): status and body.
