@@ -7,7 +7,7 @@
 // and, where the crate maps onto libsodium, with libsodium itself: data
 // either one produced opens here, and data produced here opens there. The
 // byte layouts are written down in docs/ARCHITECTURE.md and in the project's
-// wire-format specification.
+// wire-format specification, docs/wire-format.md.
 //
 // This package works on raw bytes. Package sealtext offers the same
 // operations over base64 strings, with the crate's function shapes.

@@ -13,25 +13,35 @@ import (
 )
 
 // specRows reads the JavaScript table of wire-format.md §6.1 from
-// testdata/wasm-api.md, a copy of that section; where the spec itself is
-// beside the checkout (../shared/spec), the copy must still equal it.
+// testdata/wasm-api.md, a copy of that section, which must equal the
+// section in the repository's copy of the spec (docs/wire-format.md).
+// Where the shared spec itself is beside the checkout
+// (../shared/spec/wire-format.md), that copy must still equal it too.
 func specRows(t *testing.T) map[string]string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/wasm-api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if spec, err := os.ReadFile("../../../shared/spec/wire-format.md"); err == nil {
-		s := string(spec)
-		start := strings.Index(s, "### 6.1 ")
-		end := strings.Index(s, "\n## 7.")
-		if start < 0 || end < start {
-			t.Fatal("wire-format.md has no §6.1 … §7")
+	spec, err := os.ReadFile("../../docs/wire-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(spec)
+	if shared, err := os.ReadFile("../../../shared/spec/wire-format.md"); err == nil {
+		// The copy is the shared file below a one-line note and a blank line.
+		if _, body, _ := strings.Cut(s, "\n\n"); body != string(shared) {
+			t.Fatal("docs/wire-format.md differs from ../shared/spec/wire-format.md: copy the spec again")
 		}
-		section := strings.TrimRight(strings.TrimRight(s[start:end], "\n-"), "\n")
-		if !strings.Contains(string(b), section) {
-			t.Fatal("testdata/wasm-api.md differs from wire-format.md §6.1: copy the section again")
-		}
+	}
+	start := strings.Index(s, "### 6.1 ")
+	end := strings.Index(s, "\n## 7.")
+	if start < 0 || end < start {
+		t.Fatal("docs/wire-format.md has no §6.1 … §7")
+	}
+	section := strings.TrimRight(strings.TrimRight(s[start:end], "\n-"), "\n")
+	if !strings.Contains(string(b), section) {
+		t.Fatal("testdata/wasm-api.md differs from docs/wire-format.md §6.1: copy the section again")
 	}
 	row := regexp.MustCompile("(?m)^\\| `([A-Za-z0-9_]+)` \\| (.*?) \\| .*? \\| ([0-9.]+)")
 	rows := map[string]string{}

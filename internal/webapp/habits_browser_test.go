@@ -169,13 +169,13 @@ func waitCount(t *testing.T, s *apptest.Server, table string, n int) {
 }
 
 // browserLogIn logs in through /login (Argon2id in the page) and waits
-// for the unlocked profile.
+// for the unlocked habits dashboard, where login lands.
 func browserLogIn(t *testing.T, tb *tab, email, password string) {
 	t.Helper()
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", email)
 	tb.typeInto(t, "login-password", password)
-	tb.clickTo(t, "login-submit", "/profile")
+	tb.clickTo(t, "login-submit", "/habits")
 }
 
 // createHabitInUI fills the dashboard's create form (the tab is on a

@@ -161,7 +161,7 @@ func loadHabits(t *testing.T, backend string, habits, requests, pageLoads int) l
 	}
 
 	// The dashboard: the first load after login has the wasm in the HTTP
-	// cache already (the profile page fetched it), as a returning user has.
+	// cache already (the login page fetched it), as a returning user has.
 	b := newBrowser(t, s.URL)
 	tb := b.newTab("load")
 	browserLogIn(t, tb, u.Email, u.Password)

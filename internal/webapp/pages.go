@@ -35,6 +35,12 @@ type pageData struct {
 	Flash, Token, Next, Error   string
 	Mails                       []mailView
 	DevMailbox                  bool
+	// WasmMissing: the server has no sealkit.wasm to serve (built without
+	// `make wasm`); the layout tells common.js, which says so instead of
+	// fetching a module that cannot be there.
+	WasmMissing bool
+	// Heading is the error page's title line; empty means the generic one.
+	Heading string
 }
 
 // page renders a template; fill, when set, adds page-specific data (and
@@ -52,6 +58,7 @@ func (s *Server) page(name, title string, fill func(w http.ResponseWriter, r *ht
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d *pageData) {
 	d.Nonce = nonceFrom(r.Context())
 	d.WasmURL = s.wasmURL()
+	d.WasmMissing = s.wasm == nil
 	d.DevMailbox = s.cfg.DevMailbox
 	if userFrom(r.Context()) != "" {
 		d.SignedIn = true
@@ -96,14 +103,66 @@ func (s *Server) unlockData(w http.ResponseWriter, r *http.Request, d *pageData)
 	return true
 }
 
-// localPath returns p if it is a path on this site, else "/profile".
+// localPath returns p if it is a path on this site, else "/habits": the
+// dashboard is where a signed-in user starts (login lands there too).
 func localPath(p string) string {
 	u, err := url.Parse(p)
 	if err != nil || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
 		u.Scheme != "" || u.Host != "" || strings.ContainsAny(p, "\r\n\\") {
-		return "/profile"
+		return "/habits"
 	}
 	return p
+}
+
+// notFound answers what no other route of mux matches; it is registered
+// as the catch-all "/" (any method). ServeMux prefers the most specific
+// pattern, so only requests that would otherwise get the mux's own
+// plain-text 404 or 405 reach it. A path that another method serves keeps
+// its 405 (the catch-all would hide it from the mux, so this asks the mux
+// itself); under /api/ the answer is JSON, like every API error; anything
+// else gets the app's error page, in the layout and under the CSP nonce.
+func (s *Server) notFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api := r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			if api {
+				writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+				return
+			}
+			s.render(w, r, http.StatusMethodNotAllowed, &pageData{Title: "Error", Page: "error",
+				Error: "This address does not take a " + r.Method + " request."})
+			return
+		}
+		if api {
+			writeError(w, http.StatusNotFound, "not found")
+			return
+		}
+		// render does not look the session up for the error page (a failing
+		// store must not fail it again); a stray link is not such a failure,
+		// and a signed-in user should keep the signed-in navigation.
+		s.render(w, r, http.StatusNotFound, &pageData{Title: "Page not found", Page: "error",
+			Heading: "Page not found", SignedIn: s.currentUser(r) != "",
+			Error: "There is no page at this address. The link may be mistyped, or the page gone."})
+	})
+}
+
+// allowedMethods lists the methods for which mux has a route other than
+// the catch-all for r's path: what the mux's own 405 would have named.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	// In the mux's own order (sorted), so the Allow header reads the same.
+	for _, m := range []string{http.MethodDelete, http.MethodGet, http.MethodHead, http.MethodPatch, http.MethodPost, http.MethodPut} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 func (s *Server) mailboxData(w http.ResponseWriter, r *http.Request, d *pageData) bool {

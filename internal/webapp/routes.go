@@ -74,6 +74,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/sdk/{file}", s.sdkModule())
 	mux.Handle("GET /static/", s.appStatic())
 	mux.Handle("GET /healthz", healthz())
+	mux.Handle("/", s.notFound(mux))
 
 	return s.recoverPanics(s.logRequests(s.securityHeaders(s.crossOrigin(mux))))
 }

@@ -75,8 +75,8 @@ func FuzzFieldChecks(f *testing.F) {
 
 func TestLocalPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"/profile": "/profile", "/settings?x=1": "/settings?x=1", "": "/profile", "//evil.example": "/profile",
-		"/\\evil.example": "/profile", "https://evil.example/": "/profile", "profile": "/profile", "/a\r\nb": "/profile",
+		"/profile": "/profile", "/settings?x=1": "/settings?x=1", "": "/habits", "//evil.example": "/habits",
+		"/\\evil.example": "/habits", "https://evil.example/": "/habits", "profile": "/habits", "/a\r\nb": "/habits",
 	} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)

@@ -20,10 +20,27 @@ export { sdk };
  * options are the ones that count.
  */
 export async function loadSdk() {
+  // A server built without `make wasm` has no module to serve and says so
+  // on <body>: fetching one would only fail as if this browser were the
+  // problem.
+  if (document.body.dataset.wasmMissing === "1") throw new MissingWasmError();
   await sdk.loadCrypto(document.body.dataset.wasmUrl || undefined, {
     workers: Math.min(Math.max(navigator.hardwareConcurrency || 1, 1), 4),
   });
   return sdk;
+}
+
+/**
+ * The server has no browser module (js/dist/sealkit.wasm was not built):
+ * no page that needs crypto can work until whoever runs it builds it.
+ */
+export class MissingWasmError extends Error {
+  constructor() {
+    super("This server was built without its browser module (js/dist/sealkit.wasm), so nothing that needs encryption works here. "
+      + "Whoever runs it: build the module with “make wasm”, then rebuild and restart the server (the module is embedded in it), "
+      + "or start it with “make run”, which does both.");
+    this.name = "MissingWasmError";
+  }
 }
 
 /** A failed API call: `message` is the server's {"error"} sentence. */
@@ -189,7 +206,7 @@ export function showError(el, message) {
  * the SDK's text for a SealkitError (never key material), else a generic one.
  */
 export function errorMessage(err) {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError || err instanceof MissingWasmError) return err.message;
   if (err instanceof sdk.SealkitError) {
     if (err.code === "LOAD" || err.code === "WORKER" || err.code === "UNSUPPORTED") {
       return "The encryption module could not run in this browser. Reload the page to try again.";

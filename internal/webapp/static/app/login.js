@@ -1,6 +1,7 @@
 // Login (docs/PROTOCOL.md §2, §3): the salt comes from the server, the
 // session key is derived here, and only the one-way auth key is sent. The
-// session key is left in sessionStorage for the next page's key chain.
+// session key is left in sessionStorage for the next page's key chain, and
+// the user lands on the habits dashboard, where the app's work is.
 
 import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 
@@ -44,9 +45,9 @@ async function login(email, password) {
     sessionStorage.removeItem("sealkit.session-key"); // a previous user's, if any
     sessionStorage.setItem("sealkit.login-key", sessionKey);
   } catch {
-    // storage blocked: /profile sends us to /unlock
+    // storage blocked: /habits sends us to /unlock
   }
-  location.assign("/profile");
+  location.assign("/habits");
 }
 
 form.addEventListener("submit", async (event) => {

@@ -12,11 +12,12 @@ const status = document.getElementById("unlock-status");
 const errorEl = document.getElementById("unlock-error");
 
 // Only a local path: "/" followed by anything but a second "/" or "\"
-// (browsers read "/\host" as "//host").
+// (browsers read "/\host" as "//host"); else the habits dashboard, as the
+// server's localPath does.
 function nextPath() {
   const next = form.dataset.next || "";
   if (next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")) return next;
-  return "/profile";
+  return "/habits";
 }
 
 let me = null;
