@@ -8,8 +8,10 @@ NPM_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test test-native test-wasm test-js vet fuzz bench bench-app build wasm clean
 
+# A development run asks for the development mailbox (mail shown at
+# /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
-	$(GO) run ./cmd/sealkit serve $(ARGS)
+	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
 test: test-native test-wasm test-js
 

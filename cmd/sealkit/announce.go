@@ -35,12 +35,10 @@ var stdin io.Reader = os.Stdin
 // announce seals a text to every confirmed user (docs/PROTOCOL.md §9).
 func announce(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("announce", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, announceUsage+"\nflags:\n"); fs.PrintDefaults() }
 	keysFile := fs.String("keys-file", envOr(getenv, "SEALKIT_KEYS_FILE", defaultKeysFile), "`path` of the server secrets file ($SEALKIT_KEYS_FILE)")
-	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the app's database ($DATABASE_URL)")
+	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the app's database, as for serve ($DATABASE_URL)")
 	file := fs.String("file", "", "read the text from this `path` (- for standard input) instead of the arguments")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, announceUsage+"\nflags:\n", stdout, stderr); err != nil {
 		return err
 	}
 	text, err := announcementText(*file, fs.Args())

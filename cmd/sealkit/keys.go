@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/sealkit/sealkit/atrest"
 	"github.com/sealkit/sealkit/internal/secrets"
@@ -31,11 +33,9 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 		sub, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, keysUsage+"\nflags:\n"); fs.PrintDefaults() }
 	keysFile := fs.String("keys-file", envOr(getenv, "SEALKIT_KEYS_FILE", defaultKeysFile), "`path` of the secrets file ($SEALKIT_KEYS_FILE)")
-	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the app's database, for rotate ($DATABASE_URL)")
-	if err := fs.Parse(args); err != nil {
+	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the app's database, for rotate, as for serve ($DATABASE_URL)")
+	if err := parseFlags(fs, args, keysUsage+"\nflags:\n", stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -51,6 +51,11 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 		s, err := secrets.Generate()
 		if err != nil {
 			return err
+		}
+		// The first command of a new deployment: its directory (by default
+		// sealkit-data/) may not exist yet. 0700, like the file's 0600.
+		if err := os.MkdirAll(filepath.Dir(*keysFile), 0o700); err != nil {
+			return fmt.Errorf("keys: create the directory for %s: %w", *keysFile, err)
 		}
 		if err := secrets.Save(*keysFile, s); err != nil {
 			return err

@@ -25,9 +25,11 @@ type check struct {
 // round trips of every operation, and prints one line per step.
 func selftest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, "usage: sealkit selftest\n\nRuns known-answer tests and round trips of every operation, one line each;\nfails if any step fails. It takes no flags.\n", stdout, stderr); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("selftest: unexpected argument %q", fs.Arg(0))
 	}
 	failed := 0
 	for _, c := range checks {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -28,11 +29,19 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-func envBool(getenv func(string) string, name string, def bool) bool {
-	if v, err := strconv.ParseBool(getenv(name)); err == nil {
-		return v
+// envBool is a boolean flag's default from the environment: unset or
+// empty is def; anything but a boolean (1, true, 0, false, …) is an error,
+// rather than silently the default.
+func envBool(getenv func(string) string, name string, def bool) (bool, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
 	}
-	return def
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: want 1 or 0 (or true or false)", name, v)
+	}
+	return b, nil
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
@@ -50,36 +59,62 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("log format %q: want text or json", format)
 }
 
+const serveUsage = `usage: sealkit serve [flags]
+
+Runs the reference app. Every flag can also be set by the environment
+variable named in its help. Mail needs one of --smtp-url (real mail) or
+--dev-mailbox (development: mail kept for reading at /dev/mailbox, on
+loopback addresses only).
+
+flags:
+`
+
 // serve runs the reference app until ctx ends.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: sealkit serve [flags]\n\nRuns the reference app. Every flag can also be set by the environment variable named in its help.\n\n")
-		fs.PrintDefaults()
-	}
+	devDefault, envErr := envBool(getenv, "SEALKIT_DEV_MAILBOX", false)
+	publicDefault, envErr2 := envBool(getenv, "SEALKIT_DEV_MAILBOX_PUBLIC", false)
 	addr := fs.String("addr", envOr(getenv, "SEALKIT_ADDR", "localhost:8080"), "`host:port` to listen on ($SEALKIT_ADDR)")
-	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the database: postgres://… for PostgreSQL, or sqlite:path for an embedded SQLite file ($DATABASE_URL)")
+	dbURL := fs.String("database-url", envOr(getenv, "DATABASE_URL", store.DefaultURL), "`URL` of the database: "+store.URLForms+" ($DATABASE_URL)")
 	keysFile := fs.String("keys-file", envOr(getenv, "SEALKIT_KEYS_FILE", defaultKeysFile), "`path` of the server secrets file (blind-index key, fake-salt key, at-rest keys), created if missing; every instance needs the same file ($SEALKIT_KEYS_FILE)")
 	publicURL := fs.String("public-url", getenv("SEALKIT_PUBLIC_URL"), "`URL` browsers use to reach the app, for links in mail; https:// turns on Secure cookies and HSTS (default http://<addr>) ($SEALKIT_PUBLIC_URL)")
-	smtpURL := fs.String("smtp-url", getenv("SEALKIT_SMTP_URL"), "send mail through this `smtp://user:password@host:port` server instead of the development mailbox ($SEALKIT_SMTP_URL)")
+	smtpURL := fs.String("smtp-url", getenv("SEALKIT_SMTP_URL"), "send mail through this `smtp://user:password@host:port` server (needs --mail-from); serve needs this or --dev-mailbox ($SEALKIT_SMTP_URL)")
 	mailFrom := fs.String("mail-from", getenv("SEALKIT_MAIL_FROM"), "sender `address` for SMTP mail ($SEALKIT_MAIL_FROM)")
-	devMailbox := fs.Bool("dev-mailbox", envBool(getenv, "SEALKIT_DEV_MAILBOX", false), "keep outgoing mail in the database and show it at /dev/mailbox (on by default when no -smtp-url is given) ($SEALKIT_DEV_MAILBOX)")
+	devMailbox := fs.Bool("dev-mailbox", devDefault, "development only: keep outgoing mail in the database and show it, with its live links, to anyone at /dev/mailbox instead of sending it; refused on a non-loopback listen address or public URL ($SEALKIT_DEV_MAILBOX=1)")
+	devMailboxPublic := fs.Bool("dev-mailbox-public", publicDefault, "allow --dev-mailbox although the app listens on or is published at a non-loopback address: everyone who can reach it reads every mail ($SEALKIT_DEV_MAILBOX_PUBLIC=1)")
 	ipHeader := fs.String("client-ip-header", getenv("SEALKIT_CLIENT_IP_HEADER"), "`header` a trusted reverse proxy puts the client address in, e.g. X-Forwarded-For; its last entry is used. Leave empty without such a proxy ($SEALKIT_CLIENT_IP_HEADER)")
 	logFormat := fs.String("log-format", envOr(getenv, "SEALKIT_LOG_FORMAT", "text"), "`text` or json ($SEALKIT_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envOr(getenv, "SEALKIT_LOG_LEVEL", "info"), "`level`: debug, info, warn or error ($SEALKIT_LOG_LEVEL)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, serveUsage, stdout, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
-	log, err := newLogger(stderr, *logFormat, *logLevel)
+	// A bad variable is an error only when its flag does not override it.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if envErr != nil && !given["dev-mailbox"] {
+		return fmt.Errorf("serve: %w", envErr)
+	}
+	if envErr2 != nil && !given["dev-mailbox-public"] {
+		return fmt.Errorf("serve: %w", envErr2)
+	}
+	// Checked before anything is created: the mailbox is never a silent
+	// default, because it shows every address and live sign-up link.
+	switch {
+	case *devMailbox && *smtpURL != "":
+		return errors.New("serve: --dev-mailbox and --smtp-url are both set (or SEALKIT_DEV_MAILBOX and SEALKIT_SMTP_URL): pass one, not both")
+	case !*devMailbox && *smtpURL == "":
+		return errors.New("serve: no way to send mail: pass --smtp-url smtp://user:password@host:port with --mail-from address for real mail, or --dev-mailbox (development only; `make run` passes it) to read mail at /dev/mailbox")
+	}
+	dialect, _, err := store.ParseURL(*dbURL)
 	if err != nil {
 		return err
 	}
-	if *smtpURL == "" {
-		*devMailbox = true
+	log, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -88,6 +123,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer ln.Close()
 	if *publicURL == "" {
 		*publicURL = "http://" + publicHost(ln.Addr().String(), *addr)
+	}
+	if *devMailbox {
+		if where := exposedAt(ln.Addr(), *addr, *publicURL); where != "" {
+			if !*devMailboxPublic {
+				return fmt.Errorf("serve: refusing --dev-mailbox because %s: anyone who reaches it could read every mail, with live sign-up links, at /dev/mailbox. Listen on a loopback address (--addr localhost:8080) with no --public-url, send real mail with --smtp-url, or add --dev-mailbox-public if only you can reach that address", where)
+			}
+			log.Warn("the development mailbox is public (--dev-mailbox-public): everyone who can reach /dev/mailbox reads every mail and its live links; use --smtp-url for anything but your own tests", "because", where)
+		}
 	}
 	srv, err := webapp.New(ctx, webapp.Config{
 		DatabaseURL: *dbURL, KeysFile: *keysFile, PublicURL: *publicURL,
@@ -111,7 +154,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	where := "SQLite"
-	if strings.HasPrefix(*dbURL, "postgres") {
+	if dialect == store.Postgres {
 		where = "PostgreSQL"
 	}
 	log.Info("serving", "url", *publicURL, "listen", ln.Addr().String(), "database", where, "dev_mailbox", *devMailbox)
@@ -125,18 +168,52 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		log.Info("shutting down")
+		log.Info("shutting down", "cause", context.Cause(ctx))
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		err = hs.Shutdown(sctx)
-		srv.Close(sctx)
-		return err
+		if cerr := srv.Close(sctx); cerr != nil {
+			log.Warn("closing the database", "err", cerr)
+		}
+		if err != nil {
+			return fmt.Errorf("serve: requests still running 10 s after the shutdown signal were cut off: %w", err)
+		}
+		log.Info("stopped")
+		return nil
 	}
-	srv.Close(context.Background())
+	if cerr := srv.Close(context.Background()); cerr != nil {
+		log.Warn("closing the database", "err", cerr)
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
+}
+
+// exposedAt says why other machines may reach the app — it listens on a
+// non-loopback address, or its public URL names a non-loopback host — or
+// is "" when only this machine can.
+func exposedAt(bound net.Addr, asked, publicURL string) string {
+	// The bound address, not the asked one: a host name may resolve to
+	// anything.
+	if a, ok := bound.(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		if a.IP.IsUnspecified() {
+			return fmt.Sprintf("--addr %s listens on every interface", asked)
+		}
+		return fmt.Sprintf("--addr %s listens on %s, not a loopback address", asked, a.IP)
+	}
+	u, err := url.Parse(publicURL)
+	if err != nil || u.Host == "" {
+		return "" // webapp.New refuses it with its own message
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") { // RFC 6761: always loopback
+		return ""
+	}
+	if ip := net.ParseIP(h); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("the public URL is %s", publicURL)
 }
 
 // publicHost is the listen address as a browser would type it.
@@ -145,10 +222,10 @@ func publicHost(bound, asked string) string {
 	if err != nil {
 		return bound
 	}
-	if h, _, err := net.SplitHostPort(asked); err == nil && h != "" {
+	if h, _, err := net.SplitHostPort(asked); err == nil && h != "" && h != "::" && h != "0.0.0.0" {
 		host = h
 	} else if host == "::" || host == "0.0.0.0" {
-		host = "localhost"
+		host = "localhost" // every interface includes loopback
 	}
 	return net.JoinHostPort(host, port)
 }

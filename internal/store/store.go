@@ -64,58 +64,59 @@ type Store struct {
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Open connects to the database at url ("postgres://…" or
-// "postgresql://…" for PostgreSQL; "sqlite:path", "file:path" or a plain
-// path for SQLite) and returns a Store whose ciphertext columns are
-// encrypted under keys() at rest. It does not migrate; call Migrate.
+// Open connects to the database at dbURL (one of URLForms; see ParseURL)
+// and returns a Store whose ciphertext columns are encrypted under keys()
+// at rest. It does not migrate; call Migrate. A new SQLite file is created
+// mode 0600 (its -wal and -shm files inherit that) in a directory created
+// 0700: the file holds every account, and only the server should read it.
 func Open(ctx context.Context, dbURL string, keys func() *atrest.KeySet) (*Store, error) {
-	if dbURL == "" {
-		dbURL = DefaultURL
+	dialect, target, err := ParseURL(dbURL)
+	if err != nil {
+		return nil, err
 	}
-	s := &Store{keys: keys}
-	var err error
-	switch {
-	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
-		s.Dialect = Postgres
-		s.DB, err = sql.Open("pgx", dbURL)
-		if err == nil {
-			s.DB.SetMaxOpenConns(20)
-			s.DB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{keys: keys, Dialect: dialect}
+	switch dialect {
+	case Postgres:
+		s.DB, err = sql.Open("pgx", target)
+		if err != nil {
+			return nil, fmt.Errorf("store: database URL: %w", err)
 		}
-	default:
-		s.Dialect = SQLite
-		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		if path == "" {
-			return nil, errors.New("store: empty SQLite path")
-		}
+		s.DB.SetMaxOpenConns(20)
+		s.DB.SetConnMaxIdleTime(5 * time.Minute)
+	case SQLite:
+		path := target
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("store: %w", err)
+				return nil, fmt.Errorf("store: create the SQLite directory: %w", err)
 			}
 		}
+		// SQLite would create the file 0644; an existing file keeps the
+		// mode its owner gave it.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("store: open the SQLite file: %w", err)
+		}
+		f.Close()
 		// WAL lets `sealkit keys rotate` (another process) insert its job
 		// while the server reads; immediate transactions take the write
 		// lock up front instead of failing half-way with SQLITE_BUSY.
 		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		s.DB, err = sql.Open("sqlite", dsn)
-		if err == nil {
-			// SQLite has one writer; River's SQLite driver asks for a
-			// single connection so its concurrent internals queue instead
-			// of failing with SQLITE_BUSY. Code must therefore never use
-			// s.DB while it holds a transaction.
-			s.DB.SetMaxOpenConns(1)
+		if s.DB, err = sql.Open("sqlite", dsn); err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: open: %w", err)
+		// SQLite has one writer; River's SQLite driver asks for a single
+		// connection so its concurrent internals queue instead of failing
+		// with SQLITE_BUSY. Code must therefore never use s.DB while it
+		// holds a transaction.
+		s.DB.SetMaxOpenConns(1)
 	}
 	if err := s.DB.PingContext(ctx); err != nil {
 		s.DB.Close()
-		return nil, fmt.Errorf("store: connect to %s database: %w", s.Dialect, err)
+		if dialect == Postgres {
+			return nil, postgresConnectError(err)
+		}
+		return nil, fmt.Errorf("store: open the SQLite file %s: %w", target, err)
 	}
 	return s, nil
 }
@@ -128,8 +129,27 @@ func NewID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.DB.Close() }
+// Close closes the pool. On SQLite it first checkpoints the write-ahead
+// log into the database file and truncates it, so that the .db file alone
+// is complete (a backup may copy just it) even when another process still
+// holds the database open and SQLite cannot delete the -wal file.
+func (s *Store) Close() error {
+	if s.Dialect == SQLite {
+		// Bounded: a connection stuck in a transaction must not keep the
+		// process from exiting; the checkpoint then happens on next open.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := s.DB.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		cancel()
+		if cerr := s.DB.Close(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
+			return fmt.Errorf("store: checkpoint the SQLite log on close (it is replayed on the next start): %w", err)
+		}
+		return nil
+	}
+	return s.DB.Close()
+}
 
 // Keys returns the current at-rest key set.
 func (s *Store) Keys() *atrest.KeySet { return s.keys() }

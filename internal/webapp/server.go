@@ -20,6 +20,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,8 +46,10 @@ type Config struct {
 	// PublicURL is where browsers reach the app, for links in mail and to
 	// decide Secure cookies and HSTS (https). Default http://localhost:8080.
 	PublicURL string
-	// DevMailbox stores outgoing mail (at-rest encrypted) and shows it at
-	// /dev/mailbox instead of sending it. Without it, SMTPURL is required.
+	// DevMailbox stores outgoing mail (at-rest encrypted) and shows it, with
+	// its live links, to anyone at /dev/mailbox instead of sending it (and
+	// adds the page to the nav). For development only: off unless set, and
+	// exactly one of DevMailbox and SMTPURL must be set.
 	DevMailbox bool
 	// SMTPURL is smtp://user:pass@host:port; MailFrom the sender address.
 	SMTPURL, MailFrom string
@@ -145,10 +148,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 
 	switch {
+	case cfg.DevMailbox && cfg.SMTPURL != "":
+		// Picking one would silently drop the other: real mail never sent,
+		// or the mailbox page missing.
+		s.store.Close()
+		return nil, errors.New("webapp: both the development mailbox and an SMTP URL are set: pick one")
 	case cfg.DevMailbox:
 		s.mailer = devMailbox{s.store}
-		if s.secure {
-			s.log.Warn("the development mailbox is on: anyone who can reach /dev/mailbox reads every mail sent; use an SMTP server in production")
+		// sealkit serve refuses this unless told; other callers get a
+		// warning at least.
+		if h := pu.Hostname(); h != "localhost" && !strings.HasSuffix(h, ".localhost") && !net.ParseIP(h).IsLoopback() {
+			s.log.Warn("the development mailbox is on at a non-loopback address: anyone who can reach /dev/mailbox reads every mail sent, with its live links; use an SMTP server", "public_url", cfg.PublicURL)
 		}
 	case cfg.SMTPURL != "":
 		m, err := newSMTPMailer(cfg.SMTPURL, cfg.MailFrom)

@@ -106,6 +106,12 @@ func (s *Server) sdkModule() http.Handler {
 func (s *Server) appStatic() http.Handler {
 	sub, _ := fs.Sub(appFiles, "static")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// An asset URL never ends in "/": such a path names a directory,
+		// or a file under a second URL that would break relative imports.
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static/")
 		s.serveAsset(w, r, sub, name)
 	})
@@ -120,7 +126,9 @@ func (s *Server) serveAsset(w http.ResponseWriter, r *http.Request, fsys fs.FS, 
 	}
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
+		// A directory is not an asset: a 404 like a missing file, not a
+		// server error to alert on.
+		if fi, serr := fs.Stat(fsys, name); !errors.Is(err, fs.ErrNotExist) && (serr != nil || !fi.IsDir()) {
 			s.log.Error("asset read failed", "name", name, "err", err)
 		}
 		http.NotFound(w, r)
