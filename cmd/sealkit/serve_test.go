@@ -60,26 +60,27 @@ func startServe(t *testing.T, dbURL, keysFile string) (string, *apptest.LogBuffe
 	return "", nil
 }
 
-var confirmLink = regexp.MustCompile(`/confirm\?token=([A-Za-z0-9_-]{43})`)
+var signupLink = regexp.MustCompile(`/register/finish\?token=([A-Za-z0-9_-]{43})`)
 
-// confirmFromMailbox finds the newest confirmation link on the
-// development mailbox page and posts its token.
-func confirmFromMailbox(t *testing.T, c *apptest.Client, email string) {
+// signUpFromMailbox finds the newest sign-up link for email on the
+// development mailbox page and finishes the sign-up with u's keys on a
+// client of its own (c stays logged out).
+func signUpFromMailbox(t *testing.T, c *apptest.Client, u *apptest.User) {
 	t.Helper()
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		page := string(c.Do(t, "GET", "/dev/mailbox", "", nil).Body)
 		for _, art := range strings.Split(page, "<article") {
-			if strings.Contains(art, email) {
-				if m := confirmLink.FindStringSubmatch(art); m != nil {
-					if r := c.Form(t, "/confirm", map[string][]string{"token": {m[1]}}); r.Status != 303 {
-						t.Fatalf("confirm: %d", r.Status)
+			if strings.Contains(art, u.Email) {
+				if m := signupLink.FindStringSubmatch(art); m != nil {
+					if r := apptest.NewClient(c.Base).FinishSignup(t, u, m[1]); r.Status != 201 {
+						t.Fatalf("finish sign-up: %d %s", r.Status, r.Body)
 					}
 					return
 				}
 			}
 		}
 	}
-	t.Fatalf("no confirmation mail for %s", email)
+	t.Fatalf("no sign-up mail for %s", u.Email)
 }
 
 // TestKeysRotateWhileServing: `sealkit keys rotate` while `sealkit serve`
@@ -103,10 +104,10 @@ func TestKeysRotateWhileServing(t *testing.T) {
 			for i := range 12 {
 				u := apptest.NewUser(t, fmt.Sprintf("rot%d@example.test", i), fmt.Sprintf("password-%d-rotation", i))
 				c := apptest.NewClient(url)
-				if r := c.JSON(t, "POST", "/api/auth/register", u.Register); r.Status != 202 {
+				if r := c.JSON(t, "POST", "/api/auth/register", map[string]string{"email": u.Email}); r.Status != 202 {
 					t.Fatalf("register: %d %s", r.Status, r.Body)
 				}
-				confirmFromMailbox(t, c, u.Email)
+				signUpFromMailbox(t, c, u)
 				users = append(users, u)
 			}
 

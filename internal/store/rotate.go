@@ -21,6 +21,7 @@ var EncryptedColumns = []EncryptedColumn{
 	{"users", "id", "encrypted_email"},
 	{"users", "id", "encrypted_display_name"},
 	{"dev_mail", "id", "sealed"},
+	{"signups", "token_hash", "sealed_email"},
 	{"habits", "id", "encrypted_name"},
 	{"habits", "id", "encrypted_description"},
 	{"user_habits", "id", "encrypted_key"},

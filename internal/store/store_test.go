@@ -35,8 +35,9 @@ func open(t *testing.T, backend string) *store.Store {
 	return st
 }
 
-// TestEncryptedColumnsListed: every ciphertext column of the schema is in
-// EncryptedColumns, so that rotation cannot miss one.
+// TestEncryptedColumnsListed: every ciphertext column of the schema (named
+// encrypted_* or sealed*) is in EncryptedColumns, so that rotation cannot
+// miss one.
 func TestEncryptedColumnsListed(t *testing.T) {
 	for _, backend := range apptest.Backends {
 		t.Run(backend, func(t *testing.T) {
@@ -56,7 +57,7 @@ func TestEncryptedColumnsListed(t *testing.T) {
 				if err := rows.Scan(&table, &col); err != nil {
 					t.Fatal(err)
 				}
-				if strings.HasPrefix(table, "river_") || !(strings.HasPrefix(col, "encrypted_") || col == "sealed") {
+				if strings.HasPrefix(table, "river_") || !(strings.HasPrefix(col, "encrypted_") || strings.HasPrefix(col, "sealed")) {
 					continue
 				}
 				found++
@@ -160,4 +161,47 @@ func exportKey(t *testing.T, ks *atrest.KeySet, id uint32) []byte {
 		t.Fatal(err)
 	}
 	return v.Keys[strconv.Itoa(int(id))]
+}
+
+// TestRateHitSlidingWindow: the count over a sliding window is the current
+// fixed window's plus the previous one's, weighted by the overlap and
+// rounded up, so a window boundary never admits a double burst; RateUndo
+// takes one back; another bucket is another count.
+func TestRateHitSlidingWindow(t *testing.T) {
+	for _, backend := range apptest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			st := open(t, backend)
+			ctx := context.Background()
+			const w = time.Minute
+			t0 := time.UnixMilli(1_800_000_000_000 - 1_800_000_000_000%w.Milliseconds()) // a window start
+			hit := func(bucket string, at time.Time) int {
+				n, err := st.RateHit(ctx, bucket, w, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			for i := 1; i <= 10; i++ {
+				if n := hit("b", t0.Add(time.Duration(i)*time.Second)); n != i {
+					t.Fatalf("hit %d counted %d", i, n)
+				}
+			}
+			if n := hit("other", t0.Add(20*time.Second)); n != 1 {
+				t.Errorf("another bucket counted %d, want 1", n)
+			}
+			// A quarter into the next window, 3/4 of the previous still counts.
+			if n := hit("b", t0.Add(w+w/4)); n != 1+8 { // 1 + ceil(10 × 0.75)
+				t.Errorf("after the boundary: %d, want 9", n)
+			}
+			if err := st.RateUndo(ctx, "b", w, t0.Add(w+w/4)); err != nil {
+				t.Fatal(err)
+			}
+			if n := hit("b", t0.Add(w+w/2)); n != 1+5 { // 1 + ceil(10 × 0.5)
+				t.Errorf("half into the window after an undo: %d, want 6", n)
+			}
+			if n := hit("b", t0.Add(3*w)); n != 1 {
+				t.Errorf("two windows later: %d, want 1", n)
+			}
+		})
+	}
 }

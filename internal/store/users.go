@@ -82,7 +82,9 @@ func (s *Store) open(table, column, id, value string) ([]byte, error) {
 	return p, nil
 }
 
-// CreateUser inserts u. A duplicate email index returns ErrDuplicate.
+// CreateUser inserts u (confirmed at u.ConfirmedAt: accounts are created
+// only once their address is proven). The caller checks first that the
+// email index is free, inside the same transaction.
 func (s *Store) CreateUser(ctx context.Context, q Querier, u *User) error {
 	cols := map[string][]byte{
 		"encrypted_private_key":    u.EncryptedPrivateKey,
@@ -99,10 +101,11 @@ func (s *Store) CreateUser(ctx context.Context, q Querier, u *User) error {
 		sealed[c] = sv
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO users (id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
-		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, always_require_password, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12)`,
+		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, always_require_password, confirmed_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13)`,
 		u.ID, u.EmailIndex, u.KeyHash, u.AuthSalt, u.AuthHash, u.PublicKey, u.PQPublicKey,
-		sealed["encrypted_private_key"], sealed["encrypted_pq_private_key"], sealed["encrypted_user_key"], sealed["encrypted_email"], u.CreatedAt)
+		sealed["encrypted_private_key"], sealed["encrypted_pq_private_key"], sealed["encrypted_user_key"], sealed["encrypted_email"],
+		sql.NullInt64{Int64: u.ConfirmedAt, Valid: u.ConfirmedAt != 0}, u.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store: create user: %w", err)
 	}
@@ -215,40 +218,18 @@ func (s *Store) updateOne(ctx context.Context, query string, args ...any) error 
 	return nil
 }
 
-// CreateEmailToken stores the hash of a confirmation token.
-func (s *Store) CreateEmailToken(ctx context.Context, q Querier, tokenHash, userID, purpose string, expires time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, userID, purpose, expires.Unix())
-	if err != nil {
-		return fmt.Errorf("store: create token: %w", err)
-	}
-	return nil
-}
+// SessionIdle is how long a session may go unused before it ends, however
+// long its absolute lifetime: a forgotten login on a shared computer does
+// not stay valid for the whole 30 days.
+const SessionIdle = 7 * 24 * time.Hour
 
-// ConfirmEmail consumes an unexpired "confirm" token and marks its user
-// confirmed. ErrNotFound for an unknown, used or expired token.
-func (s *Store) ConfirmEmail(ctx context.Context, tokenHash string, now time.Time) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		var userID string
-		err := tx.QueryRowContext(ctx, `DELETE FROM email_tokens WHERE token_hash = $1 AND purpose = 'confirm' AND expires_at > $2 RETURNING user_id`,
-			tokenHash, now.Unix()).Scan(&userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("store: confirm: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL`, now.Unix(), userID)
-		if err != nil {
-			return fmt.Errorf("store: confirm: %w", err)
-		}
-		return nil
-	})
-}
+// sessionTouchEvery bounds the writes a busy session causes: last_seen is
+// moved forward at most once a minute, which is far finer than SessionIdle.
+const sessionTouchEvery = time.Minute
 
 // CreateSession stores a session by the hash of its cookie value.
-func (s *Store) CreateSession(ctx context.Context, idHash, userID string, now, expires time.Time) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+func (s *Store) CreateSession(ctx context.Context, q Querier, idHash, userID string, now, expires time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen) VALUES ($1, $2, $3, $4, $3)`,
 		idHash, userID, now.Unix(), expires.Unix())
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
@@ -256,15 +237,24 @@ func (s *Store) CreateSession(ctx context.Context, idHash, userID string, now, e
 	return nil
 }
 
-// SessionUser returns the user id of an unexpired session.
+// SessionUser returns the user id of a session that has neither expired
+// nor been idle for SessionIdle, and records the use (at most once a
+// minute). An ended session is ErrNotFound.
 func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (string, error) {
 	var userID string
-	err := s.DB.QueryRowContext(ctx, `SELECT user_id FROM sessions WHERE id_hash = $1 AND expires_at > $2`, idHash, now.Unix()).Scan(&userID)
+	var lastSeen int64
+	err := s.DB.QueryRowContext(ctx, `SELECT user_id, last_seen FROM sessions WHERE id_hash = $1 AND expires_at > $2 AND last_seen > $3`,
+		idHash, now.Unix(), now.Add(-SessionIdle).Unix()).Scan(&userID, &lastSeen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: session: %w", err)
+	}
+	if now.Unix()-lastSeen >= int64(sessionTouchEvery.Seconds()) {
+		if _, err := s.DB.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE id_hash = $2 AND last_seen < $1`, now.Unix(), idHash); err != nil {
+			return "", fmt.Errorf("store: session: %w", err)
+		}
 	}
 	return userID, nil
 }
@@ -276,68 +266,6 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
-}
-
-// RateHit records one event in bucket at now and returns how many events
-// the bucket has in (now-window, now], this one included. Counting in the
-// database makes the limit hold across every app instance; a sliding
-// window (not fixed minutes) means no burst of 2× the limit at a boundary.
-func (s *Store) RateHit(ctx context.Context, bucket string, window time.Duration, now time.Time) (int, error) {
-	var n int
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rate_events (bucket, at) VALUES ($1, $2)`, bucket, now.UnixMilli()); err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_events WHERE bucket = $1 AND at > $2`,
-			bucket, now.Add(-window).UnixMilli()).Scan(&n)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: rate limit: %w", err)
-	}
-	return n, nil
-}
-
-// RateCount returns the events in bucket in (now-window, now] without
-// recording one.
-func (s *Store) RateCount(ctx context.Context, bucket string, window time.Duration, now time.Time) (int, error) {
-	var n int
-	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM rate_events WHERE bucket = $1 AND at > $2`,
-		bucket, now.Add(-window).UnixMilli()).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: rate limit: %w", err)
-	}
-	return n, nil
-}
-
-// RateRecord records one event without counting.
-func (s *Store) RateRecord(ctx context.Context, bucket string, now time.Time) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO rate_events (bucket, at) VALUES ($1, $2)`, bucket, now.UnixMilli())
-	if err != nil {
-		return fmt.Errorf("store: rate limit: %w", err)
-	}
-	return nil
-}
-
-// Cleanup deletes expired sessions and tokens and rate events older than
-// keep. It returns the number of rows removed.
-func (s *Store) Cleanup(ctx context.Context, now time.Time, keep time.Duration) (int64, error) {
-	var total int64
-	for _, q := range []struct {
-		sql string
-		arg int64
-	}{
-		{`DELETE FROM sessions WHERE expires_at <= $1`, now.Unix()},
-		{`DELETE FROM email_tokens WHERE expires_at <= $1`, now.Unix()},
-		{`DELETE FROM rate_events WHERE at <= $1`, now.Add(-keep).UnixMilli()},
-	} {
-		res, err := s.DB.ExecContext(ctx, q.sql, q.arg)
-		if err != nil {
-			return total, fmt.Errorf("store: cleanup: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		total += n
-	}
-	return total, nil
 }
 
 // DevMail is one message in the development mailbox, decrypted.
@@ -393,4 +321,44 @@ func (s *Store) DevMails(ctx context.Context, limit int) ([]DevMail, error) {
 		out = append(out, DevMail{ID: r.id, CreatedAt: r.at, Body: p})
 	}
 	return out, nil
+}
+
+// UpgradeVerifiers rewrites every users.auth_hash that does not start with
+// prefix to upgrade(old), each as a compare-and-swap on the old value, so
+// that instances starting together (or a login racing it) cannot lose an
+// update. It returns how many rows it rewrote.
+func (s *Store) UpgradeVerifiers(ctx context.Context, prefix string, upgrade func(old string) (string, error)) (int, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, auth_hash FROM users WHERE auth_hash NOT LIKE $1`, prefix+"%")
+	if err != nil {
+		return 0, fmt.Errorf("store: upgrade verifiers: %w", err)
+	}
+	type row struct{ id, hash string }
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.hash); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: upgrade verifiers: %w", err)
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: upgrade verifiers: %w", err)
+	}
+	n := 0
+	for _, r := range todo {
+		v, err := upgrade(r.hash)
+		if err != nil {
+			return n, err
+		}
+		res, err := s.DB.ExecContext(ctx, `UPDATE users SET auth_hash = $1 WHERE id = $2 AND auth_hash = $3`, v, r.id, r.hash)
+		if err != nil {
+			return n, fmt.Errorf("store: upgrade verifiers: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k == 1 {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -23,26 +23,19 @@ func eachBackend(t *testing.T, f func(t *testing.T, db *apptest.DB)) {
 	}
 }
 
-// TestAccountLifecycle walks the API as a browser would: register,
-// confirm, log in, read and change the account, log out.
+// TestAccountLifecycle walks the API as a browser would: register (the
+// address, then the keys from the mailed link), log in, read and change the account, log out.
 func TestAccountLifecycle(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *apptest.DB) {
 		s := apptest.Start(t, db, nil)
 		c := apptest.NewClient(s.URL)
 		u := apptest.NewUser(t, "Alice@Example.test", "correct horse battery")
 
-		if r := c.JSON(t, "POST", "/api/auth/register", u.Register); r.Status != 202 {
-			t.Fatalf("register: %d %s", r.Status, r.Body)
-		}
-		// Before confirming, the right key gets 403 and no session.
-		if r := c.LogIn(t, u); r.Status != 403 || !strings.Contains(r.Error(), "confirm") {
-			t.Fatalf("unconfirmed login: %d %s", r.Status, r.Body)
-		}
-		m := s.WaitMail(t, u.Email, "Confirm")
-		s.Confirm(t, c, m.Link)
-		// A used token is refused.
-		if r := c.Form(t, "/confirm", map[string][]string{"token": {m.Link[strings.Index(m.Link, "token=")+6:]}}); r.Status != 400 {
-			t.Fatalf("second confirm: %d", r.Status)
+		s.SignUp(t, c, u)
+		// A used link is refused, and changes nothing.
+		m := s.WaitMail(t, u.Email, apptest.SignupSubject)
+		if r := apptest.NewClient(s.URL).FinishSignup(t, u, apptest.LinkToken(t, m.Link)); r.Status != 410 {
+			t.Fatalf("second finish: %d %s", r.Status, r.Body)
 		}
 
 		wrong := *u

@@ -23,8 +23,12 @@ func TestBadInput(t *testing.T) {
 		}
 		anon := apptest.NewClient(s.URL)
 
+		// reg is a sign-up's finishing body (the keys, with a token of the
+		// right shape that no link has) with one field changed.
 		reg := func(field, value string) map[string]string {
 			m := maps.Clone(apptest.NewUser(t, "new-"+field+"@example.test", "pw-0123456789").Register)
+			delete(m, "email")
+			m["token"] = strings.Repeat("T", 43)
 			if value == "<delete>" {
 				delete(m, field)
 			} else {
@@ -46,19 +50,19 @@ func TestBadInput(t *testing.T) {
 			origin   string // sent as Origin with Sec-Fetch-Site: cross-site
 		}
 		cases := []req{
-			{name: "register/bad base64", method: "POST", path: "/api/auth/register", jsonBody: reg("public_key", "!!notbase64!!"), status: 400, message: "public_key: not valid base64"},
-			{name: "register/base64 with newline", method: "POST", path: "/api/auth/register", jsonBody: reg("auth_key", strings.Repeat("A", 43)+"=\n"), status: 400, message: "auth_key"},
-			{name: "register/wrong key length", method: "POST", path: "/api/auth/register", jsonBody: reg("public_key", short), status: 400, message: "public_key: wrong length: expected 32 bytes, got 31"},
-			{name: "register/short auth key", method: "POST", path: "/api/auth/register", jsonBody: reg("auth_key", short), status: 400, message: "auth_key: wrong length"},
-			{name: "register/wrong pq key length", method: "POST", path: "/api/auth/register", jsonBody: reg("pq_public_key", short), status: 400, message: "pq_public_key: wrong length: expected 1216"},
-			{name: "register/truncated wrapped key", method: "POST", path: "/api/auth/register", jsonBody: reg("encrypted_private_key", short), status: 400, message: "encrypted_private_key: wrong length: expected 84"},
-			{name: "register/user key too short", method: "POST", path: "/api/auth/register", jsonBody: reg("encrypted_user_key", short), status: 400, message: "encrypted_user_key: too short"},
-			{name: "register/user key too long", method: "POST", path: "/api/auth/register", jsonBody: reg("encrypted_user_key", strings.Repeat("AAAA", 700)), status: 400, message: "encrypted_user_key: too long"},
-			{name: "register/missing email", method: "POST", path: "/api/auth/register", jsonBody: reg("email", "<delete>"), status: 400, message: "email: missing"},
-			{name: "register/not an email", method: "POST", path: "/api/auth/register", jsonBody: reg("email", "no-at-sign"), status: 400, message: "email: not an email address"},
-			{name: "register/email with space", method: "POST", path: "/api/auth/register", jsonBody: reg("email", "a b@example.test"), status: 400, message: "email: must not contain spaces"},
-			{name: "register/key_hash without suffix", method: "POST", path: "/api/auth/register", jsonBody: reg("key_hash", "AAAAAAAAAAAAAAAAAAAAAA=="), status: 400, message: "key_hash"},
-			{name: "register/key_hash wrong salt size", method: "POST", path: "/api/auth/register", jsonBody: reg("key_hash", "AAAA$argon2id"), status: 400, message: "key_hash: the salt must be 16 bytes"},
+			{name: "finish/bad base64", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("public_key", "!!notbase64!!"), status: 400, message: "public_key: not valid base64"},
+			{name: "finish/base64 with newline", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("auth_key", strings.Repeat("A", 43)+"=\n"), status: 400, message: "auth_key"},
+			{name: "finish/wrong key length", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("public_key", short), status: 400, message: "public_key: wrong length: expected 32 bytes, got 31"},
+			{name: "finish/short auth key", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("auth_key", short), status: 400, message: "auth_key: wrong length"},
+			{name: "finish/wrong pq key length", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("pq_public_key", short), status: 400, message: "pq_public_key: wrong length: expected 1216"},
+			{name: "finish/truncated wrapped key", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("encrypted_private_key", short), status: 400, message: "encrypted_private_key: wrong length: expected 84"},
+			{name: "finish/user key too short", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("encrypted_user_key", short), status: 400, message: "encrypted_user_key: too short"},
+			{name: "finish/user key too long", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("encrypted_user_key", strings.Repeat("AAAA", 700)), status: 400, message: "encrypted_user_key: too long"},
+			{name: "register/missing email", method: "POST", path: "/api/auth/register", jsonBody: map[string]string{}, status: 400, message: "email: missing"},
+			{name: "register/not an email", method: "POST", path: "/api/auth/register", jsonBody: map[string]string{"email": "no-at-sign"}, status: 400, message: "email: not an email address"},
+			{name: "register/email with space", method: "POST", path: "/api/auth/register", jsonBody: map[string]string{"email": "a b@example.test"}, status: 400, message: "email: must not contain spaces"},
+			{name: "finish/key_hash without suffix", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("key_hash", "AAAAAAAAAAAAAAAAAAAAAA=="), status: 400, message: "key_hash"},
+			{name: "finish/key_hash wrong salt size", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("key_hash", "AAAA$argon2id"), status: 400, message: "key_hash: the salt must be 16 bytes"},
 			{name: "register/unknown field", method: "POST", path: "/api/auth/register", body: `{"email":"a@b.c","password":"x"}`, status: 400, message: "unknown field"},
 			{name: "register/wrong type", method: "POST", path: "/api/auth/register", body: `{"email":5}`, status: 400, message: "email: wrong type"},
 			{name: "register/not json", method: "POST", path: "/api/auth/register", body: `email=a@b.c`, status: 400, message: "not a JSON object"},
@@ -66,8 +70,22 @@ func TestBadInput(t *testing.T) {
 			{name: "register/wrong content type", method: "POST", path: "/api/auth/register", ctype: "text/plain", body: `{}`, status: 415, message: "application/json"},
 			{name: "register/form content type", method: "POST", path: "/api/auth/register", ctype: "application/x-www-form-urlencoded", body: `email=a`, status: 415, message: "application/json"},
 			{name: "register/oversized", method: "POST", path: "/api/auth/register", body: `{"email":"` + strings.Repeat("a", 70<<10) + `"}`, status: 413, message: "64 KiB"},
-			{name: "register/cross-origin", method: "POST", path: "/api/auth/register", jsonBody: reg("email", "x@example.test"), origin: "https://evil.example", status: 403, message: "cross-origin"},
+			{name: "register/cross-origin", method: "POST", path: "/api/auth/register", jsonBody: map[string]string{"email": "x@example.test"}, origin: "https://evil.example", status: 403, message: "cross-origin"},
 			{name: "register/GET", method: "GET", path: "/api/auth/register", status: 405},
+			{name: "register/keys in the first step", method: "POST", path: "/api/auth/register", body: `{"email":"a@b.c","auth_key":"AAAA"}`, status: 400, message: "unknown field"},
+			{name: "register/duplicate key", method: "POST", path: "/api/auth/register", body: `{"email":"a@b.c","email":"x@y.z"}`, status: 400, message: `duplicate field "email"`},
+			{name: "register/case-folded field", method: "POST", path: "/api/auth/register", body: `{"Email":"a@b.c"}`, status: 400, message: "unknown field"},
+			{name: "register/null body", method: "POST", path: "/api/auth/register", body: `null`, status: 400, message: "not a JSON object"},
+			{name: "register/array body", method: "POST", path: "/api/auth/register", body: `[]`, status: 400, message: "not a JSON object"},
+			{name: "finish/unknown token", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("token", strings.Repeat("U", 43)), status: 410, message: "start again"},
+			{name: "finish/short token", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("token", "abc"), status: 400, message: "token: must be"},
+			{name: "finish/token with bad characters", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("token", strings.Repeat("+", 43)), status: 400, message: "token: must be"},
+			{name: "finish/missing token", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("token", "<delete>"), status: 400, message: "token"},
+			{name: "finish/email field", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("email", "x@example.test"), status: 400, message: `unknown field "email"`},
+			{name: "finish/duplicate token", method: "POST", path: "/api/auth/register/finish", body: `{"token":"` + strings.Repeat("T", 43) + `","token":"` + strings.Repeat("U", 43) + `"}`, status: 400, message: `duplicate field "token"`},
+			{name: "finish/cross-origin", method: "POST", path: "/api/auth/register/finish", jsonBody: reg("token", strings.Repeat("U", 43)), origin: "https://evil.example", status: 403, message: "cross-origin"},
+			{name: "finish page/bad token", method: "GET", path: "/register/finish?token=abc", status: 400},
+			{name: "finish page/unknown token", method: "GET", path: "/register/finish?token=" + strings.Repeat("U", 43), status: 410},
 			{name: "salt/missing email", method: "POST", path: "/api/auth/salt", body: `{}`, status: 400, message: "email: missing"},
 			{name: "salt/too long", method: "POST", path: "/api/auth/salt", body: `{"email":"` + strings.Repeat("a", 300) + `@x"}`, status: 400, message: "3 to 254"},
 			{name: "salt/cross-origin", method: "POST", path: "/api/auth/salt", body: `{"email":"a@b.c"}`, origin: "http://evil.example", status: 403, message: "cross-origin"},
@@ -82,9 +100,6 @@ func TestBadInput(t *testing.T) {
 			{name: "profile/cross-origin", method: "PUT", path: "/api/me/profile", body: `{"encrypted_display_name":"` + strings.Repeat("A", 60) + `"}`, origin: "https://evil.example", status: 403, message: "cross-origin"},
 			{name: "settings/missing", method: "PUT", path: "/api/me/settings", body: `{}`, status: 400, message: "always_require_password: missing"},
 			{name: "settings/wrong type", method: "PUT", path: "/api/me/settings", body: `{"always_require_password":"yes"}`, status: 400, message: "wrong type"},
-			{name: "confirm/bad token", method: "POST", path: "/confirm", ctype: "application/x-www-form-urlencoded", body: "token=" + strings.Repeat("x", 43), status: 400},
-			{name: "confirm/short token", method: "POST", path: "/confirm", ctype: "application/x-www-form-urlencoded", body: "token=abc", status: 400},
-			{name: "confirm/cross-origin", method: "POST", path: "/confirm", ctype: "application/x-www-form-urlencoded", body: "token=abc", origin: "https://evil.example", status: 403},
 			{name: "logout/cross-origin", method: "POST", path: "/logout", ctype: "application/x-www-form-urlencoded", origin: "https://evil.example", status: 403},
 			{name: "api/unknown", method: "GET", path: "/api/nothing", status: 404},
 		}

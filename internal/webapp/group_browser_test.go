@@ -3,7 +3,6 @@ package webapp_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,28 +74,12 @@ func gbNewUser(t *testing.T, s *apptest.Server, name, email, password string, sh
 	return u
 }
 
-// register creates the account through the register page, confirms it
-// through the mailed link and logs in.
+// register signs up through the register page and the mailed link, which
+// lands logged in on the dashboard.
 func (u *gbUser) register(t *testing.T) {
 	t.Helper()
-	tb := u.tab
-	tb.open(t, "/register", "/register")
-	tb.typeInto(t, "register-email", u.j.email)
-	tb.typeInto(t, "register-password", u.j.password)
-	tb.typeInto(t, "register-password2", u.j.password)
-	tb.do(t, "clicking #register-submit", chromedp.Click(chromedp.ID("register-submit")))
-	tb.waitShown(t, "register-done")
-	m := u.j.s.WaitMail(t, u.j.email, "Confirm")
-	link, err := url.Parse(m.Link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb.open(t, link.RequestURI(), "/confirm") // the same link, on this browser's front
-	tb.clickTo(t, "confirm-submit", "/login")
-	u.j.logIn(t, tb)
-	u.id = mustEval[string](t, tb, `fetch("/api/me").then((r) => r.json()).then((m) => String(m.user_id))`)
-	u.j.userID = u.id
-	u.j.readAccount(t)
+	u.j.registerInBrowser(t, u.tab)
+	u.id = u.j.userID
 }
 
 // gbFetch is GET path from the tab (with its cookies): status and body.

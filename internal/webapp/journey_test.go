@@ -105,44 +105,19 @@ func runJourney(t *testing.T, backend string) *journey {
 	// The first browser context: tab a, later a second tab a2.
 	a := j.b.newTab("a")
 
-	step("register")
-	a.open(t, "/register", "/register")
-	a.typeInto(t, "register-email", j.email)
-	a.typeInto(t, "register-password", j.password)
-	a.typeInto(t, "register-password2", j.password)
-	a.do(t, "clicking #register-submit", chromedp.Click(chromedp.ID("register-submit")))
-	a.waitShown(t, "register-done")
-	if got := a.text(t, "register-form", "hidden"); got != "true" {
-		t.Fatalf("after registering, the form is still shown (hidden=%s)", got)
-	}
-	j.readAccount(t)
-
-	step("confirm through the mailed link")
-	m := j.s.WaitMail(t, j.email, "Confirm")
-	if !strings.HasPrefix(m.Link, j.s.URL+"/confirm?token=") {
-		t.Fatalf("confirmation link %q does not point at %s/confirm", m.Link, j.s.URL)
-	}
-	link := strings.TrimPrefix(m.Link, j.s.URL) // the same link, on the recording front
+	step("register: the address first, then the password on the mailed link's page")
+	j.registerInBrowser(t, a)
 	a.open(t, "/dev/mailbox", "/dev/mailbox")
+	m := j.s.WaitMail(t, j.email, apptest.SignupSubject)
 	if got := mustEval[string](t, a, `[...document.querySelectorAll("a.confirm-link")].map((e) => e.getAttribute("href")).join(" ")`); got != m.Link {
 		t.Errorf("the development mailbox shows the links %q, want %q", got, m.Link)
 	}
-	a.open(t, link, "/confirm")
-	a.clickTo(t, "confirm-submit", "/login")
-	if q := mustEval[string](t, a, "location.search"); q != "?confirmed=1" {
-		t.Errorf("after confirming: /login%s, want /login?confirmed=1", q)
-	}
-	if f := a.text(t, "flash", "textContent"); f != "Your address is confirmed. Log in." {
-		t.Errorf("flash after confirming = %q", f)
-	}
-	a.open(t, link, "/confirm") // a used link: the error page
-	a.clickTo(t, "confirm-submit", "/confirm")
+	a.open(t, strings.TrimPrefix(m.Link, j.s.URL), "/register/finish") // a used link: the error page
 	if e := a.text(t, "error-text", "textContent"); !strings.Contains(e, "used already") {
-		t.Errorf("confirming twice shows %q", e)
+		t.Errorf("a used sign-up link shows %q", e)
 	}
-
-	step("log in")
-	j.logIn(t, a)
+	a.open(t, "/profile", "/profile")
+	j.checkProfile(t, a, "")
 	j.checkSessionKey(t, a)
 
 	step("log out")
@@ -275,8 +250,44 @@ func (j *journey) logIn(t *testing.T, tb *tab) {
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", j.email)
 	tb.typeInto(t, "login-password", j.password)
-	tb.clickTo(t, "login-submit", "/profile")
+	tb.clickTo(t, "login-submit", "/habits")
+	tb.open(t, "/profile", "/profile")
 	j.checkProfile(t, tb, "")
+}
+
+// registerInBrowser signs up as a person does: the address on /register,
+// the link from the mailbox, the password twice on the page it opens,
+// which creates the account and lands, logged in, on the dashboard. It
+// then reads the new account (readAccount).
+func (j *journey) registerInBrowser(t *testing.T, tb *tab) {
+	t.Helper()
+	tb.open(t, "/register", "/register")
+	tb.typeInto(t, "register-email", j.email)
+	tb.do(t, "clicking #register-submit", chromedp.Click(chromedp.ID("register-submit")))
+	tb.waitShown(t, "register-done")
+	if got := tb.text(t, "register-form", "hidden"); got != "true" {
+		t.Fatalf("after registering, the form is still shown (hidden=%s)", got)
+	}
+	if got := tb.text(t, "register-sent-to", "textContent"); got != j.email {
+		t.Errorf("#register-sent-to = %q, want %q", got, j.email)
+	}
+	m := j.s.WaitMail(t, j.email, apptest.SignupSubject)
+	link, err := url.Parse(m.Link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link.Path != "/register/finish" {
+		t.Fatalf("sign-up link %q does not point at /register/finish", m.Link)
+	}
+	tb.open(t, link.RequestURI(), "/register/finish") // the same link, on this browser's front
+	if got := tb.text(t, "finish-email", "textContent"); got != j.email {
+		t.Errorf("#finish-email = %q, want the address as typed %q", got, j.email)
+	}
+	tb.typeInto(t, "finish-password", j.password)
+	tb.typeInto(t, "finish-password2", j.password)
+	tb.clickTo(t, "finish-submit", "/habits")
+	j.userID = mustEval[string](t, tb, `fetch("/api/me").then((r) => r.json()).then((m) => String(m.user_id))`)
+	j.readAccount(t)
 }
 
 // checkProfile checks that /profile shows the decrypted address and name.
@@ -451,7 +462,7 @@ func (j *journey) checkURLs(t *testing.T) {
 		}
 	}
 	all := strings.Join(urls, "\n")
-	for _, want := range []string{"/confirm?token=", "/login?confirmed=1", "/api/auth/salt", "/api/auth/login",
+	for _, want := range []string{"/register/finish?token=", "/api/auth/salt", "/api/auth/login",
 		"/api/me", "/unlock?next=%2Fprofile", ".wasm", "/api/habits/"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no recorded URL contains %q: the URL recording missed requests; recorded:\n  %s", want, strings.Join(urls, "\n  "))

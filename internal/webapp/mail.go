@@ -48,11 +48,15 @@ type renderedMail struct {
 func (m mailMessage) render() (renderedMail, error) {
 	switch m.Kind {
 	case mailConfirm:
-		return renderedMail{To: m.To, Subject: "Confirm your sealkit account", Link: m.Link,
-			Body: "Someone (hopefully you) registered a sealkit account with this address.\n\nTo confirm it, open:\n" + m.Link + "\n\nIf it was not you, ignore this mail."}, nil
+		return renderedMail{To: m.To, Subject: "Finish creating your sealkit account", Link: m.Link,
+			Body: "Someone (hopefully you) asked to create a sealkit account with this address.\n\n" +
+				"To choose your password and create the account, open:\n" + m.Link + "\n\n" +
+				"The link works once, for 48 hours. If it was not you, ignore this mail: nothing has been created."}, nil
 	case mailAccountExists:
-		return renderedMail{To: m.To, Subject: "Someone tried to register with your address", Link: m.Link,
-			Body: "Someone tried to register a new sealkit account with this address, which already has one. Nothing was changed.\n\nIf it was you, log in instead:\n" + m.Link + "\n\nIf it was not you, ignore this mail."}, nil
+		return renderedMail{To: m.To, Subject: "You already have a sealkit account", Link: m.Link,
+			Body: "Someone (hopefully you) asked to create a sealkit account with this address, which already has one. Nothing was changed.\n\n" +
+				"If it was you, log in instead:\n" + m.Link + "\n\n" +
+				"Your password cannot be reset: it is the key to your encrypted data. If it was not you, ignore this mail."}, nil
 	}
 	return renderedMail{}, fmt.Errorf("unknown mail kind %q", m.Kind)
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
+	"unicode/utf8"
 
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
@@ -91,10 +93,24 @@ func (s *Server) putSettings() http.Handler {
 	})
 }
 
+// CSP reports: how many one client may send, and how much of each field
+// reaches the log. Browsers send a handful per page load at most; the
+// limit and the truncation keep an attacker from writing megabytes of
+// text of their choosing into the log.
+const (
+	cspReportLimit  = 30
+	cspReportWindow = time.Minute
+	cspFieldMax     = 200
+)
+
 // cspReport logs a browser's CSP violation report: which directive and
-// where, never the sample (it could quote page content).
+// where, never the sample (it could quote page content), each field cut to
+// cspFieldMax bytes.
 func (s *Server) cspReport() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.limited(w, r, "csp:"+s.ipID(r), cspReportLimit, cspReportWindow) {
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 		var rep struct {
 			Body struct {
@@ -108,9 +124,24 @@ func (s *Server) cspReport() http.Handler {
 			writeError(w, http.StatusBadRequest, "not a CSP report")
 			return
 		}
-		s.log.Warn("csp violation", "directive", rep.Body.EffectiveDirective, "violated", rep.Body.ViolatedDirective,
-			"document", stripQuery(rep.Body.DocumentURI), "blocked", stripQuery(rep.Body.BlockedURI))
+		s.log.Warn("csp violation", "directive", truncate(rep.Body.EffectiveDirective, cspFieldMax),
+			"violated", truncate(rep.Body.ViolatedDirective, cspFieldMax),
+			"document", truncate(stripQuery(rep.Body.DocumentURI), cspFieldMax),
+			"blocked", truncate(stripQuery(rep.Body.BlockedURI), cspFieldMax))
 		s.cspCount.Add(1)
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// truncate cuts v to at most max bytes, at a character boundary, marking
+// the cut with "…".
+func truncate(v string, max int) string {
+	if len(v) <= max {
+		return v
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut] + "…"
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-var pageNames = []string{"home", "register", "login", "confirm", "unlock", "profile", "settings", "mailbox", "error", "habits", "habit", "groups", "group"}
+var pageNames = []string{"home", "register", "login", "finish", "unlock", "profile", "settings", "mailbox", "error", "habits", "habit", "groups", "group"}
 
 func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
@@ -33,6 +33,7 @@ type pageData struct {
 	Title, Nonce, Page, WasmURL string
 	SignedIn                    bool
 	Flash, Token, Next, Error   string
+	Email                       string // the finishing page's address
 	Mails                       []mailView
 	DevMailbox                  bool
 	// WasmMissing: the server has no sealkit.wasm to serve (built without
@@ -80,22 +81,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d *p
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	s.render(w, r, status, &pageData{Title: "Error", Page: "error", Error: msg})
-}
-
-func (s *Server) loginFlash(w http.ResponseWriter, r *http.Request, d *pageData) bool {
-	if r.URL.Query().Get("confirmed") == "1" {
-		d.Flash = "Your address is confirmed. Log in."
-	}
-	return true
-}
-
-func (s *Server) confirmData(w http.ResponseWriter, r *http.Request, d *pageData) bool {
-	d.Token = r.URL.Query().Get("token")
-	if len(d.Token) != 43 {
-		s.renderError(w, r, http.StatusBadRequest, "This confirmation link is not valid.")
-		return false
-	}
-	return true
 }
 
 func (s *Server) unlockData(w http.ResponseWriter, r *http.Request, d *pageData) bool {

@@ -8,11 +8,10 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	// Pages.
-	mux.Handle("GET /{$}", s.page("home", "sealkit", nil))
+	mux.Handle("GET /{$}", s.page("home", "Encrypted habits and groups", nil))
 	mux.Handle("GET /register", s.page("register", "Register", nil))
-	mux.Handle("GET /login", s.page("login", "Log in", s.loginFlash))
-	mux.Handle("GET /confirm", s.page("confirm", "Confirm your address", s.confirmData))
-	mux.Handle("POST /confirm", s.confirm())
+	mux.Handle("GET /login", s.page("login", "Log in", nil))
+	mux.Handle("GET /register/finish", s.page("finish", "Choose your password", s.finishData))
 	mux.Handle("GET /unlock", s.requirePage(s.page("unlock", "Unlock", s.unlockData)))
 	mux.Handle("GET /profile", s.requirePage(s.page("profile", "Profile", nil)))
 	mux.Handle("GET /settings", s.requirePage(s.page("settings", "Settings", nil)))
@@ -27,6 +26,7 @@ func (s *Server) routes() http.Handler {
 
 	// JSON API.
 	mux.Handle("POST /api/auth/register", s.jsonBody(s.register()))
+	mux.Handle("POST /api/auth/register/finish", s.jsonBody(s.finishSignup()))
 	mux.Handle("POST /api/auth/salt", s.jsonBody(s.salt()))
 	mux.Handle("POST /api/auth/login", s.jsonBody(s.login()))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))

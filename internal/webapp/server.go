@@ -146,6 +146,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
+	// Verifiers written before the pepper existed get it now, in place.
+	if n, err := s.store.UpgradeVerifiers(ctx, verifierPrefix, s.upgradeVerifier); err != nil {
+		s.store.Close()
+		return nil, err
+	} else if n > 0 {
+		s.log.Info("login verifiers now depend on the server secret", "upgraded", n)
+	}
 
 	switch {
 	case cfg.DevMailbox && cfg.SMTPURL != "":

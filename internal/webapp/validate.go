@@ -142,7 +142,7 @@ func (c *check) keyHash(v string) string {
 }
 
 // sealedKey checks an encrypted_key field: a 32-byte key sealed to a
-// user (docs/PROTOCOL.md §8.4) — base64 of 80–2048 bytes that is a sealed
+// user (docs/PROTOCOL.md §8.2) — base64 of 80–2048 bytes that is a sealed
 // box of a 32-byte key (80 bytes) or a hybrid seal of one at some level.
 // The server cannot open it; this only keeps malformed blobs out.
 func (c *check) sealedKey(field, v string) []byte {
@@ -207,4 +207,27 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// validToken reports whether v has the shape of randomToken's output: 43
+// characters of unpadded base64url (32 random bytes).
+func validToken(v string) bool {
+	if len(v) != 43 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// token checks a mailed token's shape (the value is never echoed).
+func (c *check) token(v string) string {
+	if c.err == nil && !validToken(v) {
+		c.fail("token", "must be the 43-character token of the mailed link")
+	}
+	return v
 }

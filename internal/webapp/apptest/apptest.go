@@ -295,7 +295,7 @@ func (s *Server) Count(t testing.TB, table string) int {
 func (s *Server) Counts(t testing.TB) map[string]int {
 	t.Helper()
 	m := map[string]int{}
-	for _, tb := range []string{"users", "sessions", "email_tokens", "dev_mail", "river_job",
+	for _, tb := range []string{"users", "sessions", "signups", "dev_mail", "river_job",
 		"habits", "user_habits", "checkins", "groups", "group_members", "group_keys", "group_invitations",
 		"group_goals", "group_checkins", "announcements", "user_announcements"} {
 		m[tb] = s.Count(t, tb)

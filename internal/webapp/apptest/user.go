@@ -2,7 +2,6 @@ package apptest
 
 import (
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/sealkit/sealkit"
@@ -66,27 +65,50 @@ func NewUser(t testing.TB, email, password string) *User {
 	return u
 }
 
-// SignUp registers u and confirms the address through the mailed link.
+// SignUp registers u as a browser does: the address first, then, from the
+// mailed link, the keys (u.Register plus the link's token). The finishing
+// request runs on a client of its own, so c is left as it was (logged in
+// or not); the new account is confirmed.
 func (s *Server) SignUp(t testing.TB, c *Client, u *User) {
 	t.Helper()
-	if r := c.JSON(t, "POST", "/api/auth/register", u.Register); r.Status != 202 {
+	if r := c.JSON(t, "POST", "/api/auth/register", map[string]string{"email": u.Email}); r.Status != 202 {
 		t.Fatalf("register: %s", describe(r))
 	}
-	m := s.WaitMail(t, u.Email, "Confirm")
-	s.Confirm(t, c, m.Link)
+	m := s.WaitMail(t, u.Email, SignupSubject)
+	fc := NewClient(s.URL)
+	if r := fc.FinishSignup(t, u, LinkToken(t, m.Link)); r.Status != 201 {
+		t.Fatalf("finish sign-up: %s", describe(r))
+	}
+	// The page lands logged in; the tests log in themselves, so that
+	// session ends here and the database holds only theirs.
+	if r := fc.Form(t, "/logout", nil); r.Status != 303 {
+		t.Fatalf("logout after sign-up: %s", describe(r))
+	}
 }
 
-// Confirm posts the token of a confirmation link.
-func (s *Server) Confirm(t testing.TB, c *Client, link string) {
+// SignupSubject is the subject of the mail that carries a sign-up link.
+const SignupSubject = "Finish creating your sealkit account"
+
+// FinishSignup posts u's keys with a sign-up link's token.
+func (c *Client) FinishSignup(t testing.TB, u *User, token string) *Response {
+	t.Helper()
+	body := map[string]string{"token": token}
+	for k, v := range u.Register {
+		if k != "email" {
+			body[k] = v
+		}
+	}
+	return c.JSON(t, "POST", "/api/auth/register/finish", body)
+}
+
+// LinkToken is the token query parameter of a mailed link.
+func LinkToken(t testing.TB, link string) string {
 	t.Helper()
 	lu, err := url.Parse(link)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := c.Form(t, "/confirm", url.Values{"token": {lu.Query().Get("token")}})
-	if r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
-		t.Fatalf("confirm: %s", describe(r))
-	}
+	return lu.Query().Get("token")
 }
 
 // LogIn runs the login protocol (salt, then the auth key) and returns the

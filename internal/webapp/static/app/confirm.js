@@ -1,5 +1,0 @@
-// The confirm page: no crypto here; common.js wires the logout form.
-
-import { startPage } from "./common.js";
-
-startPage(() => {});
