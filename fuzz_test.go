@@ -17,6 +17,7 @@ import (
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/hybrid"
+	"github.com/sealkit/sealkit/internal/hybrid/hybridtest"
 	"github.com/sealkit/sealkit/internal/nacl"
 	"github.com/sealkit/sealkit/internal/recovery"
 )
@@ -199,7 +200,7 @@ func buildFuzzFixture() (*fzFixture, error) {
 
 	for _, l := range fzLevels {
 		pt := []byte("hello, " + l.String())
-		blob, err := hybrid.Seal(r, mustParams(l), pt, x.hybridPK[l])
+		blob, err := hybridtest.Seal(r, mustParams(l), pt, x.hybridPK[l])
 		if err != nil {
 			return nil, err
 		}

@@ -25,14 +25,18 @@ const keyHashSuffix = "$argon2id"
 // 16-byte salt with Argon2id v1.3 (t=2, 64 MiB, p=1): the same bytes as
 // libsodium crypto_pwhash(32, password, salt, OPSLIMIT_INTERACTIVE,
 // MEMLIMIT_INTERACTIVE, ALG_ARGON2ID13). The password's UTF-8 bytes are
-// used as they are, without normalisation.
+// used as they are, without normalisation. The copy of the password made
+// here is wiped; the caller's string cannot be (see docs/ARCHITECTURE.md,
+// "Key material in memory").
 func DeriveSessionKey(password string, salt []byte) ([]byte, error) {
 	if len(salt) != SaltSize {
 		return nil, errs.InvalidLength(SaltSize, len(salt))
 	}
+	pw := []byte(password)
+	defer clear(pw)
 	// internal/argon2 is x/crypto/argon2.IDKey natively and a wasm-tuned
-	// fork of it (same output) under GOARCH=wasm.
-	return argon2.IDKey([]byte(password), salt, Argon2Time, Argon2Memory, Argon2Threads, KeySize), nil
+	// fork of it (same output, work memory wiped) under GOARCH=wasm.
+	return argon2.IDKey(pw, salt, Argon2Time, Argon2Memory, Argon2Threads, KeySize), nil
 }
 
 // FormatKeyHash returns the key_hash a server stores for a user:
@@ -65,8 +69,12 @@ func DecryptPrivateKey(ciphertext, sessionKey []byte) ([]byte, error) {
 	return unwrapKey(ciphertext, sessionKey)
 }
 
+// wrapKey and unwrapKey keep the key's base64 text in byte slices, never
+// in a string, so that they can wipe it.
 func wrapKey(r io.Reader, key, wrappingKey []byte) ([]byte, error) {
-	return nacl.Seal(r, []byte(b64.Encode(key)), wrappingKey)
+	text := b64.AppendEncode(nil, key)
+	defer clear(text)
+	return nacl.Seal(r, text, wrappingKey)
 }
 
 func unwrapKey(ciphertext, wrappingKey []byte) ([]byte, error) {
@@ -78,5 +86,5 @@ func unwrapKey(ciphertext, wrappingKey []byte) ([]byte, error) {
 	if err := errs.CheckUTF8(text); err != nil {
 		return nil, err
 	}
-	return b64.Decode(string(text))
+	return b64.Decode(text)
 }

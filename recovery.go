@@ -20,6 +20,7 @@ type RecoveryKey struct {
 func GenerateRecoveryKey() (RecoveryKey, error) {
 	secret := randomBytes(RecoverySecretSize)
 	key := recovery.Encode(secret)
+	clear(secret)
 	// The crate returns the decoding of its own string; that is always
 	// the random bytes, and decoding here keeps the two provably in step.
 	decoded, err := recovery.Decode(key)

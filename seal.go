@@ -2,7 +2,6 @@ package sealkit
 
 import (
 	"crypto/rand"
-	"io"
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/hybrid"
@@ -53,15 +52,20 @@ func HybridPublicKey(seed []byte, level Level) ([]byte, error) {
 // the key's length (832, 1216 or 1600 bytes → tag 0x01, 0x02, 0x03); any
 // other length is an *InvalidLengthError that expects the Cat-3 size.
 func HybridSeal(plaintext, publicKey []byte) ([]byte, error) {
-	return hybridSeal(nil, plaintext, publicKey)
+	p, err := hybridParamsFor(publicKey)
+	if err != nil {
+		return nil, err
+	}
+	return hybrid.Seal(p, plaintext, publicKey)
 }
 
-func hybridSeal(r io.Reader, plaintext, publicKey []byte) ([]byte, error) {
+// hybridParamsFor returns the level of a hybrid public key by its length.
+func hybridParamsFor(publicKey []byte) (*hybrid.Params, error) {
 	p, ok := hybrid.ByPublicKeyLen(len(publicKey))
 	if !ok {
 		return nil, errs.InvalidLength(hybrid.Cat3.PublicKeyLen, len(publicKey))
 	}
-	return hybrid.Seal(r, p, plaintext, publicKey)
+	return p, nil
 }
 
 // HybridSealWithLevel seals plaintext to a hybrid public key of the given
@@ -72,7 +76,7 @@ func HybridSealWithLevel(plaintext, publicKey []byte, level Level) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	return hybrid.Seal(nil, p, plaintext, publicKey)
+	return hybrid.Seal(p, plaintext, publicKey)
 }
 
 // HybridOpen opens a hybrid seal with the recipient's 32-byte seed. The
@@ -101,21 +105,14 @@ func SealForUser(plaintext, publicKey, pqPublicKey []byte) ([]byte, error) {
 // SealForUserWithLevel is SealForUser at a chosen level; pqPublicKey must
 // have that level's size.
 func SealForUserWithLevel(plaintext, publicKey, pqPublicKey []byte, level Level) ([]byte, error) {
-	return sealForUser(nil, plaintext, publicKey, pqPublicKey, level)
-}
-
-func sealForUser(r io.Reader, plaintext, publicKey, pqPublicKey []byte, level Level) ([]byte, error) {
 	if len(pqPublicKey) == 0 {
-		if r == nil {
-			r = rand.Reader
-		}
-		return nacl.BoxSeal(r, plaintext, publicKey)
+		return nacl.BoxSeal(rand.Reader, plaintext, publicKey)
 	}
 	p, err := level.params()
 	if err != nil {
 		return nil, err
 	}
-	return hybrid.Seal(r, p, plaintext, pqPublicKey)
+	return hybrid.Seal(p, plaintext, pqPublicKey)
 }
 
 // UnsealFromUser opens what SealForUser made, with the crate's v0.6 rule:

@@ -361,7 +361,7 @@ func testHybridVector(t *testing.T, v vector) {
 	if got, want := EncodeBase64(pk), v.str(t, "public_key_b64"); got != want {
 		t.Fatalf("public key differs")
 	}
-	ct, err := hybridSeal(replay(v.hex(t, "mlkem_coins_hex"), v.hex(t, "x25519_ephemeral_secret_hex"), v.hex(t, "nonce_hex")), pt, pk)
+	ct, err := hybridSealFrom(replay(v.hex(t, "mlkem_coins_hex"), v.hex(t, "x25519_ephemeral_secret_hex"), v.hex(t, "nonce_hex")), pt, pk)
 	if err != nil {
 		t.Fatal(err)
 	}

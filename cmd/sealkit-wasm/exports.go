@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
+	"strings"
+	"unsafe"
 
 	"github.com/sealkit/sealkit"
-	"github.com/sealkit/sealkit/sealtext"
+	"github.com/sealkit/sealkit/internal/b64"
+	"github.com/sealkit/sealkit/internal/errs"
+	"github.com/sealkit/sealkit/internal/recovery"
 )
 
 // An export is one function of the JavaScript module: its name, its
@@ -12,6 +16,18 @@ import (
 // Everything the module does lives in this table and in protocol.go's
 // encoding, so that the native tests can check both without a JavaScript
 // engine; main_js.go only exposes them to the host.
+//
+// The calls follow package sealtext's semantics — the crate's argument
+// order, check order and error texts — but are written over package
+// sealkit's bytes, because every argument, decoded value and result here
+// may be key material and is wiped once used (docs/ARCHITECTURE.md, "Key
+// material in memory"): arguments are views of the input buffer, which
+// main_js.go clears after the call; what a call decodes goes into its
+// wipeList, cleared when the call returns; a secret result is a
+// secretText or secretB64, which invoke clears once it has copied it to
+// the output. sealtext makes strings, which could not be wiped.
+// sealtext_test.go and the shared vectors (js/test, internal/jstest) keep
+// the two in step.
 type export struct {
 	name   string
 	params []param
@@ -27,12 +43,26 @@ type param struct {
 	optional bool
 }
 
-// A result is a string, a bool, or an object whose keys keep this order.
+// A result is a string (public text), a secretText, a secretB64, a bool,
+// or an object whose keys keep this order.
 type result any
+
+// secretText is a text result that may be key material (a decrypted
+// string, a recovery key): invoke copies it out, then clears it.
+type secretText []byte
+
+// secretB64 is a byte result returned as base64 text: invoke encodes it
+// straight into the output, then clears it, so the text exists nowhere
+// else.
+type secretB64 []byte
 
 type object []field
 
-type field struct{ key, value string }
+// A field's value is a string, a secretText or a secretB64.
+type field struct {
+	key   string
+	value result
+}
 
 func req(names ...string) []param {
 	ps := make([]param, len(names))
@@ -44,35 +74,186 @@ func req(names ...string) []param {
 
 func opt(ps []param, name string) []param { return append(ps, param{name: name, optional: true}) }
 
-func str(s string, err error) (result, error) {
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func b64(b []byte, err error) (result, error) {
+// public returns a result that is not secret (a ciphertext, a public key)
+// as base64 text.
+func public(b []byte, err error) (result, error) {
 	if err != nil {
 		return nil, err
 	}
 	return sealkit.EncodeBase64(b), nil
 }
 
-// text returns the UTF-8 bytes of a JavaScript string argument. JavaScript
-// strings are UTF-16; syscall/js converts lone surrogates to U+FFFD, as
-// wasm-bindgen's TextEncoder does, so the bytes match the crate's.
-func text(s string) []byte { return []byte(s) }
-
-// b64Arg decodes a base64 argument that the crate takes as plaintext
-// bytes; the error is the crate's base64 error.
-func b64Arg(s string) ([]byte, error) { return sealkit.DecodeBase64(s) }
-
-func hybridKeyPair(level sealkit.Level) (result, error) {
-	kp, err := sealtext.GenerateHybridKeyPair(level)
+// secret returns a secret byte result as a secretB64.
+func secret(b []byte, err error) (result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return object{{"publicKey", kp.PublicKey}, {"secretKey", kp.SecretKey}}, nil
+	return secretB64(b), nil
+}
+
+// bytesOf is the UTF-8 bytes of a string argument, without a copy: they
+// are the input buffer's, wiped after the call. Read-only. JavaScript
+// strings are UTF-16; crypto.js's TextEncoder converts lone surrogates to
+// U+FFFD, as wasm-bindgen's does, so the bytes match the crate's.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// A wipeList holds what one call decodes; wipe clears it all.
+type wipeList [][]byte
+
+func (w *wipeList) wipe() {
+	for _, b := range *w {
+		clear(b)
+	}
+}
+
+// decode decodes base64 arguments in order and stops at the first error,
+// as the crate does before any length check; every value is wiped with
+// the list.
+func (w *wipeList) decode(ss ...string) ([][]byte, error) {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		b, err := b64.Decode(bytesOf(s))
+		if err != nil {
+			return nil, err
+		}
+		*w = append(*w, b)
+		out[i] = b
+	}
+	return out, nil
+}
+
+// one decodes a single base64 argument.
+func (w *wipeList) one(s string) ([]byte, error) {
+	b, err := w.decode(s)
+	if err != nil {
+		return nil, err
+	}
+	return b[0], nil
+}
+
+// with runs f with a fresh wipeList and wipes it when f returns.
+func with(f func(w *wipeList, a []string) (result, error)) func([]string) (result, error) {
+	return func(a []string) (result, error) {
+		var w wipeList
+		defer w.wipe()
+		return f(&w, a)
+	}
+}
+
+// encryptText is sealtext.EncryptSecretbox: the key is decoded after the
+// plaintext (which the caller decoded, if it was base64).
+func encryptText(w *wipeList, plaintext []byte, keyB64 string) (result, error) {
+	key, err := w.one(keyB64)
+	if err != nil {
+		return nil, err
+	}
+	return public(sealkit.EncryptSecretbox(plaintext, key))
+}
+
+// decrypt is sealtext.DecryptSecretbox.
+func decrypt(w *wipeList, ciphertextB64, keyB64 string) ([]byte, error) {
+	b, err := w.decode(ciphertextB64, keyB64)
+	if err != nil {
+		return nil, err
+	}
+	return sealkit.DecryptSecretbox(b[0], b[1])
+}
+
+// decryptText is sealtext.DecryptSecretboxToString.
+func decryptText(w *wipeList, ciphertextB64, keyB64 string) (result, error) {
+	pt, err := decrypt(w, ciphertextB64, keyB64)
+	if err != nil {
+		return nil, err
+	}
+	if err := errs.CheckUTF8(pt); err != nil {
+		clear(pt)
+		return nil, err
+	}
+	return secretText(pt), nil
+}
+
+// boxSealOpen is sealtext.BoxSealOpen.
+func boxSealOpen(w *wipeList, ciphertextB64, publicKeyB64, privateKeyB64 string) (result, error) {
+	b, err := w.decode(ciphertextB64, publicKeyB64, privateKeyB64)
+	if err != nil {
+		return nil, err
+	}
+	return secret(sealkit.BoxSealOpen(b[0], b[1], b[2]))
+}
+
+// sealForUser is sealtext.SealForUserWithLevel over a decoded plaintext.
+func sealForUser(w *wipeList, plaintext []byte, publicKeyB64, pqPublicKeyB64 string, level sealkit.Level) (result, error) {
+	if pqPublicKeyB64 == "" {
+		pub, err := w.one(publicKeyB64)
+		if err != nil {
+			return nil, err
+		}
+		return public(sealkit.BoxSeal(plaintext, pub))
+	}
+	pq, err := w.one(pqPublicKeyB64)
+	if err != nil {
+		return nil, err
+	}
+	return public(sealkit.HybridSealWithLevel(plaintext, pq, level))
+}
+
+// sealFor is the sealForUser exports: the plaintext is decoded first, then
+// the level parsed.
+func sealFor(w *wipeList, a []string, levelArg string) (result, error) {
+	pt, err := w.one(a[0])
+	if err != nil {
+		return nil, err
+	}
+	level, err := sealkit.ParseLevel(levelArg)
+	if err != nil {
+		return nil, err
+	}
+	return sealForUser(w, pt, a[1], a[2], level)
+}
+
+// hybridOpen is sealtext.HybridOpen: the tag is checked before the seed is
+// decoded.
+func hybridOpen(w *wipeList, ciphertextB64, seedB64 string) ([]byte, error) {
+	ct, err := w.one(ciphertextB64)
+	if err != nil {
+		return nil, err
+	}
+	if len(ct) == 0 || ct[0] < 0x01 || ct[0] > 0x03 {
+		return nil, sealkit.ErrBadTag
+	}
+	seed, err := w.one(seedB64)
+	if err != nil {
+		return nil, err
+	}
+	return sealkit.HybridOpen(ct, seed)
+}
+
+func isHybrid(ciphertextB64 string) bool {
+	ct, err := b64.Decode(bytesOf(ciphertextB64))
+	return err == nil && sealkit.IsHybridCiphertext(ct)
+}
+
+func hybridKeyPair(level sealkit.Level) (result, error) {
+	pub, seed, err := sealkit.GenerateHybridKeyPair(level)
+	if err != nil {
+		return nil, err
+	}
+	return object{{"publicKey", sealkit.EncodeBase64(pub)}, {"secretKey", secretB64(seed)}}, nil
+}
+
+// recoveryKey is sealkit.GenerateRecoveryKey with the key text kept in
+// bytes: the crate returns the decoding of its own string, and so does
+// this.
+func recoveryKey() (result, error) {
+	random := sealkit.GenerateKey() // 32 random bytes
+	text := recovery.AppendEncode(nil, random)
+	clear(random)
+	decoded, err := recovery.Decode(text)
+	if err != nil {
+		clear(text)
+		return nil, err
+	}
+	return object{{"recoveryKey", secretText(text)}, {"recoverySecretBase64", secretB64(decoded)}}, nil
 }
 
 // exports is the module's API: the 21 functions of metamorphic-crypto
@@ -81,95 +262,99 @@ func hybridKeyPair(level sealkit.Level) (result, error) {
 // table. Plaintext arguments that the crate takes as base64 are decoded
 // before the other arguments, as its wasm.rs does.
 var exports = []export{
-	{"deriveSessionKey", req("password", "saltB64"), func(a []string) (result, error) {
-		return str(sealtext.DeriveSessionKey(a[0], a[1]))
-	}},
-	{"encryptSecretboxString", req("plaintext", "keyB64"), func(a []string) (result, error) {
-		return str(sealtext.EncryptSecretbox(text(a[0]), a[1]))
-	}},
-	{"decryptSecretboxToString", req("ciphertextB64", "keyB64"), func(a []string) (result, error) {
-		return str(sealtext.DecryptSecretboxToString(a[0], a[1]))
-	}},
-	{"encryptSecretbox", req("plaintextB64", "keyB64"), func(a []string) (result, error) {
-		pt, err := b64Arg(a[0])
+	{"deriveSessionKey", req("password", "saltB64"), with(func(w *wipeList, a []string) (result, error) {
+		salt, err := w.one(a[1])
 		if err != nil {
 			return nil, err
 		}
-		return str(sealtext.EncryptSecretbox(pt, a[1]))
-	}},
-	{"decryptSecretbox", req("ciphertextB64", "keyB64"), func(a []string) (result, error) {
-		return b64(sealtext.DecryptSecretbox(a[0], a[1]))
-	}},
-	{"boxSeal", req("plaintextB64", "publicKeyB64"), func(a []string) (result, error) {
-		pt, err := b64Arg(a[0])
+		return secret(sealkit.DeriveSessionKey(a[0], salt))
+	})},
+	{"encryptSecretboxString", req("plaintext", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return encryptText(w, bytesOf(a[0]), a[1])
+	})},
+	{"decryptSecretboxToString", req("ciphertextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return decryptText(w, a[0], a[1])
+	})},
+	{"encryptSecretbox", req("plaintextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+		pt, err := w.one(a[0])
 		if err != nil {
 			return nil, err
 		}
-		return str(sealtext.BoxSeal(pt, a[1]))
-	}},
-	{"boxSealOpen", req("ciphertextB64", "publicKeyB64", "privateKeyB64"), func(a []string) (result, error) {
-		return str(sealtext.BoxSealOpen(a[0], a[1], a[2]))
-	}},
-	{"sealForUser", opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), func(a []string) (result, error) {
-		pt, err := b64Arg(a[0])
+		return encryptText(w, pt, a[1])
+	})},
+	{"decryptSecretbox", req("ciphertextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return secret(decrypt(w, a[0], a[1]))
+	})},
+	{"boxSeal", req("plaintextB64", "publicKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		pt, err := w.one(a[0])
 		if err != nil {
 			return nil, err
 		}
-		return str(sealtext.SealForUser(pt, a[1], a[2]))
-	}},
-	{"unsealFromUser", opt(req("ciphertextB64", "publicKeyB64", "privateKeyB64"), "pqSecretKeyB64"), func(a []string) (result, error) {
-		return str(sealtext.UnsealFromUser(a[0], a[1], a[2], a[3]))
-	}},
-	{"sealForUserWithLevel", append(opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), param{name: "level"}), func(a []string) (result, error) {
-		pt, err := b64Arg(a[0])
+		pub, err := w.one(a[1])
 		if err != nil {
 			return nil, err
 		}
-		level, err := sealtext.ParseLevel(a[3])
-		if err != nil {
-			return nil, err
+		return public(sealkit.BoxSeal(pt, pub))
+	})},
+	{"boxSealOpen", req("ciphertextB64", "publicKeyB64", "privateKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return boxSealOpen(w, a[0], a[1], a[2])
+	})},
+	{"sealForUser", opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return sealFor(w, a, "")
+	})},
+	{"unsealFromUser", opt(req("ciphertextB64", "publicKeyB64", "privateKeyB64"), "pqSecretKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		// The crate's v0.6 rule: a hybrid-looking blob with a seed tries
+		// the hybrid open, and any failure falls back to the sealed box.
+		if a[3] != "" && isHybrid(a[0]) {
+			if pt, err := hybridOpen(w, a[0], a[3]); err == nil {
+				return secretB64(pt), nil
+			}
 		}
-		return str(sealtext.SealForUserWithLevel(pt, a[1], a[2], level))
-	}},
+		return boxSealOpen(w, a[0], a[1], a[2])
+	})},
+	{"sealForUserWithLevel", append(opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), param{name: "level"}), with(func(w *wipeList, a []string) (result, error) {
+		return sealFor(w, a, a[3])
+	})},
 	{"generateHybridKeyPair512", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat1) }},
 	{"generateHybridKeyPair", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat3) }},
 	{"generateHybridKeyPair1024", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat5) }},
 	{"isHybridCiphertext", req("ciphertextB64"), func(a []string) (result, error) {
-		return sealtext.IsHybridCiphertext(a[0]), nil
+		return isHybrid(a[0]), nil
 	}},
-	{"generateKey", nil, func([]string) (result, error) { return sealtext.GenerateKey(), nil }},
+	{"generateKey", nil, func([]string) (result, error) { return secretB64(sealkit.GenerateKey()), nil }},
 	{"generateKeyPair", nil, func([]string) (result, error) {
-		kp, err := sealtext.GenerateKeyPair()
+		pub, priv, err := sealkit.GenerateKeyPair()
 		if err != nil {
 			return nil, err
 		}
-		return object{{"publicKey", kp.PublicKey}, {"privateKey", kp.PrivateKey}}, nil
+		return object{{"publicKey", sealkit.EncodeBase64(pub)}, {"privateKey", secretB64(priv)}}, nil
 	}},
-	{"generateSalt", nil, func([]string) (result, error) { return sealtext.GenerateSalt(), nil }},
-	{"encryptPrivateKey", req("privateKeyB64", "sessionKeyB64"), func(a []string) (result, error) {
-		return str(sealtext.EncryptPrivateKey(a[0], a[1]))
-	}},
-	{"decryptPrivateKey", req("ciphertextB64", "sessionKeyB64"), func(a []string) (result, error) {
-		return str(sealtext.DecryptPrivateKey(a[0], a[1]))
-	}},
-	{"generateRecoveryKey", nil, func([]string) (result, error) {
-		rk, err := sealtext.GenerateRecoveryKey()
-		if err != nil {
-			return nil, err
-		}
-		return object{{"recoveryKey", rk.RecoveryKey}, {"recoverySecretBase64", rk.RecoverySecretB64}}, nil
-	}},
+	{"generateSalt", nil, func([]string) (result, error) { return sealkit.EncodeBase64(sealkit.GenerateSalt()), nil }},
+	// A wrapped private key is the secretbox of the key's base64 text, as
+	// the crate makes it: the text is not decoded or checked.
+	{"encryptPrivateKey", req("privateKeyB64", "sessionKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return encryptText(w, bytesOf(a[0]), a[1])
+	})},
+	{"decryptPrivateKey", req("ciphertextB64", "sessionKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+		return decryptText(w, a[0], a[1])
+	})},
+	{"generateRecoveryKey", nil, func([]string) (result, error) { return recoveryKey() }},
 	{"recoveryKeyToSecret", req("recoveryKey"), func(a []string) (result, error) {
-		return str(sealtext.RecoveryKeyToSecret(a[0]))
+		return secret(recovery.Decode(bytesOf(a[0])))
 	}},
-	{"encryptPrivateKeyForRecovery", req("privateKeyB64", "recoverySecretB64"), func(a []string) (result, error) {
-		return str(sealtext.EncryptPrivateKeyForRecovery(a[0], a[1]))
-	}},
-	{"decryptPrivateKeyWithRecovery", req("ciphertextB64", "recoverySecretB64"), func(a []string) (result, error) {
-		return str(sealtext.DecryptPrivateKeyWithRecovery(a[0], a[1]))
-	}},
+	{"encryptPrivateKeyForRecovery", req("privateKeyB64", "recoverySecretB64"), with(func(w *wipeList, a []string) (result, error) {
+		return encryptText(w, bytesOf(a[0]), a[1])
+	})},
+	{"decryptPrivateKeyWithRecovery", req("ciphertextB64", "recoverySecretB64"), with(func(w *wipeList, a []string) (result, error) {
+		return decryptText(w, a[0], a[1])
+	})},
 	{"parseSaltFromKeyHash", req("keyHash"), func(a []string) (result, error) {
-		return str(sealtext.ParseSaltFromKeyHash(a[0]))
+		salt, err := sealkit.ParseSaltFromKeyHash(a[0])
+		if err != nil {
+			return nil, err
+		}
+		// A view of the argument: copy it before the input is wiped.
+		return strings.Clone(salt), nil
 	}},
 }
 

@@ -1,6 +1,12 @@
 package main
 
-import "encoding/binary"
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"unsafe"
+
+	"github.com/sealkit/sealkit/internal/b64"
+)
 
 // The module's calling convention. Each export of the table is reached
 // through one //go:wasmexport entry point over linear memory rather than a
@@ -20,9 +26,12 @@ import "encoding/binary"
 //     value, key, value… as length-prefixed strings; kindError: code,
 //     message as length-prefixed strings.
 //
-// Go zeroes the input after decoding it, and JS zeroes the output after
-// reading it, so no argument or result stays in linear memory. (Strings
-// copied into the Go heap stay until collected, as they would natively.)
+// Go zeroes the input after the call, and JS zeroes the output after
+// reading it. In between, arguments are not copied: a call sees views of
+// the input buffer (decodeArgs), and a result is written to the output
+// once, with secret results wiped where they were made (invoke). So no
+// argument or result is left in linear memory by this layer; what the
+// core itself leaves is in docs/ARCHITECTURE.md, "Key material in memory".
 
 const (
 	kindString = 0
@@ -58,7 +67,7 @@ func appendManifest(b []byte) []byte {
 
 // invoke runs export index over encoded arguments and appends the encoded
 // result to out. Malformed input is an INVALID_ARGUMENT error, never a
-// panic.
+// panic. The arguments are views of args, valid during the call only.
 func invoke(out []byte, index uint32, args []byte) (kind uint32, _ []byte) {
 	if int(index) >= len(exports) {
 		return appendError(out, codeInvalidArgument, "invalid call: no export")
@@ -73,25 +82,75 @@ func invoke(out []byte, index uint32, args []byte) (kind uint32, _ []byte) {
 		return appendError(out, errorCode(err), err.Error())
 	}
 	switch r := r.(type) {
-	case string:
-		return kindString, append(out, r...)
 	case bool:
 		if r {
 			return kindBool, append(out, 1)
 		}
 		return kindBool, append(out, 0)
 	case object:
+		n := 0
+		for _, f := range r {
+			n += 8 + len(f.key) + valueLen(f.value)
+		}
+		out = reserve(out, n)
 		for _, f := range r {
 			out = putString(out, f.key)
-			out = putString(out, f.value)
+			out = binary.LittleEndian.AppendUint32(out, uint32(valueLen(f.value)))
+			out = appendValue(out, f.value)
 		}
 		return kindObject, out
+	case string, secretText, secretB64:
+		return kindString, appendValue(reserve(out, valueLen(r)), r)
 	}
 	return appendError(out, codeInternal, "internal error: unexpected result type")
 }
 
+// valueLen is the length of a text result as written to the output.
+func valueLen(v result) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case secretText:
+		return len(v)
+	case secretB64:
+		return base64.StdEncoding.EncodedLen(len(v))
+	}
+	return 0
+}
+
+// appendValue appends a text result, and wipes it if it is secret.
+func appendValue(out []byte, v result) []byte {
+	switch v := v.(type) {
+	case string:
+		out = append(out, v...)
+	case secretText:
+		out = append(out, v...)
+		clear(v)
+	case secretB64:
+		out = b64.AppendEncode(out, v)
+		clear(v)
+	}
+	return out
+}
+
+// reserve returns out with room for n more bytes. Growing out moves it:
+// the old array is wiped first, so that no earlier result or part of this
+// one stays behind in it.
+func reserve(out []byte, n int) []byte {
+	if cap(out)-len(out) >= n {
+		return out
+	}
+	grown := make([]byte, len(out), len(out)+n)
+	copy(grown, out)
+	clear(out[:cap(out)])
+	return grown
+}
+
 // decodeArgs reads exactly want length-prefixed arguments; an absent one
-// is "", which every optional parameter reads as the crate's None.
+// is "", which every optional parameter reads as the crate's None. The
+// strings are views of b, not copies: a copy on the Go heap could not be
+// wiped, while b is (main_js.go clears the input after each call). They
+// must not be kept past the call or written to.
 func decodeArgs(b []byte, want int) ([]string, bool) {
 	args := make([]string, want)
 	for i := range args {
@@ -106,7 +165,9 @@ func decodeArgs(b []byte, want int) ([]string, bool) {
 		if uint64(n) > uint64(len(b)) {
 			return nil, false
 		}
-		args[i] = string(b[:n])
+		if n > 0 {
+			args[i] = unsafe.String(&b[0], n)
+		}
 		b = b[n:]
 	}
 	return args, len(b) == 0

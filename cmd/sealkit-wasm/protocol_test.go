@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sealkit/sealkit/sealtext"
@@ -160,4 +162,80 @@ func FuzzDecodeArgs(f *testing.F) {
 			t.Fatalf("re-encoding differs")
 		}
 	})
+}
+
+// TestArgumentsAreViews: decodeArgs copies nothing, so the only copy of an
+// argument in linear memory is the input buffer, which main_js.go clears
+// after every call.
+func TestArgumentsAreViews(t *testing.T) {
+	b := encodeArgs(s("password"), nil, s("key"))
+	args, ok := decodeArgs(b, 3)
+	if !ok {
+		t.Fatal("decodeArgs failed")
+	}
+	clear(b)
+	for i, a := range args {
+		if strings.Trim(a, "\x00") != "" {
+			t.Errorf("argument %d = %q after its buffer was cleared: a copy", i, a)
+		}
+	}
+}
+
+// TestSecretResultsWiped: invoke clears a secret result once it is in the
+// output, and a moved output leaves nothing behind.
+func TestSecretResultsWiped(t *testing.T) {
+	text, raw := secretText("recovery key"), secretB64{1, 2, 3}
+	if got := string(appendValue(nil, text)); got != "recovery key" {
+		t.Fatalf("secretText written as %q", got)
+	}
+	if got := string(appendValue(nil, raw)); got != "AQID" {
+		t.Fatalf("secretB64 written as %q", got)
+	}
+	if !isZero(text) || !isZero(raw) {
+		t.Fatalf("not wiped: %q %v", text, raw)
+	}
+
+	old := make([]byte, 0, 8)
+	old = append(old, "secret!!"...)
+	grown := reserve(old[:2], 100)
+	if string(grown) != "se" || cap(grown) < 102 {
+		t.Fatalf("reserve = %q (cap %d)", grown, cap(grown))
+	}
+	if !isZero(old[:cap(old)]) {
+		t.Fatalf("the array reserve left still holds %q", old[:cap(old)])
+	}
+
+	// Through the table: a call's secret results are secretText or
+	// secretB64, not strings, so invoke can wipe them.
+	key := sealtext.GenerateKey()
+	kp, _ := sealtext.GenerateKeyPair()
+	wrapped, _ := sealtext.EncryptPrivateKey(kp.PrivateKey, key)
+	r, err := exports[index(t, "decryptPrivateKey")].call([]string{wrapped, key})
+	if _, ok := r.(secretText); !ok || err != nil {
+		t.Fatalf("decryptPrivateKey returns %T, %v", r, err)
+	}
+	kind, out := invoke(nil, index(t, "decryptPrivateKey"), encodeArgs(s(wrapped), s(key)))
+	if kind != kindString || string(out) != kp.PrivateKey {
+		t.Fatalf("decryptPrivateKey = %d %q", kind, out)
+	}
+	for _, name := range []string{"generateKeyPair", "generateHybridKeyPair", "generateRecoveryKey"} {
+		r, _ = exports[index(t, name)].call(nil)
+		for _, f := range r.(object) {
+			if _, public := f.value.(string); public != (f.key == "publicKey") {
+				t.Errorf("%s: %s is a %T", name, f.key, f.value)
+			}
+		}
+	}
+	if r, _ := exports[index(t, "generateKey")].call(nil); fmt.Sprintf("%T", r) != "main.secretB64" {
+		t.Errorf("generateKey returns %T", r)
+	}
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -8,11 +8,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 
 	xargon2 "golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/blake2b"
 )
 
 // RFC 9106 section 5.3: Argon2id with secret and associated data.
@@ -225,5 +228,52 @@ func BenchmarkBlock(b *testing.B) {
 	defer mu.Unlock()
 	for b.Loop() {
 		processBlockXOR(&out, &in1, &in2)
+	}
+}
+
+// TestWorkMemoryWiped: after a derivation, the work memory, the block
+// function's scratch and the BLAKE2b states hold nothing — the last block
+// alone would give the key away, and the hashes buffer the password.
+func TestWorkMemoryWiped(t *testing.T) {
+	var work []block
+	defer func(f func(uint32) []block) { newBlocks = f }(newBlocks)
+	newBlocks = func(n uint32) []block {
+		work = make([]block, n)
+		return work
+	}
+	password, salt := []byte("a password to forget"), bytes.Repeat([]byte{7}, 16)
+	got := idKey(password, salt, nil, nil, 2, 256, 1, 32)
+	if want := xargon2.IDKey(password, salt, 2, 256, 1, 32); !bytes.Equal(got, want) {
+		t.Fatalf("key %x, want %x", got, want)
+	}
+	if len(work) != 256 {
+		t.Fatalf("work memory of %d blocks, want 256", len(work))
+	}
+	for i := range work {
+		if work[i] != (block{}) {
+			t.Fatalf("work memory block %d not wiped", i)
+		}
+	}
+	if gs != (scratch{}) {
+		t.Fatal("block function scratch not wiped")
+	}
+}
+
+// TestBlake2bWipe: wipe leaves nothing of the input in x/crypto's BLAKE2b
+// state, which buffers the last block written until Sum (and keeps it
+// after).
+func TestBlake2bWipe(t *testing.T) {
+	secret := []byte("the end of an input: password and salt")
+	h, _ := blake2b.New512(nil)
+	h.Write(secret)
+	h.Sum(nil)
+	state := reflect.ValueOf(h).Elem()
+	raw := unsafe.Slice((*byte)(state.Addr().UnsafePointer()), state.Type().Size())
+	if !bytes.Contains(raw, secret) {
+		t.Fatal("the test cannot see the buffered input: x/crypto's BLAKE2b changed shape")
+	}
+	wipe(h)
+	if bytes.Contains(raw, secret[:8]) {
+		t.Fatal("wipe left the buffered input in the hash state")
 	}
 }

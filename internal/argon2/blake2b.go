@@ -26,8 +26,10 @@ func blake2bHash(out []byte, in []byte) {
 	b2.Write(buffer[:4])
 	b2.Write(in)
 
+	defer clear(buffer[:])
 	if len(out) <= blake2b.Size {
 		b2.Sum(out[:0])
+		wipe(b2)
 		return
 	}
 
@@ -46,8 +48,22 @@ func blake2bHash(out []byte, in []byte) {
 
 	if outLen%blake2b.Size > 0 { // outLen > 64
 		r := ((outLen + 31) / 32) - 2 // ⌈τ /32⌉-2
+		wipe(b2)
 		b2, _ = blake2b.New(outLen-32*r, nil)
 	}
 	b2.Write(buffer[:])
 	b2.Sum(out[:0])
+	wipe(b2)
+}
+
+// zeroBlock is one BLAKE2b block of zeros.
+var zeroBlock [blake2b.BlockSize]byte
+
+// wipe clears the input x/crypto's BLAKE2b keeps buffered (the last block
+// written, which Sum does not consume): Reset restores the chaining value
+// but leaves the buffer, and a whole block written at offset 0 replaces
+// it. The hash must not be used afterwards.
+func wipe(h hash.Hash) {
+	h.Reset()
+	h.Write(zeroBlock[:])
 }

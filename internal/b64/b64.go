@@ -32,19 +32,40 @@ var decodeTable = func() (t [256]byte) {
 // Encode returns the padded standard base64 encoding of b.
 func Encode(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-// Decode decodes strict padded standard base64. The empty string decodes
-// to an empty, non-nil slice. Errors are *errs.Base64Error.
-func Decode(s string) ([]byte, error) {
+// AppendEncode appends the padded standard base64 encoding of b to dst.
+// Unlike Encode it makes no string, so a caller holding key material can
+// wipe the text when done.
+func AppendEncode(dst, b []byte) []byte { return base64.StdEncoding.AppendEncode(dst, b) }
+
+// Decode decodes strict padded standard base64, given as a string or as
+// bytes (text that is key material need not become a string, which could
+// not be wiped). The empty input decodes to an empty, non-nil slice.
+// Errors are *errs.Base64Error; on error no partly decoded bytes are left
+// behind.
+func Decode[T string | []byte](s T) ([]byte, error) {
 	n := len(s)
 	if n == 0 {
 		return []byte{}, nil
 	}
+	out := make([]byte, 0, (n/4+1)*3)
+	out, err := decode(out, s)
+	if err != nil {
+		clear(out[:cap(out)])
+		return nil, err
+	}
+	return out, nil
+}
+
+// decode appends the decoding of s, which is not empty, to out; on error
+// out holds what was decoded so far.
+func decode[T string | []byte](out []byte, s T) ([]byte, error) {
+	n := len(s)
 	rem := n % 4
 	if rem == 1 {
 		// Like Rust, name a stray trailing byte (a newline, say) before
 		// complaining about the length.
 		if c := s[n-1]; c != '=' && decodeTable[c] == invalid {
-			return nil, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: n - 1, Byte: c}
+			return out, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: n - 1, Byte: c}
 		}
 	}
 	// Every quad but the last is plain data; the last may hold padding.
@@ -52,14 +73,13 @@ func Decode(s string) ([]byte, error) {
 	if rem == 0 {
 		body -= 4
 	}
-	out := make([]byte, 0, (n/4+1)*3)
 	for i := 0; i < body; i += 4 {
 		var v uint32
 		for k := 0; k < 4; k++ {
 			c := s[i+k]
 			d := decodeTable[c]
 			if d == invalid {
-				return nil, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: i + k, Byte: c}
+				return out, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: i + k, Byte: c}
 			}
 			v = v<<6 | uint32(d)
 		}
@@ -73,7 +93,7 @@ func Decode(s string) ([]byte, error) {
 		c := s[body+k]
 		if c == '=' {
 			if k < 2 {
-				return nil, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + k, Byte: c}
+				return out, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + k, Byte: c}
 			}
 			if npad == 0 {
 				firstPad = k
@@ -82,26 +102,26 @@ func Decode(s string) ([]byte, error) {
 			continue
 		}
 		if npad > 0 {
-			return nil, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + firstPad, Byte: '='}
+			return out, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + firstPad, Byte: '='}
 		}
 		d := decodeTable[c]
 		if d == invalid {
-			return nil, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + k, Byte: c}
+			return out, &errs.Base64Error{Kind: errs.Base64InvalidByte, Offset: body + k, Byte: c}
 		}
 		last = c
 		morsels[nm] = d
 		nm++
 	}
 	if nm < 2 {
-		return nil, &errs.Base64Error{Kind: errs.Base64InvalidLength, Offset: body + nm}
+		return out, &errs.Base64Error{Kind: errs.Base64InvalidLength, Offset: body + nm}
 	}
 	if (npad+nm)%4 != 0 {
-		return nil, &errs.Base64Error{Kind: errs.Base64InvalidPadding}
+		return out, &errs.Base64Error{Kind: errs.Base64InvalidPadding}
 	}
 	nbytes := nm * 6 / 8
 	v := uint32(morsels[0])<<26 | uint32(morsels[1])<<20 | uint32(morsels[2])<<14 | uint32(morsels[3])<<8
 	if v&(^uint32(0)>>(nbytes*8)) != 0 {
-		return nil, &errs.Base64Error{Kind: errs.Base64InvalidLastSymbol, Offset: body + nm - 1, Byte: last}
+		return out, &errs.Base64Error{Kind: errs.Base64InvalidLastSymbol, Offset: body + nm - 1, Byte: last}
 	}
 	for range nbytes {
 		out = append(out, byte(v>>24))

@@ -9,9 +9,10 @@ package hybrid
 
 import (
 	"crypto/mlkem"
-	"crypto/mlkem/mlkemtest"
 	"crypto/sha3"
 	"io"
+	"reflect"
+	"unsafe"
 
 	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
 
@@ -40,9 +41,13 @@ type Params struct {
 	PublicKeyLen int    // EKSize + 32
 	MinLen       int    // sealed blob with an empty plaintext
 
-	// encaps encapsulates to ek. coins == nil means fresh system randomness.
-	encaps func(ek, coins []byte) (ct, ss []byte, err error)
-	// decaps decapsulates ct (exactly CTSize) with the 64-byte d‖z seed.
+	// encaps encapsulates to ek with fresh system randomness. There is
+	// deliberately no derandomised form here: the fixed-coins encapsulation
+	// of the vector tests (crypto/mlkem/mlkemtest) lives in hybridtest, so
+	// that no production binary links it.
+	encaps Encapsulate
+	// decaps decapsulates ct (exactly CTSize) with the 64-byte d‖z seed,
+	// and wipes the decapsulation key it builds.
 	decaps func(seed, ct []byte) ([]byte, error)
 	// ek returns the encapsulation key for the 64-byte d‖z seed.
 	ek func(seed []byte) ([]byte, error)
@@ -63,50 +68,53 @@ var (
 	Cat5 = newParams(0x03, "ML-KEM-1024", mlkem.EncapsulationKeySize1024, mlkem.CiphertextSize1024)
 )
 
+// An Encapsulate is ML-KEM encapsulation to the encapsulation key ek at
+// one level: the ciphertext and the 32-byte shared secret, or a
+// *errs.HybridError naming the level when ek is not a valid key.
+type Encapsulate func(ek []byte) (ct, ss []byte, err error)
+
 func init() {
 	// ML-KEM-512 is not in the standard library; circl's implementation
 	// is the one X-Wing's and Go's own ML-KEM code were checked against.
-	Cat1.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+	Cat1.encaps = func(ek []byte) ([]byte, []byte, error) {
 		var pk mlkem512.PublicKey
 		if err := pk.Unpack(ek); err != nil {
 			return nil, nil, errs.Hybrid("invalid ML-KEM-512 encapsulation key")
 		}
 		ct := make([]byte, mlkem512.CiphertextSize)
 		ss := make([]byte, mlkem512.SharedKeySize)
-		pk.EncapsulateTo(ct, ss, coins)
+		pk.EncapsulateTo(ct, ss, nil) // nil seed: circl reads crypto/rand
 		return ct, ss, nil
 	}
 	Cat1.decaps = func(seed, ct []byte) ([]byte, error) {
 		_, sk := mlkem512.NewKeyFromSeed(seed)
+		defer wipeKey(sk, layout512)
 		ss := make([]byte, mlkem512.SharedKeySize)
 		sk.DecapsulateTo(ss, ct)
 		return ss, nil
 	}
 	Cat1.ek = func(seed []byte) ([]byte, error) {
-		pk, _ := mlkem512.NewKeyFromSeed(seed)
+		pk, sk := mlkem512.NewKeyFromSeed(seed)
 		b := make([]byte, mlkem512.PublicKeySize)
 		pk.Pack(b)
+		wipeKey(sk, layout512) // after Pack: sk shares its public part with pk
 		return b, nil
 	}
 
-	Cat3.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+	Cat3.encaps = func(ek []byte) ([]byte, []byte, error) {
 		k, err := mlkem.NewEncapsulationKey768(ek)
 		if err != nil {
 			return nil, nil, errs.Hybrid("invalid ML-KEM-768 encapsulation key")
 		}
-		if coins == nil {
-			ss, ct := k.Encapsulate()
-			return ct, ss, nil
-		}
-		// Only the replay of fixed-randomness vectors comes here.
-		ss, ct, err := mlkemtest.Encapsulate768(k, coins)
-		return ct, ss, err
+		ss, ct := k.Encapsulate()
+		return ct, ss, nil
 	}
 	Cat3.decaps = func(seed, ct []byte) ([]byte, error) {
 		k, err := mlkem.NewDecapsulationKey768(seed)
 		if err != nil {
 			return nil, err
 		}
+		defer wipeKey(k, layout768)
 		return k.Decapsulate(ct)
 	}
 	Cat3.ek = func(seed []byte) ([]byte, error) {
@@ -114,26 +122,24 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		defer wipeKey(k, layout768)
 		return k.EncapsulationKey().Bytes(), nil
 	}
 
-	Cat5.encaps = func(ek, coins []byte) ([]byte, []byte, error) {
+	Cat5.encaps = func(ek []byte) ([]byte, []byte, error) {
 		k, err := mlkem.NewEncapsulationKey1024(ek)
 		if err != nil {
 			return nil, nil, errs.Hybrid("invalid ML-KEM-1024 encapsulation key")
 		}
-		if coins == nil {
-			ss, ct := k.Encapsulate()
-			return ct, ss, nil
-		}
-		ss, ct, err := mlkemtest.Encapsulate1024(k, coins)
-		return ct, ss, err
+		ss, ct := k.Encapsulate()
+		return ct, ss, nil
 	}
 	Cat5.decaps = func(seed, ct []byte) ([]byte, error) {
 		k, err := mlkem.NewDecapsulationKey1024(seed)
 		if err != nil {
 			return nil, err
 		}
+		defer wipeKey(k, layout1024)
 		return k.Decapsulate(ct)
 	}
 	Cat5.ek = func(seed []byte) ([]byte, error) {
@@ -141,9 +147,80 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
+		defer wipeKey(k, layout1024)
 		return k.EncapsulationKey().Bytes(), nil
 	}
 }
+
+// wipeKey zeroes what a decapsulation key of crypto/mlkem or circl holds
+// (the d‖z seed and the secret vector among it): neither library offers a
+// way to, and the key would otherwise stay in memory until the garbage
+// collector reuses it. The key, and anything sharing its parts (circl's
+// public key), must not be used afterwards. TestWipeKey and
+// js/test/memory.test.mjs fail if a library changes so that d or z
+// survive.
+func wipeKey[K any](k *K, l *keyLayout) {
+	base := unsafe.Pointer(k)
+	for _, f := range l.inner {
+		if p := *(*unsafe.Pointer)(unsafe.Add(base, f.offset)); p != nil {
+			clear(unsafe.Slice((*byte)(p), f.size))
+		}
+	}
+	var zero K
+	*k = zero // a typed store: the runtime sees the pointers go
+}
+
+// A keyLayout says what wipeKey clears behind a key struct's pointer
+// fields: the offset of each field whose pointee holds no pointers, and
+// the pointee's size. It is read from the types through reflect once, so
+// nothing is assumed about a library's layout; a pointee that holds
+// pointers is left alone, since clearing it behind the runtime's back
+// would break its write barriers. (reflect.Value.SetZero would clear any
+// type but costs the wasm module ~120 KB; reflect.Type ~30 KB.)
+type keyLayout struct {
+	inner []struct{ offset, size uintptr }
+}
+
+func layoutOf(t reflect.Type) *keyLayout {
+	l := new(keyLayout)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type.Kind() == reflect.Pointer && pointerFree(f.Type.Elem()) {
+			l.inner = append(l.inner, struct{ offset, size uintptr }{f.Offset, f.Type.Elem().Size()})
+		}
+	}
+	return l
+}
+
+// pointerFree reports whether values of t hold no pointers the garbage
+// collector tracks.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return t.Len() == 0 || pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// The layouts of the three key types. TypeOf takes values, not pointers:
+// the key types' methods are on pointers, and a pointer type made into an
+// interface would keep all of them (and circl's kem.Scheme) in the module.
+var (
+	layout512  = layoutOf(reflect.TypeOf(mlkem512.PrivateKey{}))
+	layout768  = layoutOf(reflect.TypeOf(mlkem.DecapsulationKey768{}))
+	layout1024 = layoutOf(reflect.TypeOf(mlkem.DecapsulationKey1024{}))
+)
 
 // ByTag returns the level for a seal tag.
 func ByTag(tag byte) (*Params, bool) {
@@ -172,11 +249,15 @@ func ByPublicKeyLen(n int) (*Params, bool) {
 }
 
 // expand returns SHAKE256(seed)[0:96]: ML-KEM d‖z, then the X25519 secret.
+// The caller clears both.
 func expand(seed []byte) (mlkemSeed, xsk []byte) {
 	e := make([]byte, expandedSize)
 	h := sha3.NewSHAKE256()
 	h.Write(seed)
 	h.Read(e)
+	// The sponge state now holds the output it squeezed (all 96 bytes fit
+	// in one rate block): Reset zeroes it.
+	h.Reset()
 	return e[:64], e[64:]
 }
 
@@ -186,6 +267,8 @@ func PublicKey(p *Params, seed []byte) ([]byte, error) {
 		return nil, errs.InvalidLength(SeedSize, len(seed))
 	}
 	ms, xsk := expand(seed)
+	defer clear(ms)
+	defer clear(xsk)
 	ek, err := p.ek(ms)
 	if err != nil {
 		return nil, err
@@ -194,12 +277,11 @@ func PublicKey(p *Params, seed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	clear(ms)
-	clear(xsk)
 	return append(ek, xpk...), nil
 }
 
-// combine is the X-Wing combiner (wire-format.md §3.2).
+// combine is the X-Wing combiner (wire-format.md §3.2). It clears the two
+// shared secrets; the caller clears the key.
 func combine(ssKEM, ssX, epk, xpk []byte) *[32]byte {
 	h := sha3.New256()
 	h.Write(ssKEM)
@@ -209,37 +291,47 @@ func combine(ssKEM, ssX, epk, xpk []byte) *[32]byte {
 	h.Write(label)
 	var k [32]byte
 	h.Sum(k[:0])
+	// The 134 bytes written fit in one SHA3-256 block, so the state still
+	// holds both shared secrets in the clear (XORed into zeros): Reset
+	// zeroes it.
+	h.Reset()
+	clear(ssKEM)
+	clear(ssX)
 	return &k
 }
 
-// Seal seals plaintext to publicKey at level p. With r == nil all
-// randomness is fresh from the system; otherwise it is read from r in the
-// order ML-KEM coins (32), X25519 ephemeral secret (32), nonce (24).
-func Seal(r io.Reader, p *Params, plaintext, publicKey []byte) ([]byte, error) {
+// Seal seals plaintext to publicKey at level p with fresh system
+// randomness.
+func Seal(p *Params, plaintext, publicKey []byte) ([]byte, error) {
+	return SealWith(p.encaps, systemRandom, p, plaintext, publicKey)
+}
+
+// SealWith is Seal with the ML-KEM encapsulation and the source of the
+// X25519 ephemeral secret (32 bytes) and the nonce (24), read from r in
+// that order, chosen by the caller. It exists for the vector tests, which
+// replay fixed randomness through hybridtest.Seal; everything else calls
+// Seal.
+func SealWith(encaps Encapsulate, r io.Reader, p *Params, plaintext, publicKey []byte) ([]byte, error) {
 	if len(publicKey) != p.PublicKeyLen {
 		return nil, errs.InvalidLength(p.PublicKeyLen, len(publicKey))
 	}
 	ek, xpk := publicKey[:p.EKSize], publicKey[p.EKSize:]
 
-	var rnd [32 + 32 + nonceSize]byte
-	var coins []byte
-	if r != nil {
-		if _, err := io.ReadFull(r, rnd[:]); err != nil {
-			return nil, err
-		}
-		coins = rnd[:32]
-	} else if _, err := io.ReadFull(systemRandom, rnd[32:]); err != nil {
+	var rnd [32 + nonceSize]byte
+	if _, err := io.ReadFull(r, rnd[:]); err != nil {
 		return nil, err
 	}
-	esk, nonce := rnd[32:64], (*[nonceSize]byte)(rnd[64:])
+	esk, nonce := rnd[:32], (*[nonceSize]byte)(rnd[32:])
 
-	ct, ssKEM, err := p.encaps(ek, coins)
+	ct, ssKEM, err := encaps(ek)
 	if err != nil {
+		clear(esk)
 		return nil, err
 	}
 	epk, ssX, ok := nacl.X25519(esk, xpk)
-	clear(rnd[:64])
+	clear(esk)
 	if !ok {
+		clear(ssKEM)
 		return nil, errs.Hybrid("invalid X25519 public key (low-order point)")
 	}
 	key := combine(ssKEM, ssX, epk, xpk)
@@ -285,6 +377,7 @@ func Open(blob, seed []byte) ([]byte, error) {
 	}
 	xpk, ssX, ok := nacl.X25519(xsk, epk)
 	if !ok {
+		clear(ssKEM)
 		return nil, errs.ErrDecryption
 	}
 	key := combine(ssKEM, ssX, epk, xpk)

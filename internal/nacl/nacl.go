@@ -8,9 +8,9 @@ import (
 
 	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/nacl/secretbox"
-	"golang.org/x/crypto/salsa20/salsa"
 
 	"github.com/sealkit/sealkit/internal/errs"
+	"github.com/sealkit/sealkit/internal/salsa20"
 )
 
 const (
@@ -77,7 +77,8 @@ func X25519(priv, peer []byte) (public, shared []byte, ok bool) {
 	return x25519Both(priv, peer)
 }
 
-// boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)).
+// boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)). The caller
+// clears the key.
 func boxKey(priv, pub []byte) (*[32]byte, bool) {
 	// Only the shared secret: one scalar multiplication in the wasm build;
 	// crypto/ecdh (native) multiplies the base point as well (x25519.go).
@@ -88,10 +89,12 @@ func boxKey(priv, pub []byte) (*[32]byte, bool) {
 	return hsalsa(shared), true
 }
 
+// hsalsa returns HSalsa20(shared) and clears shared; the caller clears
+// the key.
 func hsalsa(shared []byte) *[32]byte {
 	var k [32]byte
 	var zero [16]byte
-	salsa.HSalsa20(&k, &zero, (*[32]byte)(shared), &salsa.Sigma)
+	salsa20.HSalsa20(&k, &zero, (*[32]byte)(shared))
 	clear(shared)
 	return &k
 }
@@ -121,6 +124,7 @@ func BoxSeal(r io.Reader, plaintext, recipientPK []byte) ([]byte, error) {
 		return nil, errs.ErrLowOrderKey
 	}
 	key := hsalsa(shared)
+	defer clear(key[:])
 	out := make([]byte, 32, BoxSealMin+len(plaintext))
 	copy(out, epk)
 	return secretboxSeal(out, plaintext, sealNonce(epk, recipientPK), key), nil
@@ -143,6 +147,7 @@ func BoxSealOpen(blob, publicKey, privateKey []byte) ([]byte, error) {
 	if !ok {
 		return nil, errs.ErrDecryption
 	}
+	defer clear(key[:])
 	pt, ok := secretboxOpen(make([]byte, 0, len(blob)-BoxSealMin), blob[32:], sealNonce(epk, publicKey), key)
 	if !ok {
 		return nil, errs.ErrDecryption

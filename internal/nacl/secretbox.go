@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 
 	"golang.org/x/crypto/nacl/secretbox"
-	"golang.org/x/crypto/salsa20/salsa"
 
 	"github.com/sealkit/sealkit/internal/poly1305"
 	"github.com/sealkit/sealkit/internal/salsa20"
@@ -43,7 +42,7 @@ func secretboxOpen(out, box []byte, nonce *[24]byte, key *[32]byte) ([]byte, boo
 func wordSetup(subKey *[32]byte, counter *[16]byte, nonce *[24]byte, key *[32]byte) (first [64]byte) {
 	var hNonce [16]byte
 	copy(hNonce[:], nonce[:16])
-	salsa.HSalsa20(subKey, &hNonce, key, &salsa.Sigma)
+	salsa20.HSalsa20(subKey, &hNonce, key)
 	copy(counter[:], nonce[16:])
 	salsa20.XORKeyStream(first[:], first[:], counter, subKey)
 	counter[8] = 1

@@ -4,7 +4,7 @@
 package recovery
 
 import (
-	"strings"
+	"slices"
 
 	"github.com/sealkit/sealkit/internal/errs"
 )
@@ -27,19 +27,28 @@ var index = func() (t [256]int8) {
 
 // Encode turns 32 secret bytes into the 76-character grouped key.
 func Encode(secret []byte) string {
-	syms := make([]byte, 0, 2*len(secret))
-	for _, b := range secret {
-		syms = append(syms, Alphabet[b&31], Alphabet[(b>>3)&31])
+	b := AppendEncode(nil, secret)
+	defer clear(b)
+	return string(b)
+}
+
+// AppendEncode appends the grouped key of secret to dst. Unlike Encode it
+// makes no string, so the caller can wipe the key text.
+func AppendEncode(dst, secret []byte) []byte {
+	n := 2 * len(secret)
+	if n > 0 {
+		n += (n - 1) / 5
 	}
-	var sb strings.Builder
-	sb.Grow(len(syms) + len(syms)/5)
-	for i, c := range syms {
-		if i > 0 && i%5 == 0 {
-			sb.WriteByte('-')
+	dst = slices.Grow(dst, n)
+	for i, b := range secret {
+		for k, c := range [2]byte{Alphabet[b&31], Alphabet[(b>>3)&31]} {
+			if j := 2*i + k; j > 0 && j%5 == 0 {
+				dst = append(dst, '-')
+			}
+			dst = append(dst, c)
 		}
-		sb.WriteByte(c)
 	}
-	return sb.String()
+	return dst
 }
 
 // Decode reverses Encode. Every '-' is dropped wherever it stands, ASCII
@@ -47,8 +56,10 @@ func Encode(secret []byte) string {
 // character, non-ASCII included, is ErrInvalidRecoveryKey (sealkit does not
 // follow Rust's Unicode upper-casing; see wire-format.md §7.5).
 // Non-canonical pairs are accepted and OR-ed, as the crate does.
-func Decode(key string) ([]byte, error) {
-	syms := make([]byte, 0, 64)
+func Decode[T string | []byte](key T) ([]byte, error) {
+	var buf [2 * SecretSize]byte
+	syms := buf[:0]
+	defer clear(buf[:])
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if c == '-' {

@@ -55,6 +55,10 @@ func ScalarMult(dst, scalar, point *[32]byte) {
 	feInvert(&z2, &z2)
 	feMul(&x2, &x2, &z2)
 	feToBytes(dst, &x2)
+	// The clamped scalar is the private key but for three bits, and x2 is
+	// the result: wipe both rather than leave them on the stack.
+	clear(e[:])
+	x2, z2 = fe{}, fe{}
 }
 
 // basePoint is u = 9.
@@ -78,6 +82,7 @@ func ScalarBaseMult(dst, scalar *[32]byte) {
 	feInvert(&d, &d)
 	feMul(&n, &n, &d)
 	feToBytes(dst, &n)
+	clear(e[:]) // the private key but for three bits
 }
 
 // scalarBaseMultLadder is the former ScalarBaseMult, kept for tests and

@@ -1,0 +1,103 @@
+// What stays in the WebAssembly module's linear memory after the secret
+// operations of a registration and a login: the test runs them through
+// crypto.js — as the SDK's worker does — and then scans every byte of the
+// Go instance's memory for the password, the session key, the private
+// keys, the hybrid seed, a per-resource key, the recovery secret and a
+// decrypted plaintext, raw and as the base64 text that crossed the
+// boundary. docs/ARCHITECTURE.md ("Key material in memory") states the
+// promise this checks: the core leaves no copy of any of them in linear
+// memory. Copies outside linear memory (the JavaScript strings the caller
+// holds) are the caller's, and out of reach of this scan.
+
+import test from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+
+// crypto.js does not expose the instance; catch it as it is made, so that
+// the scan reads the memory the functions actually ran in.
+let instance = null;
+const RealInstance = WebAssembly.Instance;
+WebAssembly.Instance = new Proxy(RealInstance, {
+  construct(target, args, newTarget) {
+    instance = Reflect.construct(target, args, newTarget);
+    return instance;
+  },
+});
+const c = await import("../crypto.js");
+c.initSync(readFileSync(new URL("../dist/sealkit.wasm", import.meta.url)));
+WebAssembly.Instance = RealInstance;
+
+const unb64 = (s) => Buffer.from(s, "base64");
+
+// count returns how many times needle occurs in the module's memory.
+function count(needle) {
+  const mem = Buffer.from(instance.exports.mem.buffer);
+  let n = 0;
+  for (let i = mem.indexOf(needle); i >= 0; i = mem.indexOf(needle, i + 1)) n++;
+  return n;
+}
+
+// secret returns scan entries for a base64 secret: its bytes, and the
+// base64 text that crossed the module's boundary.
+const secret = (label, b64) => [[label, unb64(b64)], [label + " (base64)", Buffer.from(b64, "latin1")]];
+
+test("no secret stays in linear memory after registration and login", (t) => {
+  // A password no one else uses, so a hit cannot be a coincidence.
+  const password = "sealkit memory scan " + randomBytes(12).toString("hex") + " ✓";
+  const salt = c.generateSalt();
+
+  // Registration: session key, key pairs, wrapped keys, a recovery key.
+  const sessionKey = c.deriveSessionKey(password, salt);
+  const kp = c.generateKeyPair();
+  const hk = c.generateHybridKeyPair();
+  const wrapped = c.encryptPrivateKey(kp.privateKey, sessionKey);
+  const wrappedPQ = c.encryptPrivateKey(hk.secretKey, sessionKey);
+  const rk = c.generateRecoveryKey();
+  const recoveryWrapped = c.encryptPrivateKeyForRecovery(kp.privateKey, rk.recoverySecretBase64);
+  const userKey = c.generateKey();
+  const sealed = c.sealForUser(userKey, kp.publicKey, hk.publicKey);
+  const boxed = c.sealForUser(userKey, kp.publicKey);
+  const note = "a note no one else wrote " + randomBytes(12).toString("hex");
+  const noteCt = c.encryptSecretboxString(note, userKey);
+
+  // Login: derive again, unwrap, open what was sealed to the user.
+  assert.equal(c.deriveSessionKey(password, salt), sessionKey);
+  assert.equal(c.decryptPrivateKey(wrapped, sessionKey), kp.privateKey);
+  assert.equal(c.decryptPrivateKey(wrappedPQ, sessionKey), hk.secretKey);
+  assert.equal(c.unsealFromUser(sealed, kp.publicKey, kp.privateKey, hk.secretKey), userKey);
+  assert.equal(c.unsealFromUser(boxed, kp.publicKey, kp.privateKey, hk.secretKey), userKey);
+  assert.equal(c.boxSealOpen(boxed, kp.publicKey, kp.privateKey), userKey);
+  assert.equal(c.decryptSecretboxToString(noteCt, userKey), note);
+  assert.equal(c.decryptSecretbox(c.encryptSecretbox(userKey, sessionKey), sessionKey), userKey);
+  // Recovery: the key text back to its secret, then the unwrap.
+  assert.equal(c.recoveryKeyToSecret(rk.recoveryKey), rk.recoverySecretBase64);
+  assert.equal(c.decryptPrivateKeyWithRecovery(recoveryWrapped, rk.recoverySecretBase64), kp.privateKey);
+
+  // What the hybrid seed expands to (SHAKE256(seed)[0:96], wire-format
+  // §3.3): ML-KEM's d and z, then the X25519 secret. The ML-KEM libraries
+  // copy d and z into their key objects, which the core wipes too.
+  const expanded = createHash("shake256", { outputLength: 96 }).update(unb64(hk.secretKey)).digest();
+  const entries = [
+    ["password", Buffer.from(password, "utf8")],
+    ["decrypted note", Buffer.from(note, "utf8")],
+    ...secret("session key", sessionKey),
+    ...secret("X25519 private key", kp.privateKey),
+    ...secret("hybrid seed", hk.secretKey),
+    ["ML-KEM d", expanded.subarray(0, 32)],
+    ["ML-KEM z", expanded.subarray(32, 64)],
+    ["hybrid X25519 secret", expanded.subarray(64)],
+    ...secret("per-resource key", userKey),
+    ...secret("recovery secret", rk.recoverySecretBase64),
+    ["recovery key", Buffer.from(rk.recoveryKey, "latin1")],
+  ];
+  const found = Object.fromEntries(entries.map(([label, bytes]) => [label, count(bytes)]));
+  t.diagnostic(`copies in linear memory: ${JSON.stringify(found)}`);
+
+  // The scan sees the module's memory: the export names in its data are
+  // there.
+  assert.ok(count(Buffer.from("decryptPrivateKeyWithRecovery")) > 0, "the scan does not see the module's data");
+  assert.ok(instance.exports.mem.buffer.byteLength > 64 << 20, "memory smaller than Argon2's 64 MiB: not the module that derived");
+  const left = Object.entries(found).filter(([, n]) => n > 0);
+  assert.deepEqual(left, [], "secrets left in the module's linear memory");
+});
