@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Roles of a group member.
@@ -122,6 +123,27 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, groupID, userID strin
 		return fmt.Errorf("store: store group key: %w", err)
 	}
 	return nil
+}
+
+// insertKeyIfAbsent stores key for userID unless a concurrent transaction
+// stored one for that version first (the unique key decides, without an
+// error); it reports whether this one was stored.
+func (s *Store) insertKeyIfAbsent(ctx context.Context, tx *sql.Tx, groupID, userID string, version int64, key []byte, now int64) (bool, error) {
+	id := NewID()
+	v, err := s.seal("group_keys", "encrypted_key", id, key)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO group_keys (id, group_id, user_id, key_version, encrypted_key, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id, user_id, key_version) DO NOTHING`, id, groupID, userID, version, v, now)
+	if err != nil {
+		return false, fmt.Errorf("store: store group key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: store group key: %w", err)
+	}
+	return n == 1, nil
 }
 
 // GroupKey is one version of the group key sealed to one member.
@@ -264,8 +286,8 @@ type GroupDetail struct {
 }
 
 // Group returns the group as member userID sees it (invitations only when
-// withInvitations).
-func (s *Store) Group(ctx context.Context, groupID, userID string, withInvitations bool) (*GroupDetail, error) {
+// withInvitations: those not expired at now, declined or not).
+func (s *Store) Group(ctx context.Context, groupID, userID string, withInvitations bool, now int64) (*GroupDetail, error) {
 	d := &GroupDetail{}
 	var name string
 	var rn int64
@@ -292,7 +314,7 @@ func (s *Store) Group(ctx context.Context, groupID, userID string, withInvitatio
 	}
 	d.MemberCount = len(d.Members)
 	if withInvitations {
-		if d.Invitations, err = s.groupInvitations(ctx, groupID); err != nil {
+		if d.Invitations, err = s.groupInvitations(ctx, groupID, now); err != nil {
 			return nil, err
 		}
 	}
@@ -333,9 +355,12 @@ func (s *Store) members(ctx context.Context, q Querier, groupID string, version 
 	return out, rows.Err()
 }
 
-func (s *Store) groupInvitations(ctx context.Context, groupID string) ([]Invitation, error) {
+// groupInvitations lists the group's invitations for its admins: every one
+// not expired at now, whether or not the invitee declined it, so that the
+// list does not tell an account (which can decline) from no account.
+func (s *Store) groupInvitations(ctx context.Context, groupID string, now int64) ([]Invitation, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, encrypted_label, key_version, created_at FROM group_invitations
-		WHERE group_id = $1 ORDER BY created_at, id`, groupID)
+		WHERE group_id = $1 AND created_at > $2 ORDER BY created_at, id`, groupID, invitationCutoff(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: invitations: %w", err)
 	}
@@ -426,10 +451,26 @@ func (s *Store) DeleteGroup(ctx context.Context, groupID string) error {
 	return s.updateOne(ctx, `DELETE FROM groups WHERE id = $1`, groupID)
 }
 
+// InvitationLifetime is how long an invitation lasts, answered or not.
+// Until then its admins list it (a declined one exactly like one nobody
+// answered); after it nobody sees it and the cleanup deletes it.
+const InvitationLifetime = 14 * 24 * time.Hour
+
+// invitationCutoff is the created_at at or before which an invitation has
+// expired at now (unix seconds).
+func invitationCutoff(now int64) int64 { return now - int64(InvitationLifetime/time.Second) }
+
 // Invite records an invitation of the address whose blind index is
-// emailIndex, unless that address is already a member or invited — the
-// caller answers the same either way.
-func (s *Store) Invite(ctx context.Context, groupID, emailIndex string, label []byte, version int64, invitedBy string, now int64) error {
+// emailIndex and calls enqueue with its id inside the same transaction
+// (the caller queues the job that tells the invitee, if there is one).
+// It does the same work for any address and never reads users: whether
+// the address has an account, is a member already or was invited before
+// changes nothing the caller can observe. An invitation of the address
+// that is still outstanding — answered or not — is kept as it is (and
+// enqueue gets its id); an expired one is replaced. Concurrent calls for
+// one address store one row.
+func (s *Store) Invite(ctx context.Context, groupID, emailIndex string, label []byte, version int64, invitedBy string, now int64,
+	enqueue func(tx *sql.Tx, invitationID string) error) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
 		current, _, err := s.lockGroup(ctx, tx, groupID, false)
 		if err != nil {
@@ -438,14 +479,9 @@ func (s *Store) Invite(ctx context.Context, groupID, emailIndex string, label []
 		if version != current {
 			return ErrStaleVersion
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 AND u.email_index = $2) +
-			(SELECT COUNT(*) FROM group_invitations WHERE group_id = $1 AND email_index = $2)`, groupID, emailIndex).Scan(&n); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM group_invitations WHERE group_id = $1 AND email_index = $2 AND created_at <= $3`,
+			groupID, emailIndex, invitationCutoff(now)); err != nil {
 			return fmt.Errorf("store: invite: %w", err)
-		}
-		if n > 0 {
-			return nil
 		}
 		id := NewID()
 		sl, err := s.seal("group_invitations", "encrypted_label", id, label)
@@ -453,21 +489,31 @@ func (s *Store) Invite(ctx context.Context, groupID, emailIndex string, label []
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_invitations (id, group_id, email_index, encrypted_label, key_version, invited_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, groupID, emailIndex, sl, version, invitedBy, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (group_id, email_index) DO NOTHING`,
+			id, groupID, emailIndex, sl, version, invitedBy, now); err != nil {
 			return fmt.Errorf("store: invite: %w", err)
 		}
-		return nil
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM group_invitations WHERE group_id = $1 AND email_index = $2`,
+			groupID, emailIndex).Scan(&id); err != nil {
+			return fmt.Errorf("store: invite: %w", err)
+		}
+		return enqueue(tx, id)
 	})
 }
 
-// CancelInvitation deletes an invitation of groupID.
+// CancelInvitation deletes an invitation of groupID (declined or not).
 func (s *Store) CancelInvitation(ctx context.Context, groupID, invitationID string) error {
 	return s.updateOne(ctx, `DELETE FROM group_invitations WHERE id = $1 AND group_id = $2`, invitationID, groupID)
 }
 
-// InvitationsFor lists the invitations addressed to emailIndex.
-func (s *Store) InvitationsFor(ctx context.Context, emailIndex string) ([]Invitation, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, group_id, created_at FROM group_invitations WHERE email_index = $1 ORDER BY created_at, id`, emailIndex)
+// InvitationsFor lists the invitations addressed to emailIndex that its
+// owner, userID, may still answer at now: not declined, not expired, to
+// a group it is not a member of.
+func (s *Store) InvitationsFor(ctx context.Context, emailIndex, userID string, now int64) ([]Invitation, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT i.id, i.group_id, i.created_at FROM group_invitations i
+		WHERE i.email_index = $1 AND i.declined_at IS NULL AND i.created_at > $2
+		AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = i.group_id AND m.user_id = $3)
+		ORDER BY i.created_at, i.id`, emailIndex, invitationCutoff(now), userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: invitations: %w", err)
 	}
@@ -483,16 +529,36 @@ func (s *Store) InvitationsFor(ctx context.Context, emailIndex string) ([]Invita
 	return out, rows.Err()
 }
 
+// InvitationInvitee returns the group of an invitation that is neither
+// declined nor expired at now, and the id of the account its address
+// belongs to; ErrNotFound when there is no such invitation or no such
+// account. Only the invitation job calls it, after the inviter has had
+// its answer.
+func (s *Store) InvitationInvitee(ctx context.Context, invitationID string, now int64) (groupID, userID string, err error) {
+	err = s.DB.QueryRowContext(ctx, `SELECT i.group_id, u.id FROM group_invitations i JOIN users u ON u.email_index = i.email_index
+		WHERE i.id = $1 AND i.declined_at IS NULL AND i.created_at > $2`, invitationID, invitationCutoff(now)).Scan(&groupID, &userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: invitee: %w", err)
+	}
+	return groupID, userID, nil
+}
+
 // AcceptInvitation makes the invitee (userID, whose blind index is
 // emailIndex) a pending member; its label moves to the member row. It
-// returns the group id.
+// returns the group id. A declined or expired invitation is ErrNotFound.
+// Accepting twice at once, or an invitation to a group the user is in
+// already, leaves one membership.
 func (s *Store) AcceptInvitation(ctx context.Context, invitationID, userID, emailIndex string, now int64) (string, error) {
 	var groupID string
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		var label string
 		var lv int64
-		err := tx.QueryRowContext(ctx, `SELECT group_id, encrypted_label, key_version FROM group_invitations WHERE id = $1 AND email_index = $2`,
-			invitationID, emailIndex).Scan(&groupID, &label, &lv)
+		err := tx.QueryRowContext(ctx, `SELECT group_id, encrypted_label, key_version FROM group_invitations
+			WHERE id = $1 AND email_index = $2 AND declined_at IS NULL AND created_at > $3`,
+			invitationID, emailIndex, invitationCutoff(now)).Scan(&groupID, &label, &lv)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -506,20 +572,13 @@ func (s *Store) AcceptInvitation(ctx context.Context, invitationID, userID, emai
 		if _, err := tx.ExecContext(ctx, `DELETE FROM group_invitations WHERE id = $1`, invitationID); err != nil {
 			return fmt.Errorf("store: accept invitation: %w", err)
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID).Scan(&n); err != nil {
-			return fmt.Errorf("store: accept invitation: %w", err)
-		}
-		if n > 0 {
-			return nil
-		}
 		id := NewID()
 		sl, err := s.seal("group_members", "encrypted_label", id, plain)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_members (id, group_id, user_id, role, encrypted_label, label_key_version, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, groupID, userID, RoleMember, sl, lv, now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (group_id, user_id) DO NOTHING`, id, groupID, userID, RoleMember, sl, lv, now); err != nil {
 			return fmt.Errorf("store: accept invitation: %w", err)
 		}
 		return nil
@@ -527,9 +586,23 @@ func (s *Store) AcceptInvitation(ctx context.Context, invitationID, userID, emai
 	return groupID, err
 }
 
-// DeclineInvitation deletes an invitation addressed to emailIndex.
-func (s *Store) DeclineInvitation(ctx context.Context, invitationID, emailIndex string) error {
-	return s.updateOne(ctx, `DELETE FROM group_invitations WHERE id = $1 AND email_index = $2`, invitationID, emailIndex)
+// DeclineInvitation marks an invitation addressed to emailIndex declined.
+// The row stays until it expires, so that its admins see no difference;
+// its invitee no longer sees it. A declined or expired one is ErrNotFound.
+func (s *Store) DeclineInvitation(ctx context.Context, invitationID, emailIndex string, now int64) error {
+	return s.updateOne(ctx, `UPDATE group_invitations SET declined_at = $1
+		WHERE id = $2 AND email_index = $3 AND declined_at IS NULL AND created_at > $4`,
+		now, invitationID, emailIndex, invitationCutoff(now))
+}
+
+// DeleteExpiredInvitations deletes the invitations expired at now (the
+// cleanup job) and returns how many.
+func (s *Store) DeleteExpiredInvitations(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM group_invitations WHERE created_at <= $1`, invitationCutoff(now.Unix()))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired invitations: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // SetRole makes a member (not the owner) an admin or a member.
@@ -775,11 +848,19 @@ func (s *Store) DistributeKey(ctx context.Context, groupID, senderID, targetID s
 			return err
 		}
 		if t.Keyed {
-			return conflict("user_id: this member is not pending: it already holds the current key")
+			return errNotPending
 		}
-		return s.insertKey(ctx, tx, groupID, targetID, version, key, now)
+		// Two admins may send the key at once; the first stored wins and
+		// the other is told, as if it had come second.
+		stored, err := s.insertKeyIfAbsent(ctx, tx, groupID, targetID, version, key, now)
+		if err == nil && !stored {
+			err = errNotPending
+		}
+		return err
 	})
 }
+
+var errNotPending = &ConflictError{"user_id: this member is not pending: it already holds the current key"}
 
 // CreateGoal adds a goal under version of the group key.
 func (s *Store) CreateGoal(ctx context.Context, groupID, authorID string, title []byte, version, now int64) (string, error) {
@@ -835,6 +916,8 @@ func (s *Store) DeleteGoal(ctx context.Context, groupID, goalID string) error {
 }
 
 // PutGroupCheckin creates or replaces userID's check-in of a goal on day.
+// Identical requests at once all succeed and leave one row: the insert
+// yields to a row another transaction stored, whose note is then replaced.
 func (s *Store) PutGroupCheckin(ctx context.Context, groupID, goalID, userID, day string, note []byte, version, now int64) error {
 	return s.contentWrite(ctx, groupID, version, func(tx *sql.Tx) error {
 		var n int
@@ -844,26 +927,31 @@ func (s *Store) PutGroupCheckin(ctx context.Context, groupID, goalID, userID, da
 		if n == 0 {
 			return ErrNotFound
 		}
-		var id string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM group_checkins WHERE goal_id = $1 AND user_id = $2 AND day = $3`, goalID, userID, day).Scan(&id)
-		insert := errors.Is(err, sql.ErrNoRows)
-		if err != nil && !insert {
-			return fmt.Errorf("store: check in: %w", err)
-		}
-		if insert {
-			id = NewID()
-		}
+		id := NewID()
 		v, err := s.seal("group_checkins", "encrypted_note", id, note)
 		if err != nil {
 			return err
 		}
-		if insert {
-			_, err = tx.ExecContext(ctx, `INSERT INTO group_checkins (id, group_id, goal_id, user_id, day, encrypted_note, key_version, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, groupID, goalID, userID, day, v, version, now)
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE group_checkins SET encrypted_note = $1, key_version = $2 WHERE id = $3`, v, version, id)
+		res, err := tx.ExecContext(ctx, `INSERT INTO group_checkins (id, group_id, goal_id, user_id, day, encrypted_note, key_version, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (goal_id, user_id, day) DO NOTHING`, id, groupID, goalID, userID, day, v, version, now)
+		if err != nil {
+			return fmt.Errorf("store: check in: %w", err)
+		}
+		if inserted, err := res.RowsAffected(); err != nil || inserted == 1 {
+			return err
+		}
+		// The day's check-in exists: replace its note, sealed for its row.
+		err = tx.QueryRowContext(ctx, `SELECT id FROM group_checkins WHERE goal_id = $1 AND user_id = $2 AND day = $3`, goalID, userID, day).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound // deleted with its goal meanwhile
 		}
 		if err != nil {
+			return fmt.Errorf("store: check in: %w", err)
+		}
+		if v, err = s.seal("group_checkins", "encrypted_note", id, note); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_checkins SET encrypted_note = $1, key_version = $2 WHERE id = $3`, v, version, id); err != nil {
 			return fmt.Errorf("store: check in: %w", err)
 		}
 		return nil
@@ -1021,4 +1109,41 @@ func (s *Store) MemberStates(ctx context.Context, groupID string) (int64, []Memb
 		out = append(out, st)
 	}
 	return version, out, rows.Err()
+}
+
+// LiveSessions reports which of the session hashes name a session still
+// valid at now — not expired, not idle for SessionIdle: the test
+// SessionUser applies, without recording a use. Open WebSockets are
+// re-checked with it before every push and once a minute; an open page is
+// not a use, so it must not keep an idle session alive.
+func (s *Store) LiveSessions(ctx context.Context, hashes []string, now time.Time) (map[string]bool, error) {
+	live := map[string]bool{}
+	for len(hashes) > 0 {
+		batch := hashes[:min(len(hashes), 500)]
+		hashes = hashes[len(batch):]
+		args := []any{now.Unix(), now.Add(-SessionIdle).Unix()}
+		marks := make([]string, len(batch))
+		for i, h := range batch {
+			args = append(args, h)
+			marks[i] = fmt.Sprintf("$%d", i+3)
+		}
+		rows, err := s.DB.QueryContext(ctx, `SELECT id_hash FROM sessions WHERE expires_at > $1 AND last_seen > $2 AND id_hash IN (`+
+			strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: live sessions: %w", err)
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: live sessions: %w", err)
+			}
+			live[h] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: live sessions: %w", err)
+		}
+	}
+	return live, nil
 }

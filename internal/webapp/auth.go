@@ -291,9 +291,12 @@ func (s *Server) login() http.Handler {
 func (s *Server) logout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c, err := r.Cookie(sessionCookie); err == nil && len(c.Value) == 43 {
-			if err := s.store.DeleteSession(r.Context(), hashHex(c.Value)); err != nil {
+			h := hashHex(c.Value)
+			if err := s.store.DeleteSession(r.Context(), h); err != nil {
 				s.log.Error("logout failed", "err", err)
 			}
+			// The session's open WebSockets end with it, on every instance.
+			s.endSessionSockets(r.Context(), h)
 		}
 		s.setSessionCookie(w, r, "", -1)
 		// The page's script clears sessionStorage and the key cache before

@@ -6,9 +6,11 @@ package webapp
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
@@ -126,7 +128,7 @@ func (s *Server) listGroups() http.Handler {
 			s.internalError(w, "list groups", err)
 			return
 		}
-		invs, err := s.store.InvitationsFor(r.Context(), u.EmailIndex)
+		invs, err := s.store.InvitationsFor(r.Context(), u.EmailIndex, uid, s.nowUnix())
 		if err != nil {
 			s.internalError(w, "list invitations", err)
 			return
@@ -177,7 +179,7 @@ func (s *Server) getGroup() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m := membershipFrom(r.Context())
 		uid := userFrom(r.Context())
-		d, err := s.store.Group(r.Context(), m.GroupID, uid, m.IsAdmin())
+		d, err := s.store.Group(r.Context(), m.GroupID, uid, m.IsAdmin(), s.nowUnix())
 		if s.storeError(w, "read group", err, "group not found") {
 			return
 		}
@@ -242,6 +244,20 @@ type inviteRequest struct {
 	KeyVersion     int64  `json:"key_version"`
 }
 
+// InviteLimit is how many invitations one user may send in inviteWindow,
+// across all its groups: enough to fill a group in one sitting, too few
+// to mail (or probe) addresses wholesale.
+const (
+	InviteLimit  = 50
+	inviteWindow = time.Hour
+)
+
+// invite answers the same — status, headers, body, and the same work on
+// the way — for any address: it stores the invitation by blind index and
+// queues a job naming only the invitation. Whether the address has an
+// account is looked up by that job (invitejobs.go), after the answer, to
+// push "invited" to the invitee's open pages; the inviter learns nothing
+// until the invitee accepts (docs/PROTOCOL.md §7.1).
 func (s *Server) invite() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m := membershipFrom(r.Context())
@@ -256,22 +272,16 @@ func (s *Server) invite() http.Handler {
 		if c.answered(w) {
 			return
 		}
-		// The same answer whether the address has an account, is already
-		// a member or already invited: the inviter learns nothing until
-		// the invitee accepts.
-		idx := s.emailIndex(email)
-		err := s.store.Invite(r.Context(), m.GroupID, idx, label, req.KeyVersion, userFrom(r.Context()), s.nowUnix())
+		uid := userFrom(r.Context())
+		if s.limited(w, r, "invite:"+uid, InviteLimit, inviteWindow) {
+			return
+		}
+		err := s.store.Invite(r.Context(), m.GroupID, s.emailIndex(email), label, req.KeyVersion, uid, s.nowUnix(),
+			func(tx *sql.Tx, invitationID string) error { return s.enqueueInvitation(r.Context(), tx, invitationID) })
 		if s.storeError(w, "invite", err, "group not found") {
 			return
 		}
 		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "members"})
-		// Tell the invitee's open pages, if there is an invitee. The lookup
-		// runs either way and the push leaves in the background, so the
-		// answer's timing does not depend on it.
-		invitee, err := s.store.UserByEmailIndex(r.Context(), s.store.DB, idx)
-		if err == nil {
-			go s.publish(context.WithoutCancel(r.Context()), pushEvent{GroupID: m.GroupID, Reason: "invited", UserID: invitee.ID})
-		}
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "invited"})
 	})
 }
@@ -334,7 +344,9 @@ func (s *Server) declineInvitation() http.Handler {
 			s.internalError(w, "decline invitation", err)
 			return
 		}
-		if s.storeError(w, "decline invitation", s.store.DeclineInvitation(r.Context(), id, idx), "invitation not found") {
+		// Declining tells nobody: the invitation stays on the admins' list,
+		// as if unanswered, until it expires (store.InvitationLifetime).
+		if s.storeError(w, "decline invitation", s.store.DeclineInvitation(r.Context(), id, idx, s.nowUnix()), "invitation not found") {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

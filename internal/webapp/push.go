@@ -6,6 +6,12 @@ package webapp
 // connections; SQLite serves one instance and delivers in process. The
 // pending lists are computed by the delivering instance from the
 // database, so a NOTIFY payload stays a few dozen bytes.
+//
+// A socket lives no longer than its session. Logout ends the session's
+// sockets on every instance (endSessionSockets); and before any push is
+// written, the recipients' sessions are re-checked (liveClients), as they
+// are once a minute, so a session that expired or went idle gets nothing
+// more either. An ended socket is closed with 1008.
 
 import (
 	"bytes"
@@ -14,6 +20,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -31,26 +38,43 @@ const (
 	wsReadLimit    = 8 << 10
 	wsWriteTimeout = 10 * time.Second
 	wsQueue        = 64 // messages buffered per connection before it is dropped
+	// wsSessionSweep is how often every open socket's session is
+	// re-checked, pushes or not, so that sockets of expired sessions close.
+	wsSessionSweep = time.Minute
 )
+
+// reasonSessionEnded is the event that closes a session's sockets on every
+// instance (after logout); it carries sessionTag of the session.
+const reasonSessionEnded = "session_ended"
 
 // pushEvent is what travels between instances.
 type pushEvent struct {
-	GroupID string `json:"group_id"`
+	GroupID string `json:"group_id,omitempty"`
 	Reason  string `json:"reason"`
-	UserID  string `json:"user_id,omitempty"` // only for "removed" and "deleted"
+	UserID  string `json:"user_id,omitempty"` // only for "removed", "deleted" and "invited"
+	Session string `json:"session,omitempty"` // only for reasonSessionEnded
 }
+
+// sessionTag names a session in a NOTIFY payload: a hash of the hash the
+// sessions table keeps, so the payload holds nothing that opens a session.
+func sessionTag(sessionHash string) string { return hashHex("ws-session:" + sessionHash) }
 
 // wsClient is one browser connection.
 type wsClient struct {
 	userID      string
 	sessionHash string
+	conn        *websocket.Conn
 	out         chan []byte
 	cancel      context.CancelFunc
+	ended       atomic.Bool // the session ended: nothing more is written
 }
 
 // send queues msg; a client too slow to keep up is disconnected (its page
 // reconnects and gets the current state on connect).
 func (c *wsClient) send(msg any) {
+	if c.ended.Load() {
+		return
+	}
 	b, err := json.Marshal(msg)
 	if err != nil {
 		return
@@ -98,6 +122,19 @@ func (h *hub) clientsOf(userID string) []*wsClient {
 	return out
 }
 
+// all is every connection of this instance.
+func (h *hub) all() []*wsClient {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*wsClient
+	for _, cs := range h.conns {
+		for c := range cs {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (h *hub) empty() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -112,6 +149,67 @@ func (h *hub) closeAll() {
 			c.cancel()
 		}
 	}
+}
+
+// endClient closes the connection of a client whose session has ended
+// with 1008 ("session ended"): it leaves the hub at once and nothing is
+// written to it any more. Safe from any goroutine, and more than once.
+func (s *Server) endClient(c *wsClient) {
+	s.hub.remove(c)
+	if c.ended.Swap(true) {
+		return
+	}
+	go func() {
+		// The close frame goes out before anything cancels the connection
+		// (a cancelled read would drop it without one).
+		c.conn.Close(websocket.StatusPolicyViolation, "session ended")
+		c.cancel()
+	}()
+}
+
+// endSessionSockets closes every WebSocket of the session whose id hash
+// is sessionIDHash (logout): this instance's at once, every other
+// instance's through NOTIFY. An instance that misses the notification
+// still delivers nothing to them: every push re-checks the session.
+func (s *Server) endSessionSockets(ctx context.Context, sessionIDHash string) {
+	for _, c := range s.hub.all() {
+		if c.sessionHash == sessionIDHash {
+			s.endClient(c)
+		}
+	}
+	if s.store.Dialect == store.Postgres {
+		s.publish(ctx, pushEvent{Reason: reasonSessionEnded, Session: sessionTag(sessionIDHash)})
+	}
+}
+
+// liveClients re-checks the sessions of cs (one query) and returns those
+// still valid; the others are ended. Checking is not a use of the
+// session: an open page does not keep an idle session alive.
+func (s *Server) liveClients(ctx context.Context, cs []*wsClient) ([]*wsClient, error) {
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var hashes []string
+	for _, c := range cs {
+		if !seen[c.sessionHash] {
+			seen[c.sessionHash] = true
+			hashes = append(hashes, c.sessionHash)
+		}
+	}
+	live, err := s.store.LiveSessions(ctx, hashes, s.cfg.Now())
+	if err != nil {
+		return nil, err // deliver nothing rather than to an ended session
+	}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if live[c.sessionHash] {
+			out = append(out, c)
+		} else {
+			s.endClient(c)
+		}
+	}
+	return out, nil
 }
 
 // Messages to the browser.
@@ -181,6 +279,8 @@ func (s *Server) runPushes(ctx context.Context) {
 		}))
 		go l.Listen(ctx)
 	}
+	sweep := time.NewTicker(wsSessionSweep)
+	defer sweep.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -189,34 +289,60 @@ func (s *Server) runPushes(ctx context.Context) {
 			if err := s.deliver(ctx, ev); err != nil && ctx.Err() == nil {
 				s.log.Warn("push delivery failed", "reason", ev.Reason, "err", err)
 			}
+		case <-sweep.C:
+			if _, err := s.liveClients(ctx, s.hub.all()); err != nil && ctx.Err() == nil {
+				s.log.Warn("re-checking the sessions of open sockets failed", "err", err)
+			}
 		}
 	}
 }
 
-// deliver sends ev to this instance's connections it concerns.
+// deliver sends ev to this instance's connections it concerns whose
+// sessions are still valid.
 func (s *Server) deliver(ctx context.Context, ev pushEvent) error {
+	if ev.Reason == reasonSessionEnded {
+		for _, c := range s.hub.all() {
+			if sessionTag(c.sessionHash) == ev.Session {
+				s.endClient(c)
+			}
+		}
+		return nil
+	}
 	if s.hub.empty() {
 		return nil
 	}
 	changed := groupChangedMsg{Type: "group_changed", GroupID: ev.GroupID, Reason: ev.Reason}
 	if ev.UserID != "" {
-		for _, c := range s.hub.clientsOf(ev.UserID) {
+		cs, err := s.liveClients(ctx, s.hub.clientsOf(ev.UserID))
+		for _, c := range cs {
 			c.send(changed)
 		}
-		return nil
+		return err
 	}
 	version, states, err := s.store.MemberStates(ctx, ev.GroupID)
 	if err != nil {
 		return err
 	}
-	var admins []*wsClient
+	var all []*wsClient
+	admin := map[*wsClient]bool{}
 	for _, st := range states {
 		cs := s.hub.clientsOf(st.UserID)
-		for _, c := range cs {
-			c.send(changed)
-		}
+		all = append(all, cs...)
 		if st.Keyed && (st.Role == store.RoleOwner || st.Role == store.RoleAdmin) {
-			admins = append(admins, cs...)
+			for _, c := range cs {
+				admin[c] = true
+			}
+		}
+	}
+	live, err := s.liveClients(ctx, all)
+	if err != nil {
+		return err
+	}
+	var admins []*wsClient
+	for _, c := range live {
+		c.send(changed)
+		if admin[c] {
+			admins = append(admins, c)
 		}
 	}
 	if len(admins) == 0 {
@@ -247,7 +373,7 @@ func (s *Server) pendingMessage(ctx context.Context, groupID string, version int
 // websocket is GET /api/ws.
 func (s *Server) websocket() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cookie, _ := r.Cookie(sessionCookie) // requireAPI checked it
+		token := s.sessionToken(r) // requireAPI checked it
 		// Accept refuses a cross-origin handshake (Origin must match Host),
 		// so another site cannot open a socket with the user's cookie.
 		conn, err := websocket.Accept(w, r, nil)
@@ -256,7 +382,7 @@ func (s *Server) websocket() http.Handler {
 		}
 		conn.SetReadLimit(wsReadLimit)
 		ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-		c := &wsClient{userID: userFrom(r.Context()), sessionHash: hashHex(cookie.Value), out: make(chan []byte, wsQueue), cancel: cancel}
+		c := &wsClient{userID: userFrom(r.Context()), sessionHash: hashHex(token), conn: conn, out: make(chan []byte, wsQueue), cancel: cancel}
 		s.hub.add(c)
 		defer func() {
 			s.hub.remove(c)
@@ -270,6 +396,9 @@ func (s *Server) websocket() http.Handler {
 				case <-ctx.Done():
 					return
 				case b := <-c.out:
+					if c.ended.Load() {
+						continue // queued before the session ended: dropped
+					}
 					wctx, wcancel := context.WithTimeout(ctx, wsWriteTimeout)
 					err := conn.Write(wctx, websocket.MessageText, b)
 					wcancel()
@@ -301,6 +430,7 @@ func (s *Server) websocket() http.Handler {
 				continue
 			}
 			if !s.handleMessage(ctx, c, data) {
+				s.hub.remove(c) // no more pushes; the queued error reply may still go out
 				conn.Close(websocket.StatusPolicyViolation, "session ended")
 				return
 			}

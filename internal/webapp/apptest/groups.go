@@ -1,10 +1,13 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +211,244 @@ func (w *WS) Quiet(d time.Duration, match func(Msg) bool) bool {
 		if match(m) {
 			return false
 		}
+	}
+}
+
+// Clock is a settable clock for webapp.Config.Now: real time moved by an
+// offset the test advances, or (NewFrozenClock) a time that moves only
+// when the test advances it. The server's sessions, rate limits and
+// invitation lifetimes follow it; River's own timers do not.
+type Clock struct {
+	mu     sync.Mutex
+	at     time.Time // frozen: the time; else zero
+	offset time.Duration
+}
+
+// NewClock is a clock that starts at at and then runs in real time.
+func NewClock(at time.Time) *Clock { return &Clock{offset: time.Until(at)} }
+
+// NewFrozenClock is a clock that stays at at until advanced.
+func NewFrozenClock(at time.Time) *Clock { return &Clock{at: at} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() {
+		return c.at.Add(c.offset)
+	}
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// Lines are the logged lines that contain s (e.g. "level=ERROR").
+func (l *LogBuffer) Lines(s string) []string {
+	var out []string
+	for _, line := range strings.Split(l.String(), "\n") {
+		if strings.Contains(line, s) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// Together runs f(0), …, f(n-1) in n goroutines that all wait at one gate,
+// opens the gate once every goroutine is waiting, and returns when all
+// have finished. f must not call t.Fatal (use the Try… methods).
+func Together(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	gate := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for i := range n {
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-gate
+			f(i)
+		}()
+	}
+	ready.Wait()
+	close(gate)
+	done.Wait()
+}
+
+// TryJSON is JSON for goroutines: it returns the transport error instead
+// of failing the test.
+func (c *Client) TryJSON(method, path string, v any) (*Response, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(method, c.Base+path, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: body}, err
+}
+
+// TrySend is Send for goroutines.
+func (w *WS) TrySend(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return w.Conn.Write(ctx, websocket.MessageText, b)
+}
+
+// Job is a row of river_job.
+type Job struct {
+	ID       int64
+	Kind     string
+	State    string
+	Attempt  int
+	Args     map[string]any
+	Periodic bool // inserted by River's periodic enqueuer (a timer), not by a request
+}
+
+// Jobs lists river_job, oldest first.
+func (s *Server) Jobs(t testing.TB) []Job {
+	t.Helper()
+	q := `SELECT id, kind, state, attempt, args, metadata FROM river_job ORDER BY id`
+	if s.DB.Backend == "sqlite" { // River keeps SQLite's binary JSONB
+		q = `SELECT id, kind, state, attempt, json(args), json(metadata) FROM river_job ORDER BY id`
+	}
+	rows, err := s.App.Store().DB.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		var args, meta []byte
+		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempt, &args, &meta); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(args, &j.Args); err != nil {
+			t.Fatalf("river_job %d: args %q: %v", j.ID, args, err)
+		}
+		var m struct {
+			Periodic bool `json:"periodic"`
+		}
+		json.Unmarshal(meta, &m)
+		j.Periodic = m.Periodic
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// RequestJobs counts river_job rows by kind, leaving out the ones River's
+// periodic enqueuer inserts on its own timers (the cleanup): those appear
+// whenever River's leader gets round to it, not because of a request.
+func (s *Server) RequestJobs(t testing.TB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, j := range s.Jobs(t) {
+		if !j.Periodic {
+			out[j.Kind]++
+		}
+	}
+	return out
+}
+
+// Group is a group made through the API, with its current key.
+type Group struct {
+	ID         string
+	Key        []byte
+	KeyVersion int64
+}
+
+// NewGroup creates a group owned by m (key version 1).
+func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
+	t.Helper()
+	k := sealkit.GenerateKey()
+	r := m.C.JSON(t, "POST", "/api/groups", map[string]string{"encrypted_name": Encrypt(t, name, k), "encrypted_key": m.SealKey(t, k)})
+	if r.Status != 201 {
+		t.Fatalf("create group: %s", describe(r))
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	r.JSON(t, &v)
+	return &Group{ID: v.ID, Key: k, KeyVersion: 1}
+}
+
+// Invite has admin invite email (answered 202).
+func (g *Group) Invite(t testing.TB, admin *Member, email string) *Response {
+	t.Helper()
+	r := admin.C.JSON(t, "POST", "/api/groups/"+g.ID+"/invitations", map[string]any{
+		"email": email, "encrypted_label": Encrypt(t, email, g.Key), "key_version": g.KeyVersion})
+	if r.Status != 202 {
+		t.Fatalf("invite %s: %s", email, describe(r))
+	}
+	return r
+}
+
+// InvitationID is the id of m's invitation to g as m's /api/groups lists
+// it, or "".
+func (g *Group) InvitationID(t testing.TB, m *Member) string {
+	t.Helper()
+	var list struct {
+		Invitations []struct {
+			ID      string `json:"id"`
+			GroupID string `json:"group_id"`
+		} `json:"invitations"`
+	}
+	r := m.C.JSON(t, "GET", "/api/groups", nil)
+	if r.Status != 200 {
+		t.Fatalf("list groups: %s", describe(r))
+	}
+	r.JSON(t, &list)
+	for _, inv := range list.Invitations {
+		if inv.GroupID == g.ID {
+			return inv.ID
+		}
+	}
+	return ""
+}
+
+// Join has admin invite m and m accept: m is a pending member.
+func (g *Group) Join(t testing.TB, admin, m *Member) {
+	t.Helper()
+	g.Invite(t, admin, m.Email)
+	id := g.InvitationID(t, m)
+	if id == "" {
+		t.Fatalf("%s does not see the invitation to %s", m.Email, g.ID)
+	}
+	if r := m.C.JSON(t, "POST", "/api/invitations/"+id+"/accept", nil); r.Status != 200 {
+		t.Fatalf("accept: %s", describe(r))
+	}
+}
+
+// GiveKey has the keyed admin behind ws seal the current key to m.
+func (g *Group) GiveKey(t testing.TB, ws *WS, m *Member, ref string) {
+	t.Helper()
+	ws.Send(map[string]any{"type": "key_distributed", "ref": ref, "group_id": g.ID, "user_id": m.ID,
+		"key_version": g.KeyVersion, "encrypted_key": m.SealKey(t, g.Key)})
+	reply := ws.Await("the reply to "+ref, func(msg Msg) bool {
+		return (msg.Type() == "ack" || msg.Type() == "error") && msg.Str("ref") == ref
+	})
+	if reply.Type() != "ack" {
+		t.Fatalf("key to %s: %v", m.Email, reply)
 	}
 }

@@ -528,7 +528,7 @@ inviteForm.addEventListener("submit", async (event) => {
     await writeCurrent(async (v) =>
       api("POST", base + "/invitations", { email, encrypted_label: await ring.encrypt(email, v), key_version: v }));
     inviteEmail.value = "";
-    inviteDone.textContent = `Invited ${email}. If the address has an account, its owner sees the invitation on their Groups page.`;
+    inviteDone.textContent = `Invited ${email}. If the address has an account, its owner sees the invitation on their Groups page for 14 days.`;
     inviteDone.hidden = false;
     await refresh();
   } catch (err) {
