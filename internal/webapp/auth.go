@@ -11,6 +11,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sealkit/sealkit"
@@ -20,17 +21,20 @@ import (
 
 // Rate limits. Failed logins are counted per IP and per IP+account, never
 // per account alone: a limit on the account would let anyone lock its
-// owner out by failing on purpose.
+// owner out by failing on purpose. Every limit is checked and counted in
+// one atomic step (store.RateHit).
 const (
 	saltWindow           = time.Minute
 	registerLimit        = 20
 	registerWindow       = time.Hour
+	signupMailLimit      = 3 // sign-up mails to one address per signupMailWindow
+	signupMailWindow     = time.Hour
 	loginFailIPLimit     = 30
 	loginFailAcctLimit   = 5
 	loginFailWindow      = 15 * time.Minute
 	registerMinDuration  = 250 * time.Millisecond
 	loginFailMinDuration = 100 * time.Millisecond
-	confirmTokenLifetime = 48 * time.Hour
+	signupLinkLifetime   = 48 * time.Hour
 )
 
 func randomToken() string {
@@ -43,11 +47,38 @@ func (s *Server) emailIndex(email string) string {
 	return hex.EncodeToString(sealkit.BlindIndexEmail(s.secrets.Current().BlindIndexKey, email))
 }
 
-// authHash is what the database keeps of an auth key.
+// authHash is HMAC-SHA256(auth_salt, auth_key): the inner, salted part of
+// the stored verifier.
 func authHash(salt, authKey []byte) []byte {
 	m := hmac.New(sha256.New, salt)
 	m.Write(authKey)
 	return m.Sum(nil)
+}
+
+// verifierPrefix marks a peppered verifier in users.auth_hash.
+const verifierPrefix = "v2$"
+
+// pepper turns the inner hash into what the database keeps:
+// "v2$" + hex(HMAC-SHA256(verifier key, inner)). The verifier key is a
+// server secret (secrets.VerifierKey), so the database alone does not let
+// anyone test a password guess.
+func (s *Server) pepper(inner []byte) string {
+	m := hmac.New(sha256.New, s.secrets.Current().VerifierKey())
+	m.Write(inner)
+	return verifierPrefix + hex.EncodeToString(m.Sum(nil))
+}
+
+// verifier is the stored form of an auth key.
+func (s *Server) verifier(salt, authKey []byte) string { return s.pepper(authHash(salt, authKey)) }
+
+// upgradeVerifier peppers a verifier stored before the pepper existed
+// (hex of the inner hash), in place: no user action is needed.
+func (s *Server) upgradeVerifier(old string) (string, error) {
+	inner, err := hex.DecodeString(old)
+	if err != nil || len(inner) != sha256.Size {
+		return "", errors.New("webapp: a users.auth_hash is neither a verifier nor a legacy hash")
+	}
+	return s.pepper(inner), nil
 }
 
 // pad sleeps until min has passed since start, so that the work done (or
@@ -61,8 +92,8 @@ func pad(ctx context.Context, start time.Time, min time.Duration) {
 	}
 }
 
-// limited records a hit in bucket and reports whether it is over limit;
-// on a database failure it fails closed.
+// limited counts a hit in bucket and reports whether it is over limit,
+// having answered 429 (or 503: on a database failure it fails closed).
 func (s *Server) limited(w http.ResponseWriter, r *http.Request, bucket string, limit int, window time.Duration) bool {
 	n, err := s.store.RateHit(r.Context(), bucket, window, s.cfg.Now())
 	if err != nil {
@@ -79,7 +110,46 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, bucket string, 
 }
 
 type registerRequest struct {
-	Email                 string `json:"email"`
+	Email string `json:"email"`
+}
+
+// register starts a sign-up: it only queues a job that mails the address
+// (a link to finish the sign-up, or, for an address that has an account,
+// a pointer to login). The request does the same work for every address —
+// validate, count, queue — and answers the same (status, headers, body,
+// timing floor); what the job finds is seen only in that mailbox.
+// Nothing here creates an account or changes what the salt endpoint, login
+// or an invitation observe (docs/PROTOCOL.md §1).
+func (s *Server) register() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		var req registerRequest
+		if !decodeJSON(w, r, &req) {
+			return
+		}
+		var c check
+		c.email(req.Email)
+		if c.answered(w) {
+			return
+		}
+		if s.limited(w, r, "register:"+s.ipID(r), registerLimit, registerWindow) {
+			return
+		}
+		// The address as typed: the finishing page shows it so, and the
+		// browser keeps it so (encrypted) for the profile.
+		err := s.store.InTx(r.Context(), func(tx *sql.Tx) error { return s.enqueueSignup(r.Context(), tx, req.Email) })
+		if err != nil {
+			s.log.Error("registration failed", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "registration failed; try again shortly")
+			return
+		}
+		pad(r.Context(), start, registerMinDuration)
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "mail_sent"})
+	})
+}
+
+type finishRequest struct {
+	Token                 string `json:"token"`
 	KeyHash               string `json:"key_hash"`
 	AuthKey               string `json:"auth_key"`
 	PublicKey             string `json:"public_key"`
@@ -90,18 +160,19 @@ type registerRequest struct {
 	EncryptedEmail        string `json:"encrypted_email"`
 }
 
-// register creates an unconfirmed account and mails a confirmation link.
-// For an address that already has an account it mails that owner instead;
-// the answer (status, headers, body, timing floor) is the same.
-func (s *Server) register() http.Handler {
+// finishSignup creates the account from the page a sign-up link opened:
+// the token proves the address, the browser chose the password and made
+// every key just now. The account is confirmed from the start and the
+// browser is logged in. Only the token's address can be bound, and only
+// by whoever read the mail.
+func (s *Server) finishSignup() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var req registerRequest
+		var req finishRequest
 		if !decodeJSON(w, r, &req) {
 			return
 		}
 		var c check
-		email := c.email(req.Email)
+		token := c.token(req.Token)
 		keyHash := c.keyHash(req.KeyHash)
 		authKey := c.bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
 		pk := c.bytes("public_key", req.PublicKey, sealkit.PublicKeySize, sealkit.PublicKeySize)
@@ -113,49 +184,47 @@ func (s *Server) register() http.Handler {
 		if c.answered(w) {
 			return
 		}
-		if s.limited(w, r, "register:"+s.ipID(r), registerLimit, registerWindow) {
-			return
-		}
+		ctx, now := r.Context(), s.cfg.Now()
 		salt := make([]byte, 16)
 		rand.Read(salt)
 		u := &store.User{
 			ID:                    store.NewID(),
-			EmailIndex:            s.emailIndex(email),
 			KeyHash:               keyHash,
 			AuthSalt:              hex.EncodeToString(salt),
-			AuthHash:              hex.EncodeToString(authHash(salt, authKey)),
+			AuthHash:              s.verifier(salt, authKey),
 			PublicKey:             b64.Encode(pk),
 			PQPublicKey:           b64.Encode(pqpk),
 			EncryptedPrivateKey:   epk,
 			EncryptedPQPrivateKey: epq,
 			EncryptedUserKey:      euk,
 			EncryptedEmail:        eem,
-			CreatedAt:             s.cfg.Now().Unix(),
+			ConfirmedAt:           now.Unix(),
+			CreatedAt:             now.Unix(),
 		}
-		token := randomToken()
-		err := s.store.InTx(r.Context(), func(tx *sql.Tx) error {
-			exists, err := s.store.EmailIndexExists(r.Context(), tx, u.EmailIndex)
-			if err != nil {
+		session := randomToken()
+		err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+			if err := s.store.FinishSignup(ctx, tx, hashHex(token), now, u); err != nil {
 				return err
 			}
-			if exists {
-				return s.enqueueMail(r.Context(), tx, mailMessage{To: email, Kind: mailAccountExists, Link: s.cfg.PublicURL + "/login"})
-			}
-			if err := s.store.CreateUser(r.Context(), tx, u); err != nil {
-				return err
-			}
-			if err := s.store.CreateEmailToken(r.Context(), tx, hashHex(token), u.ID, "confirm", s.cfg.Now().Add(confirmTokenLifetime)); err != nil {
-				return err
-			}
-			return s.enqueueMail(r.Context(), tx, mailMessage{To: email, Kind: mailConfirm, Link: s.cfg.PublicURL + "/confirm?token=" + token})
+			return s.store.CreateSession(ctx, tx, hashHex(session), u.ID, now, now.Add(sessionTTL))
 		})
-		if err != nil {
-			s.log.Error("registration failed", "err", err)
-			writeError(w, http.StatusInternalServerError, "registration failed; try again")
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			writeError(w, http.StatusGone, "this link is not valid, was used already or has expired; start again at /register")
+			return
+		case errors.Is(err, store.ErrAccountExists):
+			// Consumed in its own transaction: the failed one rolled back.
+			s.store.DB.ExecContext(ctx, `DELETE FROM signups WHERE token_hash = $1`, hashHex(token))
+			writeError(w, http.StatusConflict, "this address already has an account; log in instead")
+			return
+		case err != nil:
+			s.log.Error("sign-up failed", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "the account could not be created; try again shortly")
 			return
 		}
-		pad(r.Context(), start, registerMinDuration)
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "confirmation_sent"})
+		s.setSessionCookie(w, r, session, int(sessionTTL.Seconds()))
+		s.log.Info("account created", "user", u.ID, "ip", s.ipID(r))
+		writeJSON(w, http.StatusCreated, map[string]string{"status": "created"})
 	})
 }
 
@@ -170,7 +239,8 @@ type emailRequest struct {
 // salt answers {key_hash} for any address: the real one for an account,
 // else HMAC(fake-salt key, address) in the same shape, so the answer does
 // not tell whether the address is registered. Known and unknown addresses
-// get the same status, headers, body length and timing floor.
+// get the same status, headers, body length and timing floor. Only
+// accounts are read: a sign-up in progress changes nothing here.
 func (s *Server) salt() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -212,6 +282,10 @@ type loginRequest struct {
 // comparison.
 var dummySalt = make([]byte, 16)
 
+// login checks an auth key. Every attempt is first counted as a failure,
+// in the per-IP and per-IP+account buckets at once, and only an attempt
+// that both counts admit is compared; a success takes its count back. So
+// N concurrent wrong keys meet exactly the limit, never more.
 func (s *Server) login() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -227,22 +301,24 @@ func (s *Server) login() http.Handler {
 		}
 		ctx, now, ip := r.Context(), s.cfg.Now(), s.ipID(r)
 		idx := s.emailIndex(email)
-		ipBucket, acctBucket := "loginfail:"+ip, "loginfail:"+ip+":"+idx[:32]
-		for _, b := range []struct {
-			bucket string
-			limit  int
-		}{{ipBucket, loginFailIPLimit}, {acctBucket, loginFailAcctLimit}} {
-			n, err := s.store.RateCount(ctx, b.bucket, loginFailWindow, now)
+		buckets := []struct {
+			name  string
+			limit int
+		}{{"loginfail:" + ip, loginFailIPLimit}, {"loginfail:" + ip + ":" + idx[:32], loginFailAcctLimit}}
+		over := false
+		for _, b := range buckets {
+			n, err := s.store.RateHit(ctx, b.name, loginFailWindow, now)
 			if err != nil {
 				s.log.Error("rate limit check failed", "err", err)
 				writeError(w, http.StatusServiceUnavailable, "try again shortly")
 				return
 			}
-			if n >= b.limit {
-				w.Header().Set("Retry-After", strconv.Itoa(int(loginFailWindow.Seconds())))
-				writeError(w, http.StatusTooManyRequests, "too many failed logins from here; wait 15 minutes and try again")
-				return
-			}
+			over = over || n > b.limit
+		}
+		if over {
+			w.Header().Set("Retry-After", strconv.Itoa(int(loginFailWindow.Seconds())))
+			writeError(w, http.StatusTooManyRequests, "too many failed logins from here; wait 15 minutes and try again")
+			return
 		}
 		u, err := s.store.UserByEmailIndex(ctx, s.store.DB, idx)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -252,18 +328,18 @@ func (s *Server) login() http.Handler {
 		}
 		ok := false
 		if u == nil {
-			authHash(dummySalt, authKey)
+			s.verifier(dummySalt, authKey)
 		} else {
 			salt, _ := hex.DecodeString(u.AuthSalt)
-			want, _ := hex.DecodeString(u.AuthHash)
-			ok = hmac.Equal(authHash(salt, authKey), want)
+			got := s.verifier(salt, authKey)
+			if !strings.HasPrefix(u.AuthHash, verifierPrefix) {
+				// Not upgraded yet (an older instance wrote it after this
+				// one started): compare the legacy form.
+				got = hex.EncodeToString(authHash(salt, authKey))
+			}
+			ok = hmac.Equal([]byte(got), []byte(u.AuthHash))
 		}
 		if !ok {
-			for _, b := range []string{ipBucket, acctBucket} {
-				if err := s.store.RateRecord(ctx, b, now); err != nil {
-					s.log.Error("rate limit record failed", "err", err)
-				}
-			}
 			s.log.Info("login failed", "ip", ip)
 			// An unknown address skips the row's decryption; padding every
 			// failure hides that, so failures do not tell which addresses
@@ -272,12 +348,13 @@ func (s *Server) login() http.Handler {
 			writeError(w, http.StatusUnauthorized, "wrong email address or password")
 			return
 		}
-		if u.ConfirmedAt == 0 {
-			writeError(w, http.StatusForbidden, "confirm your email address first: follow the link in the mail we sent")
-			return
+		for _, b := range buckets {
+			if err := s.store.RateUndo(ctx, b.name, loginFailWindow, now); err != nil {
+				s.log.Error("rate limit undo failed", "err", err)
+			}
 		}
 		token := randomToken()
-		if err := s.store.CreateSession(ctx, hashHex(token), u.ID, now, now.Add(sessionTTL)); err != nil {
+		if err := s.store.CreateSession(ctx, s.store.DB, hashHex(token), u.ID, now, now.Add(sessionTTL)); err != nil {
 			s.log.Error("session create failed", "err", err)
 			writeError(w, http.StatusServiceUnavailable, "try again shortly")
 			return
@@ -290,8 +367,8 @@ func (s *Server) login() http.Handler {
 
 func (s *Server) logout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, err := r.Cookie(sessionCookie); err == nil && len(c.Value) == 43 {
-			h := hashHex(c.Value)
+		if token := s.sessionToken(r); token != "" {
+			h := hashHex(token)
 			if err := s.store.DeleteSession(r.Context(), h); err != nil {
 				s.log.Error("logout failed", "err", err)
 			}
@@ -307,26 +384,25 @@ func (s *Server) logout() http.Handler {
 	})
 }
 
-// confirm consumes a confirmation token (POSTed by the page the mail link
-// opens, so that a mail scanner fetching the link confirms nothing).
-func (s *Server) confirm() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 4096)
-		token := r.PostFormValue("token")
-		if len(token) != 43 {
-			s.renderError(w, r, http.StatusBadRequest, "This confirmation link is not valid.")
-			return
-		}
-		err := s.store.ConfirmEmail(r.Context(), hashHex(token), s.cfg.Now())
-		if errors.Is(err, store.ErrNotFound) {
-			s.renderError(w, r, http.StatusBadRequest, "This confirmation link is not valid, was used already or has expired.")
-			return
-		}
-		if err != nil {
-			s.log.Error("confirm failed", "err", err)
-			s.renderError(w, r, http.StatusInternalServerError, "Something went wrong; try the link again.")
-			return
-		}
-		http.Redirect(w, r, "/login?confirmed=1", http.StatusSeeOther)
-	})
+// finishData fills the page a sign-up link opens: the address the link
+// was mailed to (shown, and encrypted by the browser under the new user
+// key) and the token. A mail scanner fetching the link changes nothing.
+func (s *Server) finishData(w http.ResponseWriter, r *http.Request, d *pageData) bool {
+	token := r.URL.Query().Get("token")
+	if !validToken(token) {
+		s.renderError(w, r, http.StatusBadRequest, "This sign-up link is not valid. Start again on the registration page.")
+		return false
+	}
+	email, err := s.store.SignupEmail(r.Context(), hashHex(token), s.cfg.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		s.renderError(w, r, http.StatusGone, "This sign-up link was used already or has expired (links last 48 hours). Start again on the registration page.")
+		return false
+	}
+	if err != nil {
+		s.log.Error("sign-up link lookup failed", "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, "Something went wrong; open the link again in a minute.")
+		return false
+	}
+	d.Token, d.Email = token, email
+	return true
 }

@@ -29,6 +29,7 @@ func (s *Server) newRiver() (*river.Client[*sql.Tx], error) {
 	river.AddWorker(workers, &rotateWorker{s: s})
 	river.AddWorker(workers, &cleanupWorker{s: s})
 	river.AddWorker(workers, &invitationWorker{s: s})
+	river.AddWorker(workers, &signupWorker{s: s})
 	c, err := river.NewClient(s.store.RiverDriver(), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:           workers,
@@ -61,7 +62,7 @@ type cleanupWorker struct {
 
 func (w *cleanupWorker) Work(ctx context.Context, job *river.Job[cleanupArgs]) error {
 	w.s.deleteExpiredInvitations(ctx)
-	n, err := w.s.store.Cleanup(ctx, w.s.cfg.Now(), time.Hour)
+	n, err := w.s.store.Cleanup(ctx, w.s.cfg.Now())
 	if err != nil {
 		return err
 	}
