@@ -149,12 +149,6 @@ func gbGroupOf(t *testing.T, tb *tab, id string) (*gbGroup, string) {
 	return gbParseGroup(t, body), body
 }
 
-// gbData is #group's data attributes.
-func gbData(t *testing.T, tb *tab) map[string]string {
-	t.Helper()
-	return mustEval[map[string]string](t, tb, `Object.assign({}, document.getElementById("group").dataset)`)
-}
-
 // gbWaitData waits until #group's data attributes match want.
 func gbWaitData(t *testing.T, tb *tab, want map[string]string) {
 	t.Helper()

@@ -141,16 +141,6 @@ func (h *hub) empty() bool {
 	return len(h.conns) == 0
 }
 
-func (h *hub) closeAll() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, cs := range h.conns {
-		for c := range cs {
-			c.cancel()
-		}
-	}
-}
-
 // endClient closes the connection of a client whose session has ended
 // with 1008 ("session ended"): it leaves the hub at once and nothing is
 // written to it any more. Safe from any goroutine, and more than once.

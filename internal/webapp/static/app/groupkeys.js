@@ -12,7 +12,7 @@ export function newGroupKey() {
 
 /**
  * Seals a group key (base64 of its raw bytes) to a user's public keys:
- * the hybrid 0x02 format (§8.4).
+ * the hybrid 0x02 format (§8.2).
  * @param {string} keyB64
  * @param {{public_key: string, pq_public_key: string}} user
  */
