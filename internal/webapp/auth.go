@@ -128,7 +128,7 @@ func (s *Server) register() http.Handler {
 			return
 		}
 		var c check
-		c.email(req.Email)
+		c.Email(req.Email)
 		if c.answered(w) {
 			return
 		}
@@ -173,14 +173,14 @@ func (s *Server) finishSignup() http.Handler {
 		}
 		var c check
 		token := c.token(req.Token)
-		keyHash := c.keyHash(req.KeyHash)
-		authKey := c.bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
-		pk := c.bytes("public_key", req.PublicKey, sealkit.PublicKeySize, sealkit.PublicKeySize)
-		epk := c.bytes("encrypted_private_key", req.EncryptedPrivateKey, wrappedKeySize, wrappedKeySize)
-		pqpk := c.bytes("pq_public_key", req.PQPublicKey, sealkit.Cat3.PublicKeySize(), sealkit.Cat3.PublicKeySize())
-		epq := c.bytes("encrypted_pq_private_key", req.EncryptedPQPrivateKey, wrappedKeySize, wrappedKeySize)
-		euk := c.bytes("encrypted_user_key", req.EncryptedUserKey, 80, 2048)
-		eem := c.bytes("encrypted_email", req.EncryptedEmail, 41, 1024)
+		keyHash := c.KeyHash(req.KeyHash)
+		authKey := c.Bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
+		pk := c.Bytes("public_key", req.PublicKey, sealkit.PublicKeySize, sealkit.PublicKeySize)
+		epk := c.Bytes("encrypted_private_key", req.EncryptedPrivateKey, wrappedKeySize, wrappedKeySize)
+		pqpk := c.Bytes("pq_public_key", req.PQPublicKey, sealkit.Cat3.PublicKeySize(), sealkit.Cat3.PublicKeySize())
+		epq := c.Bytes("encrypted_pq_private_key", req.EncryptedPQPrivateKey, wrappedKeySize, wrappedKeySize)
+		euk := c.Bytes("encrypted_user_key", req.EncryptedUserKey, 80, 2048)
+		eem := c.Bytes("encrypted_email", req.EncryptedEmail, 41, 1024)
 		if c.answered(w) {
 			return
 		}
@@ -249,7 +249,7 @@ func (s *Server) salt() http.Handler {
 			return
 		}
 		var c check
-		email := c.email(req.Email)
+		email := c.Email(req.Email)
 		if c.answered(w) {
 			return
 		}
@@ -294,8 +294,8 @@ func (s *Server) login() http.Handler {
 			return
 		}
 		var c check
-		email := c.email(req.Email)
-		authKey := c.bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
+		email := c.Email(req.Email)
+		authKey := c.Bytes("auth_key", req.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
 		if c.answered(w) {
 			return
 		}

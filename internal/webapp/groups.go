@@ -161,8 +161,8 @@ func (s *Server) createGroup() http.Handler {
 			return
 		}
 		var c check
-		name := c.bytes("encrypted_name", req.EncryptedName, 41, 1024)
-		key := c.sealedKey("encrypted_key", req.EncryptedKey)
+		name := c.Bytes("encrypted_name", req.EncryptedName, 41, 1024)
+		key := c.SealedKey("encrypted_key", req.EncryptedKey)
 		if c.answered(w) {
 			return
 		}
@@ -266,8 +266,8 @@ func (s *Server) invite() http.Handler {
 			return
 		}
 		var c check
-		email := c.email(req.Email)
-		label := c.bytes("encrypted_label", req.EncryptedLabel, 41, 1024)
+		email := c.Email(req.Email)
+		label := c.Bytes("encrypted_label", req.EncryptedLabel, 41, 1024)
 		c.version(req.KeyVersion)
 		if c.answered(w) {
 			return
@@ -406,20 +406,20 @@ func (s *Server) rotation(w http.ResponseWriter, r *http.Request) (*store.Rotati
 	var c check
 	c.version(req.KeyVersion)
 	if len(req.Keys) == 0 {
-		c.fail("keys", "missing: the new key must be sealed to at least the caller")
+		c.Fail("keys", "missing: the new key must be sealed to at least the caller")
 	}
 	keys := map[string][]byte{}
 	for i, k := range req.Keys {
 		field := "keys[" + strconv.Itoa(i) + "]"
 		if !validID(k.UserID) {
-			c.fail(field+".user_id", "not a user id")
+			c.Fail(field+".user_id", "not a user id")
 			break
 		}
 		if _, dup := keys[k.UserID]; dup {
-			c.fail(field+".user_id", "appears twice")
+			c.Fail(field+".user_id", "appears twice")
 			break
 		}
-		keys[k.UserID] = c.sealedKey(field+".encrypted_key", k.EncryptedKey)
+		keys[k.UserID] = c.SealedKey(field+".encrypted_key", k.EncryptedKey)
 	}
 	if c.answered(w) {
 		return nil, false
@@ -539,7 +539,7 @@ func (s *Server) applyReencrypt() http.Handler {
 		var c check
 		c.version(req.KeyVersion)
 		if len(req.Items) > maxReencryptItems {
-			c.fail("items", "at most %d per batch", maxReencryptItems)
+			c.Fail("items", "at most %d per batch", maxReencryptItems)
 		}
 		items := make([]store.Reencrypted, 0, len(req.Items))
 		for i, it := range req.Items {
@@ -547,14 +547,14 @@ func (s *Server) applyReencrypt() http.Handler {
 			lim, ok := contentLimits[it.Kind]
 			switch {
 			case !ok:
-				c.fail(field+".kind", "unknown kind")
+				c.Fail(field+".kind", "unknown kind")
 			case !validID(it.ID):
-				c.fail(field+".id", "not an id")
+				c.Fail(field+".id", "not an id")
 			case it.FromVersion < 1 || it.FromVersion >= req.KeyVersion:
-				c.fail(field+".from_version", "must be an older version than key_version")
+				c.Fail(field+".from_version", "must be an older version than key_version")
 			}
-			ct := c.bytes(field+".ciphertext", it.Ciphertext, lim[0], lim[1])
-			if c.err != nil {
+			ct := c.Bytes(field+".ciphertext", it.Ciphertext, lim[0], lim[1])
+			if c.Err() != nil {
 				break
 			}
 			items = append(items, store.Reencrypted{Kind: it.Kind, ID: it.ID, From: it.FromVersion, Ciphertext: ct})
@@ -586,7 +586,7 @@ func (s *Server) createGoal() http.Handler {
 			return
 		}
 		var c check
-		title := c.bytes("encrypted_title", req.EncryptedTitle, 41, 1024)
+		title := c.Bytes("encrypted_title", req.EncryptedTitle, 41, 1024)
 		c.version(req.KeyVersion)
 		if c.answered(w) {
 			return
@@ -642,8 +642,8 @@ func (s *Server) putGroupCheckin() http.Handler {
 			return
 		}
 		var c check
-		day := c.day("day", r.PathValue("day"), s.cfg.Now())
-		note := c.bytes("encrypted_note", req.EncryptedNote, 40, 16384)
+		day := c.Day("day", r.PathValue("day"), s.cfg.Now())
+		note := c.Bytes("encrypted_note", req.EncryptedNote, 40, 16384)
 		c.version(req.KeyVersion)
 		if c.answered(w) {
 			return

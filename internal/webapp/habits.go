@@ -79,11 +79,11 @@ func habitView(h *store.Habit) habitJSON {
 // colour checks a "#rrggbb" colour in lower-case hex: one spelling per
 // colour, so the stored value never varies for the same choice.
 func (c *check) colour(field, v string) string {
-	if c.err != nil {
+	if c.Err() != nil {
 		return ""
 	}
 	if v == "" {
-		c.fail(field, "missing")
+		c.Fail(field, "missing")
 		return ""
 	}
 	ok := len(v) == 7 && v[0] == '#'
@@ -91,7 +91,7 @@ func (c *check) colour(field, v string) string {
 		ok = v[i] >= '0' && v[i] <= '9' || v[i] >= 'a' && v[i] <= 'f'
 	}
 	if !ok {
-		c.fail(field, `must be "#rrggbb" in lower-case hex`)
+		c.Fail(field, `must be "#rrggbb" in lower-case hex`)
 		return ""
 	}
 	return v
@@ -147,9 +147,9 @@ func (s *Server) createHabit() http.Handler {
 			ID:                   store.NewID(),
 			KeyRowID:             store.NewID(),
 			OwnerID:              userFrom(r.Context()),
-			EncryptedKey:         c.sealedKey("encrypted_key", req.EncryptedKey),
-			EncryptedName:        c.bytes("encrypted_name", req.EncryptedName, habitNameMin, habitNameMax),
-			EncryptedDescription: c.optionalBytes("encrypted_description", req.EncryptedDescription, habitTextMin, habitTextMax),
+			EncryptedKey:         c.SealedKey("encrypted_key", req.EncryptedKey),
+			EncryptedName:        c.Bytes("encrypted_name", req.EncryptedName, habitNameMin, habitNameMax),
+			EncryptedDescription: c.OptionalBytes("encrypted_description", req.EncryptedDescription, habitTextMin, habitTextMax),
 			Colour:               c.colour("colour", req.Colour),
 			Now:                  s.cfg.Now().Unix(),
 		}
@@ -208,8 +208,8 @@ func (s *Server) updateHabit() http.Handler {
 			return
 		}
 		var c check
-		name := c.bytes("encrypted_name", req.EncryptedName, habitNameMin, habitNameMax)
-		desc := c.optionalBytes("encrypted_description", req.EncryptedDescription, habitTextMin, habitTextMax)
+		name := c.Bytes("encrypted_name", req.EncryptedName, habitNameMin, habitNameMax)
+		desc := c.OptionalBytes("encrypted_description", req.EncryptedDescription, habitTextMin, habitTextMax)
 		colour := c.colour("colour", req.Colour)
 		if c.answered(w) {
 			return
@@ -277,8 +277,8 @@ func (s *Server) putCheckin() http.Handler {
 			return
 		}
 		var c check
-		day := c.day("day", r.PathValue("day"), s.cfg.Now())
-		note := c.optionalBytes("encrypted_note", req.EncryptedNote, habitTextMin, habitTextMax)
+		day := c.Day("day", r.PathValue("day"), s.cfg.Now())
+		note := c.OptionalBytes("encrypted_note", req.EncryptedNote, habitTextMin, habitTextMax)
 		if c.answered(w) {
 			return
 		}
@@ -297,7 +297,7 @@ func (s *Server) deleteCheckin() http.Handler {
 			return
 		}
 		var c check
-		day := c.day("day", r.PathValue("day"), s.cfg.Now())
+		day := c.Day("day", r.PathValue("day"), s.cfg.Now())
 		if c.answered(w) {
 			return
 		}

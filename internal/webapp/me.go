@@ -55,7 +55,7 @@ func (s *Server) putProfile() http.Handler {
 			return
 		}
 		var c check
-		ct := c.bytes("encrypted_display_name", req.EncryptedDisplayName, 40, 4096)
+		ct := c.Bytes("encrypted_display_name", req.EncryptedDisplayName, 40, 4096)
 		if c.answered(w) {
 			return
 		}

@@ -472,15 +472,15 @@ func parseClientMsg(data []byte) (m clientMsg, key []byte, problem string) {
 	}
 	var chk check
 	if !validID(m.GroupID) {
-		chk.fail("group_id", "not a group id")
+		chk.Fail("group_id", "not a group id")
 	}
 	if !validID(m.UserID) {
-		chk.fail("user_id", "not a user id")
+		chk.Fail("user_id", "not a user id")
 	}
 	chk.version(m.KeyVersion)
-	key = chk.sealedKey("encrypted_key", m.EncryptedKey)
-	if chk.err != nil {
-		return m, nil, chk.err.Error()
+	key = chk.SealedKey("encrypted_key", m.EncryptedKey)
+	if chk.Err() != nil {
+		return m, nil, chk.Err().Error()
 	}
 	return m, key, ""
 }
