@@ -109,7 +109,6 @@ func (s *Store) Cleanup(ctx context.Context, now time.Time) (int64, error) {
 	}{
 		{`DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2`, []any{now.Unix(), now.Add(-SessionIdle).Unix()}},
 		{`DELETE FROM signups WHERE expires_at <= $1`, []any{now.Unix()}},
-		{`DELETE FROM rate_counters WHERE expires_at <= $1`, []any{now.UnixMilli()}},
 	} {
 		res, err := s.DB.ExecContext(ctx, q.sql, q.args...)
 		if err != nil {
@@ -118,5 +117,6 @@ func (s *Store) Cleanup(ctx context.Context, now time.Time) (int64, error) {
 		n, _ := res.RowsAffected()
 		total += n
 	}
-	return total, nil
+	n, err := s.limiter(now).Cleanup(ctx)
+	return total + n, err
 }
