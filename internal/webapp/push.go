@@ -1,9 +1,10 @@
 package webapp
 
 // Pushes over WebSocket (docs/PROTOCOL.md §8). Events name a group (and,
-// for a removal, a user), never content. On PostgreSQL they go through
-// NOTIFY so that every instance hears them and delivers to its own
-// connections; SQLite serves one instance and delivers in process. The
+// for a removal, a user), never content. They travel through the kit's
+// package broadcast: on PostgreSQL as NOTIFY (broadcast/pgnotify), so that
+// every instance hears them and delivers to its own connections; on
+// SQLite, which serves one instance, in process (broadcast.Local). The
 // pending lists are computed by the delivering instance from the
 // database, so a NOTIFY payload stays a few dozen bytes.
 //
@@ -25,9 +26,9 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgxlisten"
 
+	"github.com/sealkit/sealkit/broadcast"
+	"github.com/sealkit/sealkit/broadcast/pgnotify"
 	"github.com/sealkit/sealkit/internal/store"
 )
 
@@ -227,19 +228,30 @@ type (
 	}
 )
 
+// newBroadcaster is how pushes reach every instance: PostgreSQL
+// LISTEN/NOTIFY when several instances share the database, in process on
+// SQLite (which serves one).
+func (s *Server) newBroadcaster() broadcast.Broadcaster {
+	if s.store.Dialect != store.Postgres {
+		return broadcast.NewLocal(1024)
+	}
+	return &pgnotify.Broadcaster{
+		DB:       s.store.DB,
+		Connect:  func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, s.cfg.DatabaseURL) },
+		Channel:  pushChannel,
+		LogError: func(err error) { s.log.Warn("push listener", "err", err) },
+	}
+}
+
 // publish announces ev to every instance (after the change committed).
 func (s *Server) publish(ctx context.Context, ev pushEvent) {
-	if s.store.Dialect == store.Postgres {
-		b, _ := json.Marshal(ev)
-		// The request may be ending; the notification must still go out.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if _, err := s.store.DB.ExecContext(ctx, `SELECT pg_notify($1, $2)`, pushChannel, string(b)); err != nil {
-			s.log.Warn("push not sent; open pages catch up on reload", "reason", ev.Reason, "err", err)
-		}
-		return
+	b, _ := json.Marshal(ev)
+	// The request may be ending; the notification must still go out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.bcast.Publish(ctx, b); err != nil {
+		s.log.Warn("push not sent; open pages catch up on reload", "reason", ev.Reason, "err", err)
 	}
-	s.enqueuePush(ev)
 }
 
 func (s *Server) enqueuePush(ev pushEvent) {
@@ -250,25 +262,18 @@ func (s *Server) enqueuePush(ev pushEvent) {
 	}
 }
 
-// runPushes delivers queued events in order until ctx ends; on PostgreSQL
-// it also listens for other instances' (and its own) notifications.
+// runPushes delivers every instance's events (the broadcaster's) to this
+// instance's sockets, in order, until ctx ends, and re-checks the open
+// sockets' sessions once a minute.
 func (s *Server) runPushes(ctx context.Context) {
-	if s.store.Dialect == store.Postgres {
-		l := &pgxlisten.Listener{
-			Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, s.cfg.DatabaseURL) },
-			LogError:       func(_ context.Context, err error) { s.log.Warn("push listener", "err", err) },
-			ReconnectDelay: time.Second,
+	go s.bcast.Run(ctx, func(p []byte) {
+		var ev pushEvent
+		if err := json.Unmarshal(p, &ev); err != nil {
+			s.log.Warn("push with a bad payload ignored")
+			return
 		}
-		l.Handle(pushChannel, pgxlisten.HandlerFunc(func(_ context.Context, n *pgconn.Notification, _ *pgx.Conn) error {
-			var ev pushEvent
-			if err := json.Unmarshal([]byte(n.Payload), &ev); err != nil {
-				return err
-			}
-			s.enqueuePush(ev)
-			return nil
-		}))
-		go l.Listen(ctx)
-	}
+		s.enqueuePush(ev)
+	})
 	sweep := time.NewTicker(wsSessionSweep)
 	defer sweep.Stop()
 	for {

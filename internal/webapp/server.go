@@ -31,6 +31,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/sealkit/sealkit/atrest"
+	"github.com/sealkit/sealkit/broadcast"
 	"github.com/sealkit/sealkit/internal/secrets"
 	"github.com/sealkit/sealkit/internal/store"
 	sdk "github.com/sealkit/sealkit/js"
@@ -84,9 +85,10 @@ type Server struct {
 	cancel   context.CancelFunc
 	cspCount atomic.Int64 // CSP violation reports received
 
-	hub      *hub           // this instance's WebSocket connections
-	pushes   chan pushEvent // events to deliver to them, in order
-	stopping chan struct{}  // closed by Close: sockets end
+	hub      *hub                  // this instance's WebSocket connections
+	bcast    broadcast.Broadcaster // carries pushes to every instance
+	pushes   chan pushEvent        // events to deliver to them, in order
+	stopping chan struct{}         // closed by Close: sockets end
 	stopOnce sync.Once
 }
 
@@ -179,6 +181,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("webapp: no way to send mail: set an SMTP URL or turn on the development mailbox")
 	}
 
+	s.bcast = s.newBroadcaster()
 	if s.river, err = s.newRiver(); err != nil {
 		s.store.Close()
 		return nil, err
