@@ -1,20 +1,15 @@
 package webapp
 
 import (
-	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sealkit/sealkit"
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
 )
@@ -37,59 +32,15 @@ const (
 	signupLinkLifetime   = 48 * time.Hour
 )
 
-func randomToken() string {
-	var b [32]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:]) // 43 characters
-}
-
 func (s *Server) emailIndex(email string) string {
 	return hex.EncodeToString(sealkit.BlindIndexEmail(s.secrets.Current().BlindIndexKey, email))
 }
 
-// authHash is HMAC-SHA256(auth_salt, auth_key): the inner, salted part of
-// the stored verifier.
-func authHash(salt, authKey []byte) []byte {
-	m := hmac.New(sha256.New, salt)
-	m.Write(authKey)
-	return m.Sum(nil)
-}
-
-// verifierPrefix marks a peppered verifier in users.auth_hash.
-const verifierPrefix = "v2$"
-
-// pepper turns the inner hash into what the database keeps:
-// "v2$" + hex(HMAC-SHA256(verifier key, inner)). The verifier key is a
-// server secret (secrets.VerifierKey), so the database alone does not let
-// anyone test a password guess.
-func (s *Server) pepper(inner []byte) string {
-	m := hmac.New(sha256.New, s.secrets.Current().VerifierKey())
-	m.Write(inner)
-	return verifierPrefix + hex.EncodeToString(m.Sum(nil))
-}
-
-// verifier is the stored form of an auth key.
-func (s *Server) verifier(salt, authKey []byte) string { return s.pepper(authHash(salt, authKey)) }
-
-// upgradeVerifier peppers a verifier stored before the pepper existed
-// (hex of the inner hash), in place: no user action is needed.
-func (s *Server) upgradeVerifier(old string) (string, error) {
-	inner, err := hex.DecodeString(old)
-	if err != nil || len(inner) != sha256.Size {
-		return "", errors.New("webapp: a users.auth_hash is neither a verifier nor a legacy hash")
-	}
-	return s.pepper(inner), nil
-}
-
-// pad sleeps until min has passed since start, so that the work done (or
-// not done) for an address cannot be told from the answer's timing.
-func pad(ctx context.Context, start time.Time, min time.Duration) {
-	t := time.NewTimer(time.Until(start.Add(min)))
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+// accountKeys are the login secrets (fake salts, the verifier pepper)
+// from the secrets file as it is now.
+func (s *Server) accountKeys() accounts.Keys {
+	sec := s.secrets.Current()
+	return accounts.Keys{FakeSalt: sec.FakeSaltKey, Verifier: sec.VerifierKey()}
 }
 
 // limited counts a hit in bucket and reports whether it is over limit,
@@ -143,7 +94,7 @@ func (s *Server) register() http.Handler {
 			writeError(w, http.StatusServiceUnavailable, "registration failed; try again shortly")
 			return
 		}
-		pad(r.Context(), start, registerMinDuration)
+		accounts.Pad(r.Context(), start, registerMinDuration)
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "mail_sent"})
 	})
 }
@@ -185,13 +136,12 @@ func (s *Server) finishSignup() http.Handler {
 			return
 		}
 		ctx, now := r.Context(), s.cfg.Now()
-		salt := make([]byte, 16)
-		rand.Read(salt)
+		authSalt, verifier := s.accountKeys().NewVerifier(authKey)
 		u := &store.User{
 			ID:                    store.NewID(),
 			KeyHash:               keyHash,
-			AuthSalt:              hex.EncodeToString(salt),
-			AuthHash:              s.verifier(salt, authKey),
+			AuthSalt:              authSalt,
+			AuthHash:              verifier,
 			PublicKey:             b64.Encode(pk),
 			PQPublicKey:           b64.Encode(pqpk),
 			EncryptedPrivateKey:   epk,
@@ -201,7 +151,7 @@ func (s *Server) finishSignup() http.Handler {
 			ConfirmedAt:           now.Unix(),
 			CreatedAt:             now.Unix(),
 		}
-		session := randomToken()
+		session := accounts.NewToken()
 		err := s.store.InTx(ctx, func(tx *sql.Tx) error {
 			if err := s.store.FinishSignup(ctx, tx, hashHex(token), now, u); err != nil {
 				return err
@@ -256,9 +206,7 @@ func (s *Server) salt() http.Handler {
 		if s.limited(w, r, "salt:"+s.ipID(r), s.cfg.SaltLimit, saltWindow) {
 			return
 		}
-		m := hmac.New(sha256.New, s.secrets.Current().FakeSaltKey)
-		m.Write([]byte(email))
-		keyHash := sealkit.FormatKeyHash(m.Sum(nil)[:sealkit.SaltSize])
+		keyHash := s.accountKeys().FakeKeyHash(email)
 		real, err := s.store.KeyHashByEmailIndex(r.Context(), s.emailIndex(email))
 		switch {
 		case err == nil:
@@ -268,7 +216,7 @@ func (s *Server) salt() http.Handler {
 			writeError(w, http.StatusServiceUnavailable, "try again shortly")
 			return
 		}
-		pad(r.Context(), start, s.cfg.SaltMinDuration)
+		accounts.Pad(r.Context(), start, s.cfg.SaltMinDuration)
 		writeJSON(w, http.StatusOK, map[string]string{"key_hash": keyHash})
 	})
 }
@@ -277,10 +225,6 @@ type loginRequest struct {
 	Email   string `json:"email"`
 	AuthKey string `json:"auth_key"`
 }
-
-// dummySalt makes the unknown-address path do the same hashing as a real
-// comparison.
-var dummySalt = make([]byte, 16)
 
 // login checks an auth key. Every attempt is first counted as a failure,
 // in the per-IP and per-IP+account buckets at once, and only an attempt
@@ -327,24 +271,17 @@ func (s *Server) login() http.Handler {
 			return
 		}
 		ok := false
-		if u == nil {
-			s.verifier(dummySalt, authKey)
+		if k := s.accountKeys(); u == nil {
+			k.DummyCheck(authKey)
 		} else {
-			salt, _ := hex.DecodeString(u.AuthSalt)
-			got := s.verifier(salt, authKey)
-			if !strings.HasPrefix(u.AuthHash, verifierPrefix) {
-				// Not upgraded yet (an older instance wrote it after this
-				// one started): compare the legacy form.
-				got = hex.EncodeToString(authHash(salt, authKey))
-			}
-			ok = hmac.Equal([]byte(got), []byte(u.AuthHash))
+			ok = k.CheckVerifier(u.AuthSalt, u.AuthHash, authKey)
 		}
 		if !ok {
 			s.log.Info("login failed", "ip", ip)
 			// An unknown address skips the row's decryption; padding every
 			// failure hides that, so failures do not tell which addresses
 			// have accounts.
-			pad(ctx, start, loginFailMinDuration)
+			accounts.Pad(ctx, start, loginFailMinDuration)
 			writeError(w, http.StatusUnauthorized, "wrong email address or password")
 			return
 		}
@@ -353,7 +290,7 @@ func (s *Server) login() http.Handler {
 				s.log.Error("rate limit undo failed", "err", err)
 			}
 		}
-		token := randomToken()
+		token := accounts.NewToken()
 		if err := s.store.CreateSession(ctx, s.store.DB, hashHex(token), u.ID, now, now.Add(sessionTTL)); err != nil {
 			s.log.Error("session create failed", "err", err)
 			writeError(w, http.StatusServiceUnavailable, "try again shortly")
@@ -389,7 +326,7 @@ func (s *Server) logout() http.Handler {
 // key) and the token. A mail scanner fetching the link changes nothing.
 func (s *Server) finishData(w http.ResponseWriter, r *http.Request, d *pageData) bool {
 	token := r.URL.Query().Get("token")
-	if !validToken(token) {
+	if !accounts.ValidToken(token) {
 		s.renderError(w, r, http.StatusBadRequest, "This sign-up link is not valid. Start again on the registration page.")
 		return false
 	}

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/internal/store"
 )
 
@@ -442,7 +443,7 @@ func (s *Server) cookieName() string {
 // sessionToken is the request's session cookie value, or "".
 func (s *Server) sessionToken(r *http.Request) string {
 	c, err := r.Cookie(s.cookieName())
-	if err != nil || !validToken(c.Value) {
+	if err != nil || !accounts.ValidToken(c.Value) {
 		return ""
 	}
 	return c.Value

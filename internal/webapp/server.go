@@ -10,10 +10,8 @@ package webapp
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -30,6 +28,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/atrest"
 	"github.com/sealkit/sealkit/broadcast"
 	"github.com/sealkit/sealkit/internal/secrets"
@@ -149,7 +148,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	// Verifiers written before the pepper existed get it now, in place.
-	if n, err := s.store.UpgradeVerifiers(ctx, verifierPrefix, s.upgradeVerifier); err != nil {
+	if n, err := s.store.UpgradeVerifiers(ctx, accounts.VerifierPrefix, s.accountKeys().UpgradeVerifier); err != nil {
 		s.store.Close()
 		return nil, err
 	} else if n > 0 {
@@ -233,9 +232,6 @@ func (s *Server) Close(ctx context.Context) error {
 	return s.store.Close()
 }
 
-// hashHex is the hex SHA-256 of a random token: what the database keeps of
-// session cookies and mail tokens.
-func hashHex(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
+// hashHex is what the database keeps of session cookies and mail tokens
+// (accounts.TokenHash).
+func hashHex(token string) string { return accounts.TokenHash(token) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/atrest"
 )
 
@@ -71,7 +72,7 @@ func (w *signupWorker) Work(ctx context.Context, job *river.Job[signupArgs]) err
 		if exists {
 			return s.enqueueMail(ctx, tx, mailMessage{To: email, Kind: mailAccountExists, Link: s.cfg.PublicURL + "/login"})
 		}
-		token := randomToken()
+		token := accounts.NewToken()
 		if err := s.store.CreateSignup(ctx, tx, hashHex(token), idx, typed, now, now.Add(signupLinkLifetime)); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package webapp
 import (
 	"net/http"
 
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/fieldcheck"
 )
 
@@ -42,24 +43,9 @@ func validID(id string) bool {
 	return true
 }
 
-// validToken reports whether v has the shape of randomToken's output: 43
-// characters of unpadded base64url (32 random bytes).
-func validToken(v string) bool {
-	if len(v) != 43 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // token checks a mailed token's shape (the value is never echoed).
 func (c *check) token(v string) string {
-	if c.Err() == nil && !validToken(v) {
+	if c.Err() == nil && !accounts.ValidToken(v) {
 		c.Fail("token", "must be the 43-character token of the mailed link")
 	}
 	return v
