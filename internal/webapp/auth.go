@@ -60,10 +60,6 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, bucket string, 
 	return false
 }
 
-type registerRequest struct {
-	Email string `json:"email"`
-}
-
 // register starts a sign-up: it only queues a job that mails the address
 // (a link to finish the sign-up, or, for an address that has an account,
 // a pointer to login). The request does the same work for every address —
@@ -74,7 +70,7 @@ type registerRequest struct {
 func (s *Server) register() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		var req registerRequest
+		var req emailRequest
 		if !decodeJSON(w, r, &req) {
 			return
 		}
@@ -182,6 +178,7 @@ func (s *Server) finishSignup() http.Handler {
 // secretbox (nonce 24 + tag 16) of its 44-character base64 text.
 const wrappedKeySize = 24 + 16 + 44
 
+// emailRequest is a body that is only an address (register, salt).
 type emailRequest struct {
 	Email string `json:"email"`
 }

@@ -371,25 +371,14 @@ func authzID(t *testing.T, r *apptest.Response) string {
 	return v.ID
 }
 
-// invitationTo is the id of m's invitation to group gid.
+// invitationTo is the id of m's invitation to group gid, which must exist.
 func (w *authzWorld) invitationTo(t *testing.T, m *apptest.Member, gid string) string {
 	t.Helper()
-	var list struct {
-		Invitations []struct {
-			ID      string `json:"id"`
-			GroupID string `json:"group_id"`
-		} `json:"invitations"`
+	id := apptest.InvitationTo(t, m, gid)
+	if id == "" {
+		t.Fatalf("%s has no invitation to %s", m.Email, gid)
 	}
-	r := m.C.JSON(t, "GET", "/api/groups", nil)
-	authzMust(t, r, 200, "list groups")
-	r.JSON(t, &list)
-	for _, inv := range list.Invitations {
-		if inv.GroupID == gid {
-			return inv.ID
-		}
-	}
-	t.Fatalf("%s has no invitation to %s", m.Email, gid)
-	return ""
+	return id
 }
 
 // newFixture builds a group as the browser would: created by the owner;

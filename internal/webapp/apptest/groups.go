@@ -408,6 +408,13 @@ func (g *Group) Invite(t testing.TB, admin *Member, email string) *Response {
 // it, or "".
 func (g *Group) InvitationID(t testing.TB, m *Member) string {
 	t.Helper()
+	return InvitationTo(t, m, g.ID)
+}
+
+// InvitationTo is the id of m's invitation to the group gid as m's
+// /api/groups lists it, or "".
+func InvitationTo(t testing.TB, m *Member, gid string) string {
+	t.Helper()
 	var list struct {
 		Invitations []struct {
 			ID      string `json:"id"`
@@ -420,7 +427,7 @@ func (g *Group) InvitationID(t testing.TB, m *Member) string {
 	}
 	r.JSON(t, &list)
 	for _, inv := range list.Invitations {
-		if inv.GroupID == g.ID {
+		if inv.GroupID == gid {
 			return inv.ID
 		}
 	}

@@ -6,6 +6,7 @@
 // the next page's key chain like login.js does.
 
 import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { handOverLoginKey } from "./keys.js";
 
 const MIN_PASSWORD = 10;
 
@@ -67,12 +68,8 @@ async function createAccount(password) {
     stop();
     throw err;
   }
-  try {
-    sessionStorage.removeItem("sealkit.session-key"); // a previous user's, if any
-    sessionStorage.setItem("sealkit.login-key", sessionKey);
-  } catch {
-    // storage blocked: the dashboard sends us to /unlock
-  }
+  // The progress stays shown while the next page loads.
+  handOverLoginKey(sessionKey);
   location.assign("/habits");
 }
 

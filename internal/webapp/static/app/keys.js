@@ -82,6 +82,15 @@ function herePath() {
  * @param {object} me the /api/me JSON
  * @returns {Promise<string>}
  */
+// handOverLoginKey leaves a just-derived session key for the next page's
+// chain (step 3 below), replacing a previous user's tab key: what login
+// and the end of sign-up do before they navigate. Without sessionStorage
+// the next page asks for the password once more.
+export function handOverLoginKey(sk) {
+  storageRemove(SESSION_KEY);
+  storageSet(LOGIN_KEY, sk);
+}
+
 export async function sessionKey(me) {
   // 1. this tab's key
   const own = storageGet(SESSION_KEY);

@@ -4,6 +4,7 @@
 // the user lands on the habits dashboard, where the app's work is.
 
 import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { handOverLoginKey } from "./keys.js";
 
 const form = document.getElementById("login-form");
 const emailInput = document.getElementById("login-email");
@@ -38,15 +39,8 @@ async function login(email, password) {
     stop();
     throw err;
   }
-  // Hand the key to the next page's key chain (keys.js step 3); without
-  // sessionStorage that page asks for the password once more. The
-  // progress stays shown while the next page loads.
-  try {
-    sessionStorage.removeItem("sealkit.session-key"); // a previous user's, if any
-    sessionStorage.setItem("sealkit.login-key", sessionKey);
-  } catch {
-    // storage blocked: /habits sends us to /unlock
-  }
+  // The progress stays shown while the next page loads.
+  handOverLoginKey(sessionKey);
   location.assign("/habits");
 }
 
