@@ -1,35 +1,51 @@
-// Package accounts holds the server-side secrets handling of a
-// zero-knowledge login, the part of the pattern that is easy to get
-// subtly wrong: the salt endpoint's fake salts, the stored verifier of the
-// auth key (peppered with a server secret), the timing floor that makes a
-// known and an unknown address look alike, and the random tokens of
-// sessions and mailed links, kept only as hashes.
+// Package accounts is the server half of a zero-knowledge login: sign-up
+// with address proof, the salt endpoint, auth-key login and sessions —
+// the part of the pattern that is easy to get subtly wrong.
 //
 // The browser derives a session key from the password with Argon2id and
 // the salt in its key_hash, and sends only auth_key = HKDF(session key)
-// (sealkit.DeriveAuthKey); the server never sees the password or the
-// session key. This package is what the server does with the rest.
+// (sealkit.DeriveAuthKey); the server never sees the password, the session
+// key or any private key. The JS SDK's account module is the browser half.
+//
+// A [Manager] runs the ceremonies over a [Store] (package sqlstore: SQLite
+// and PostgreSQL) and a rate limiter (package ratelimit):
+//
+//   - Sign-up is email first, a Begin/Finish pair with a mail between:
+//     [Manager.BeginSignup] only queues a job; the job's
+//     [Manager.SignupMail] decides whether the address gets a link or a
+//     pointer to login; [Manager.FinishSignup] creates the account from the
+//     link's token and the keys the browser made, and logs it in.
+//   - [Manager.Salt] and [Manager.Login]; sessions by token
+//     ([Manager.SessionUser], [Manager.EndSession], [Manager.LiveSessions]).
+//   - [Handlers] serves all of it as the kit's JSON endpoints.
 //
 // Guarantees:
-//   - [Keys.FakeKeyHash] answers an unknown address with a key_hash of the
-//     real shape that is stable per address and unpredictable without the
-//     fake-salt key, so the salt endpoint does not tell which addresses
-//     have accounts.
-//   - A verifier ([Keys.NewVerifier]) is
-//     "v2$" + hex(HMAC-SHA256(verifier key, HMAC-SHA256(salt, auth key))):
-//     a copy of the database alone cannot test a password guess.
-//     [Keys.CheckVerifier] compares in constant time, accepts the legacy
-//     unpeppered form, and does the same hashing for an unknown account
+//   - Nothing a stranger can ask tells which addresses have accounts: the
+//     sign-up request, the salt endpoint and a failed login answer alike,
+//     byte for byte and after the same floor, for an address with an
+//     account, one without, and one with a sign-up in progress. Fake
+//     salts ([Keys.FakeKeyHash]) are stable per address and unpredictable
+//     without the fake-salt key.
+//   - An account is created only by whoever read the link mailed to its
+//     address, once, however many requests race (the Store's contract).
+//   - A copy of the database alone cannot test a password guess: a
+//     verifier ([Keys.NewVerifier]) is
+//     "v2$" + hex(HMAC-SHA256(verifier key, HMAC-SHA256(salt, auth key))),
+//     compared in constant time; an unknown address costs the same hashing
 //     ([Keys.DummyCheck]).
-//   - Tokens are 32 random bytes; only their SHA-256 is meant to be stored.
+//   - Tokens (sessions, links) are 32 random bytes; only their SHA-256 is
+//     stored. Sessions end after an absolute lifetime and when idle.
+//   - Limits hold across instances and under concurrency; failed logins
+//     are counted per client and per client+account, never per account
+//     alone (which would let anyone lock an owner out).
+//   - Errors returned to callers are meant for the user and never hold a
+//     submitted value.
 //
 // Assumptions: the keys come from the server's secrets file, never the
-// database; the caller pads every answer that could differ between a known
-// and an unknown address to a floor ([Pad]) and rate-limits the endpoints
-// (package ratelimit).
-//
-// Still to come here (docs/ARCHITECTURE.md): sign-up with address proof as
-// a Begin/Finish pair, login and sessions behind a storage interface.
+// database; the app mails the result of SignupMail from a job queue
+// (never from the request, whose timing would then differ), keeps the
+// link token out of logs and job arguments, and serves over https in
+// production (Handlers then sets a __Host- cookie).
 package accounts
 
 import (
@@ -52,6 +68,9 @@ const VerifierPrefix = "v2$"
 
 // Keys are the server secrets of accounts.
 type Keys struct {
+	// BlindIndex is the key of the addresses' blind index
+	// (sealkit.BlindIndexEmail): accounts are found by it.
+	BlindIndex []byte
 	// FakeSalt is the HMAC key of fake salts (32 random bytes).
 	FakeSalt []byte
 	// Verifier is the pepper of stored verifiers (32 bytes; see

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sealkit/sealkit"
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/atrest"
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/secrets"
@@ -256,33 +256,20 @@ func TestAnnounceManyUsers(t *testing.T) {
 			}
 			filler := bytes.Repeat([]byte{1}, 84)
 			owner := map[string]int{}
-			err := st.InTx(ctx, func(tx *sql.Tx) error {
-				for i := range users + 1 {
-					id := hex.EncodeToString(randBytes(16))
-					k := kps[i%len(kps)]
-					u := &store.User{
-						ID: id, EmailIndex: hex.EncodeToString(randBytes(32)), KeyHash: "x$argon2id",
-						AuthSalt: "00", AuthHash: "00", PublicKey: b64.Encode(k.pk), PQPublicKey: b64.Encode(k.pq),
-						EncryptedPrivateKey: filler, EncryptedPQPrivateKey: filler, EncryptedUserKey: filler, EncryptedEmail: filler,
-						CreatedAt: 1,
-					}
-					if err := st.CreateUser(ctx, tx, u); err != nil {
-						return err
-					}
-					if i == users {
-						continue // one unconfirmed account
-					}
-					owner[id] = i % len(kps)
-					if _, err := tx.ExecContext(ctx, `UPDATE users SET confirmed_at = 1 WHERE id = $1`, id); err != nil {
-						return err
-					}
+			for i := range users {
+				id := hex.EncodeToString(randBytes(16))
+				k := kps[i%len(kps)]
+				a := &accounts.Account{
+					ID: id, EmailIndex: hex.EncodeToString(randBytes(32)), KeyHash: "x$argon2id",
+					AuthSalt: "00", Verifier: "00", PublicKey: k.pk, PQPublicKey: k.pq,
+					EncryptedPrivateKey: filler, EncryptedPQPrivateKey: filler, EncryptedUserKey: filler, EncryptedEmail: filler,
+					CreatedAt: time.Unix(1, 0),
 				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
+				if err := st.Accounts.CreateAccount(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+				owner[id] = i % len(kps)
 			}
-
 			text := "To everyone " + hex.EncodeToString(randBytes(6))
 			start := time.Now()
 			out, _, err := runCmd(t, "announce", "--database-url", db.URL, "--keys-file", keysFile, text)

@@ -91,10 +91,11 @@ func (s *Store) CreateAnnouncement(ctx context.Context, now time.Time, seal func
 
 var errNoRecipients = errors.New("store: no confirmed users")
 
-// announcementRecipients is the next confirmed users after the id after.
+// announcementRecipients is the next users after the id after (every
+// account is confirmed: one is created only from a proven address).
 func announcementRecipients(ctx context.Context, q Querier, after string, limit int) ([]Recipient, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, public_key, pq_public_key FROM users
-		WHERE confirmed_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2`, after, limit)
+		WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: announcement recipients: %w", err)
 	}

@@ -10,6 +10,10 @@ import (
 // The app's limits are the kit's package ratelimit over this database
 // (its rate_counters table comes from migration 0004).
 
+// Limiter is the kit's limiter over this database (with the real clock;
+// package accounts drives it with its own).
+func (s *Store) Limiter() *ratelimit.Limiter { return &ratelimit.Limiter{DB: s.DB} }
+
 func (s *Store) limiter(now time.Time) *ratelimit.Limiter {
 	return &ratelimit.Limiter{DB: s.DB, Now: func() time.Time { return now }}
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
+	"github.com/sealkit/sealkit/accounts/sqlstore"
 	"github.com/sealkit/sealkit/atrest"
 )
 
@@ -59,6 +60,10 @@ type Store struct {
 	// Reload, when set, is called once when a value names a key id the
 	// current key set lacks: another process may have rotated the keys.
 	Reload func() error
+	// Accounts is the kit's account store (users, signups, sessions) over
+	// the same database and at-rest layer; package accounts runs sign-up,
+	// login and sessions on it.
+	Accounts *sqlstore.Store
 }
 
 //go:embed migrations/*.sql
@@ -118,6 +123,7 @@ func Open(ctx context.Context, dbURL string, keys func() *atrest.KeySet) (*Store
 		}
 		return nil, fmt.Errorf("store: open the SQLite file %s: %w", target, err)
 	}
+	s.Accounts = sqlstore.New(s.DB, sqlstore.Options{Postgres: dialect == Postgres, AtRest: s})
 	return s, nil
 }
 

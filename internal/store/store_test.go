@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/atrest"
 	"github.com/sealkit/sealkit/internal/store"
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
@@ -77,9 +78,9 @@ func TestAtRestBinding(t *testing.T) {
 	st := open(t, "sqlite")
 	ctx := context.Background()
 	for _, id := range []string{"a", "b"} {
-		u := &store.User{ID: id, EmailIndex: "idx-" + id, KeyHash: "k", AuthSalt: "s", AuthHash: "h", PublicKey: "p", PQPublicKey: "q",
+		a := &accounts.Account{ID: id, EmailIndex: "idx-" + id, KeyHash: "k", AuthSalt: "s", Verifier: "h", PublicKey: []byte("p"), PQPublicKey: []byte("q"),
 			EncryptedPrivateKey: []byte("pk-" + id), EncryptedPQPrivateKey: []byte("pq-" + id), EncryptedUserKey: []byte("uk-" + id), EncryptedEmail: []byte("em-" + id)}
-		if err := st.CreateUser(ctx, st.DB, u); err != nil {
+		if err := st.Accounts.CreateAccount(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -50,7 +50,6 @@ type User struct {
 	EncryptedEmail        []byte
 	EncryptedDisplayName  []byte // nil when unset
 	AlwaysRequirePassword bool
-	ConfirmedAt           int64 // unix seconds; 0 while unconfirmed
 	CreatedAt             int64
 }
 
@@ -61,6 +60,13 @@ func (s *Store) seal(table, column, id string, plain []byte) (string, error) {
 		return "", fmt.Errorf("store: at-rest encrypt %s.%s: %w", table, column, err)
 	}
 	return v, nil
+}
+
+// Encrypt seals plaintext at rest under the current key set: with
+// Decrypt, the at-rest layer the kit's account store (accounts/sqlstore)
+// uses for the account tables.
+func (s *Store) Encrypt(plaintext, aad []byte) (string, error) {
+	return s.keys().Encrypt(plaintext, aad)
 }
 
 // Decrypt opens an at-rest value under the current key set, re-reading
@@ -82,48 +88,17 @@ func (s *Store) open(table, column, id, value string) ([]byte, error) {
 	return p, nil
 }
 
-// CreateUser inserts u (confirmed at u.ConfirmedAt: accounts are created
-// only once their address is proven). The caller checks first that the
-// email index is free, inside the same transaction.
-func (s *Store) CreateUser(ctx context.Context, q Querier, u *User) error {
-	cols := map[string][]byte{
-		"encrypted_private_key":    u.EncryptedPrivateKey,
-		"encrypted_pq_private_key": u.EncryptedPQPrivateKey,
-		"encrypted_user_key":       u.EncryptedUserKey,
-		"encrypted_email":          u.EncryptedEmail,
-	}
-	sealed := map[string]string{}
-	for c, v := range cols {
-		sv, err := s.seal("users", c, u.ID, v)
-		if err != nil {
-			return err
-		}
-		sealed[c] = sv
-	}
-	_, err := q.ExecContext(ctx, `INSERT INTO users (id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
-		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, always_require_password, confirmed_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13)`,
-		u.ID, u.EmailIndex, u.KeyHash, u.AuthSalt, u.AuthHash, u.PublicKey, u.PQPublicKey,
-		sealed["encrypted_private_key"], sealed["encrypted_pq_private_key"], sealed["encrypted_user_key"], sealed["encrypted_email"],
-		sql.NullInt64{Int64: u.ConfirmedAt, Valid: u.ConfirmedAt != 0}, u.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("store: create user: %w", err)
-	}
-	return nil
-}
-
 const userColumns = `id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 	encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, encrypted_display_name,
-	always_require_password, confirmed_at, created_at`
+	always_require_password, created_at`
 
 func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var epk, epq, euk, eem string
 	var edn sql.NullString
 	var arp int64
-	var conf sql.NullInt64
 	err := row.Scan(&u.ID, &u.EmailIndex, &u.KeyHash, &u.AuthSalt, &u.AuthHash, &u.PublicKey, &u.PQPublicKey,
-		&epk, &epq, &euk, &eem, &edn, &arp, &conf, &u.CreatedAt)
+		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -131,7 +106,6 @@ func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 		return nil, fmt.Errorf("store: read user: %w", err)
 	}
 	u.AlwaysRequirePassword = arp != 0
-	u.ConfirmedAt = conf.Int64
 	for _, c := range []struct {
 		col string
 		in  string
@@ -165,30 +139,6 @@ func (s *Store) UserByID(ctx context.Context, q Querier, id string) (*User, erro
 	return s.scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 }
 
-// EmailIndexExists reports whether an account has that blind index,
-// without reading (or decrypting) the row.
-func (s *Store) EmailIndexExists(ctx context.Context, q Querier, index string) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email_index = $1`, index).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: %w", err)
-	}
-	return n > 0, nil
-}
-
-// KeyHashByEmailIndex returns the key_hash of the account with that index.
-func (s *Store) KeyHashByEmailIndex(ctx context.Context, index string) (string, error) {
-	var kh string
-	err := s.DB.QueryRowContext(ctx, `SELECT key_hash FROM users WHERE email_index = $1`, index).Scan(&kh)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: %w", err)
-	}
-	return kh, nil
-}
-
 // SetDisplayName stores the browser's ciphertext of the display name.
 func (s *Store) SetDisplayName(ctx context.Context, userID string, ciphertext []byte) error {
 	v, err := s.seal("users", "encrypted_display_name", userID, ciphertext)
@@ -219,54 +169,9 @@ func (s *Store) updateOne(ctx context.Context, query string, args ...any) error 
 }
 
 // SessionIdle is how long a session may go unused before it ends, however
-// long its absolute lifetime: a forgotten login on a shared computer does
-// not stay valid for the whole 30 days.
+// long its absolute lifetime (accounts.Config.SessionIdle): a forgotten
+// login on a shared computer does not stay valid for the whole 30 days.
 const SessionIdle = 7 * 24 * time.Hour
-
-// sessionTouchEvery bounds the writes a busy session causes: last_seen is
-// moved forward at most once a minute, which is far finer than SessionIdle.
-const sessionTouchEvery = time.Minute
-
-// CreateSession stores a session by the hash of its cookie value.
-func (s *Store) CreateSession(ctx context.Context, q Querier, idHash, userID string, now, expires time.Time) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen) VALUES ($1, $2, $3, $4, $3)`,
-		idHash, userID, now.Unix(), expires.Unix())
-	if err != nil {
-		return fmt.Errorf("store: create session: %w", err)
-	}
-	return nil
-}
-
-// SessionUser returns the user id of a session that has neither expired
-// nor been idle for SessionIdle, and records the use (at most once a
-// minute). An ended session is ErrNotFound.
-func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (string, error) {
-	var userID string
-	var lastSeen int64
-	err := s.DB.QueryRowContext(ctx, `SELECT user_id, last_seen FROM sessions WHERE id_hash = $1 AND expires_at > $2 AND last_seen > $3`,
-		idHash, now.Unix(), now.Add(-SessionIdle).Unix()).Scan(&userID, &lastSeen)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: session: %w", err)
-	}
-	if now.Unix()-lastSeen >= int64(sessionTouchEvery.Seconds()) {
-		if _, err := s.DB.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE id_hash = $2 AND last_seen < $1`, now.Unix(), idHash); err != nil {
-			return "", fmt.Errorf("store: session: %w", err)
-		}
-	}
-	return userID, nil
-}
-
-// DeleteSession removes a session (logout).
-func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
-	if err != nil {
-		return fmt.Errorf("store: delete session: %w", err)
-	}
-	return nil
-}
 
 // DevMail is one message in the development mailbox, decrypted.
 type DevMail struct {

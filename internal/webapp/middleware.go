@@ -1,30 +1,21 @@
 package webapp
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"mime"
-	"net"
 	"net/http"
-	"net/netip"
-	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sealkit/sealkit/accounts"
-	"github.com/sealkit/sealkit/internal/store"
+	"github.com/sealkit/sealkit/fieldcheck"
 )
 
 type ctxKey int
@@ -139,48 +130,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// clientIP is the peer address, or the last entry of the configured proxy
-// header (the one the trusted proxy appended).
-func (s *Server) clientIP(r *http.Request) string {
-	if h := s.cfg.ClientIPHeader; h != "" {
-		if v := r.Header.Values(h); len(v) > 0 {
-			parts := strings.Split(v[len(v)-1], ",")
-			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
-				return ip
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// ipID is a keyed hash of the client's network: what logs and rate-limit
-// buckets hold instead of the address. An IPv6 client is one /64 (one
-// customer's subnet: anyone given IPv6 can use 2^64 addresses), an IPv4
-// client one address (IPv4-mapped IPv6 counts as IPv4).
+// ipID is a keyed hash of the client's network (accounts.Clients): what
+// logs and rate-limit buckets hold instead of the address.
 func (s *Server) ipID(r *http.Request) string {
-	m := hmac.New(sha256.New, s.secrets.Current().IPHashKey)
-	m.Write([]byte(clientNetwork(s.clientIP(r))))
-	return hex.EncodeToString(m.Sum(nil)[:12])
-}
-
-// clientNetwork is the rate-limiting unit of an address: the /64 of an
-// IPv6 address, an IPv4 address itself, or the text as is if it is no
-// address (a Unix socket, say).
-func clientNetwork(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap()
-	if a.Is4() {
-		return a.String()
-	}
-	p, _ := a.WithZone("").Prefix(64)
-	return p.String()
+	return accounts.Clients{Key: s.secrets.Current().IPHashKey, TrustedHeader: s.cfg.ClientIPHeader}.ID(r)
 }
 
 // jsonBody admits only application/json bodies of at most maxBody bytes.
@@ -212,12 +165,8 @@ func tooLarge(limit int64) string {
 }
 
 // decodeJSON reads exactly one JSON object with only known fields into v
-// (a pointer to a struct). Stricter than encoding/json, whose matching of
-// names ignores case and whose objects may repeat a key (the last wins):
-// a body that two parsers could read differently is refused, so every
-// field name must be spelt exactly as documented and appear once, at
-// every depth, and `null` is not an object. On failure it has written the
-// 4xx and returns false.
+// (fieldcheck.DecodeJSON: exact names, no repeats, at every depth). On
+// failure it has written the 4xx and returns false.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -229,174 +178,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusBadRequest, "the body could not be read")
 		return false
 	}
-	if err := strictJSON(data, reflect.TypeOf(v)); err != nil {
+	if err := fieldcheck.DecodeJSON(data, v); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return false
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err = dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
-	}
-	if err == nil {
-		var extra json.RawMessage
-		if dec.Decode(&extra) == nil {
-			err = errors.New("trailing data")
-		}
-	}
-	if err != nil {
-		// The decoder's message names a position or a field, never a
-		// value, so it is safe to return; but keep it short and fixed.
-		msg := errNotObject
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) && ute.Field != "" {
-			msg = ute.Field + ": wrong type"
-		} else if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			msg = "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
-		}
-		writeError(w, http.StatusBadRequest, msg)
-		return false
-	}
 	return true
-}
-
-const errNotObject = "the body is not a JSON object of the expected fields"
-
-// strictJSON walks data's tokens beside the Go type t that it will be
-// decoded into and refuses a body that is not an object, an object key
-// that repeats, and (for structs) a key that is not exactly a field's JSON
-// name. Malformed JSON is left to the decoder's own error.
-func strictJSON(data []byte, t reflect.Type) error {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return errors.New(errNotObject)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return errors.New(errNotObject)
-	}
-	if err := strictObject(dec, t); err != nil {
-		if errors.Is(err, errMalformed) {
-			return errors.New(errNotObject)
-		}
-		return err
-	}
-	return nil
-}
-
-var errMalformed = errors.New("malformed")
-
-// strictValue checks the value whose first token is tok.
-func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type) error {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil // a scalar: its type is the decoder's to check
-	}
-	switch d {
-	case '{':
-		return strictObject(dec, t)
-	case '[':
-		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
-		}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return errMalformed
-			}
-			if err := strictValue(dec, tok, elem); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return errMalformed
-		}
-		return nil
-	}
-	return errMalformed
-}
-
-// strictObject checks an object's members after its '{' and reads its '}'.
-func strictObject(dec *json.Decoder, t reflect.Type) error {
-	var fields map[string]reflect.Type
-	var elem reflect.Type
-	if t != nil {
-		switch t.Kind() {
-		case reflect.Struct:
-			fields = jsonFields(t)
-		case reflect.Map:
-			elem = t.Elem()
-		}
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return errMalformed
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return errMalformed
-		}
-		name := key
-		if len(name) > 40 {
-			name = name[:40] + "…"
-		}
-		if seen[key] {
-			return fmt.Errorf("duplicate field %s", strconv.Quote(name))
-		}
-		seen[key] = true
-		ft := elem
-		if fields != nil {
-			var known bool
-			if ft, known = fields[key]; !known {
-				return fmt.Errorf("unknown field %s", strconv.Quote(name))
-			}
-		}
-		tok, err = dec.Token()
-		if err != nil {
-			return errMalformed
-		}
-		if err := strictValue(dec, tok, ft); err != nil {
-			return err
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return errMalformed
-	}
-	return nil
-}
-
-// jsonFields maps a struct's exact JSON member names to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	m := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			if f.Anonymous && f.Type.Kind() == reflect.Struct {
-				maps.Copy(m, jsonFields(f.Type))
-				continue
-			}
-			name = f.Name
-		}
-		m[name] = f.Type
-	}
-	return m
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -423,47 +209,14 @@ func healthz() http.Handler {
 	})
 }
 
-// sessionCookie names the session cookie over plain http (development);
-// behind https it is hostCookie: the __Host- prefix makes the browser
-// refuse it unless it is Secure, for path / and without a Domain, so a
-// sibling subdomain or a plain-http page cannot plant or overwrite it.
-const (
-	sessionCookie = "sealkit_session"
-	hostCookie    = "__Host-sealkit_session"
-)
-
-// cookieName is the session cookie's name for this server.
-func (s *Server) cookieName() string {
-	if s.secure {
-		return hostCookie
-	}
-	return sessionCookie
-}
-
 // sessionToken is the request's session cookie value, or "".
-func (s *Server) sessionToken(r *http.Request) string {
-	c, err := r.Cookie(s.cookieName())
-	if err != nil || !accounts.ValidToken(c.Value) {
-		return ""
-	}
-	return c.Value
-}
-
-// sessionTTL is how long a login lasts, so that a user can come back after
-// closing the browser.
-const sessionTTL = 30 * 24 * time.Hour
+func (s *Server) sessionToken(r *http.Request) string { return s.auth.Token(r) }
 
 // currentUser is the user id of the request's session, or "".
 func (s *Server) currentUser(r *http.Request) string {
-	token := s.sessionToken(r)
-	if token == "" {
-		return ""
-	}
-	id, err := s.store.SessionUser(r.Context(), hashHex(token), s.cfg.Now())
+	id, err := s.auth.User(r)
 	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Error("session lookup failed", "err", err)
-		}
+		s.log.Error("session lookup failed", "err", err)
 		return ""
 	}
 	return id
@@ -488,17 +241,5 @@ func (s *Server) requirePage(next http.Handler) http.Handler {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, id)))
-	})
-}
-
-func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{
-		Name:     s.cookieName(),
-		Value:    value,
-		Path:     "/",
-		MaxAge:   maxAge,
-		HttpOnly: true,
-		Secure:   s.secure || r.TLS != nil,
-		SameSite: http.SameSiteLaxMode,
 	})
 }

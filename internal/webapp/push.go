@@ -188,7 +188,7 @@ func (s *Server) liveClients(ctx context.Context, cs []*wsClient) ([]*wsClient, 
 			hashes = append(hashes, c.sessionHash)
 		}
 	}
-	live, err := s.store.LiveSessions(ctx, hashes, s.cfg.Now())
+	live, err := s.accounts.LiveSessions(ctx, hashes)
 	if err != nil {
 		return nil, err // deliver nothing rather than to an ended session
 	}
@@ -493,8 +493,8 @@ func parseClientMsg(data []byte) (m clientMsg, key []byte, problem string) {
 // handleMessage answers one browser message. It returns false when the
 // session behind the connection has ended (logout elsewhere, expiry).
 func (s *Server) handleMessage(ctx context.Context, c *wsClient, data []byte) bool {
-	uid, err := s.store.SessionUser(ctx, c.sessionHash, s.cfg.Now())
-	if err != nil || uid != c.userID {
+	live, err := s.accounts.LiveSessions(ctx, []string{c.sessionHash})
+	if err != nil || !live[c.sessionHash] {
 		c.send(replyMsg{Type: "error", Error: "your session has ended; log in again"})
 		return false
 	}

@@ -25,10 +25,10 @@ func (s *Server) routes() http.Handler {
 	}
 
 	// JSON API.
-	mux.Handle("POST /api/auth/register", s.jsonBody(s.register()))
-	mux.Handle("POST /api/auth/register/finish", s.jsonBody(s.finishSignup()))
-	mux.Handle("POST /api/auth/salt", s.jsonBody(s.salt()))
-	mux.Handle("POST /api/auth/login", s.jsonBody(s.login()))
+	mux.Handle("POST /api/auth/register", s.jsonBody(s.auth.Register()))
+	mux.Handle("POST /api/auth/register/finish", s.jsonBody(s.auth.FinishSignup()))
+	mux.Handle("POST /api/auth/salt", s.jsonBody(s.auth.Salt()))
+	mux.Handle("POST /api/auth/login", s.jsonBody(s.auth.Login()))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))

@@ -84,6 +84,9 @@ type Server struct {
 	cancel   context.CancelFunc
 	cspCount atomic.Int64 // CSP violation reports received
 
+	accounts *accounts.Manager  // sign-up, login, sessions (the kit's)
+	auth     *accounts.Handlers // their JSON endpoints and the cookie
+
 	hub      *hub                  // this instance's WebSocket connections
 	bcast    broadcast.Broadcaster // carries pushes to every instance
 	pushes   chan pushEvent        // events to deliver to them, in order
@@ -144,6 +147,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.store.Reload = s.secrets.Reload
 	if err := s.store.Migrate(ctx); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	if err := s.newAccounts(); err != nil {
 		s.store.Close()
 		return nil, err
 	}

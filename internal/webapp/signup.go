@@ -38,44 +38,32 @@ type signupWorker struct {
 	s *Server
 }
 
-// Work decides, out of the request's sight, what the address gets: a
-// pointer to login if it has an account, else a new sign-up link (which
-// creates nothing but the link's own row). Each address gets at most
-// signupMailLimit such mails an hour, whoever asks; the rest are dropped
-// silently, so the limit is no oracle either.
+// Work mails what accounts.Manager.SignupMail decides, out of the
+// request's sight: a pointer to login for an address with an account,
+// else a new sign-up link; nothing when the address had its mails this
+// hour (silently, so the limit is no oracle either). A retry (the mail
+// could not be queued) is not counted twice.
 func (w *signupWorker) Work(ctx context.Context, job *river.Job[signupArgs]) error {
 	s := w.s
 	b, err := s.store.Decrypt(job.Args.Sealed, signupAAD)
 	if err != nil {
 		return fmt.Errorf("signup: open job args: %w", err)
 	}
-	typed := string(b)
-	email := strings.ToLower(typed)
-	idx := s.emailIndex(email)
-	now := s.cfg.Now()
-	// A retry (the mail could not be queued) must not count twice.
-	if job.Attempt == 1 {
-		n, err := s.store.RateHit(ctx, "signupmail:"+idx[:32], signupMailWindow, now)
-		if err != nil {
-			return err
-		}
-		if n > signupMailLimit {
-			s.log.Info("sign-up mail not sent: this address had enough this hour", "job", job.ID)
-			return nil
-		}
+	m, err := s.accounts.SignupMail(ctx, string(b), job.Attempt == 1)
+	if err != nil {
+		return err
 	}
-	return s.store.InTx(ctx, func(tx *sql.Tx) error {
-		exists, err := s.store.EmailIndexExists(ctx, tx, idx)
-		if err != nil {
-			return err
-		}
-		if exists {
-			return s.enqueueMail(ctx, tx, mailMessage{To: email, Kind: mailAccountExists, Link: s.cfg.PublicURL + "/login"})
-		}
-		token := accounts.NewToken()
-		if err := s.store.CreateSignup(ctx, tx, hashHex(token), idx, typed, now, now.Add(signupLinkLifetime)); err != nil {
-			return err
-		}
-		return s.enqueueMail(ctx, tx, mailMessage{To: email, Kind: mailConfirm, Link: s.cfg.PublicURL + "/register/finish?token=" + token})
-	})
+	to := strings.ToLower(m.To)
+	switch m.Kind {
+	case accounts.MailAlreadyRegistered:
+		return s.store.InTx(ctx, func(tx *sql.Tx) error {
+			return s.enqueueMail(ctx, tx, mailMessage{To: to, Kind: mailAccountExists, Link: s.cfg.PublicURL + "/login"})
+		})
+	case accounts.MailFinishSignup:
+		return s.store.InTx(ctx, func(tx *sql.Tx) error {
+			return s.enqueueMail(ctx, tx, mailMessage{To: to, Kind: mailConfirm, Link: s.cfg.PublicURL + "/register/finish?token=" + m.Token})
+		})
+	}
+	s.log.Info("sign-up mail not sent: this address had enough this hour", "job", job.ID)
+	return nil
 }

@@ -1,0 +1,299 @@
+package accounts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/sealkit/sealkit/fieldcheck"
+)
+
+// Handlers serves a Manager's ceremonies as the kit's JSON endpoints
+// (docs/PROTOCOL.md §3), which the JS SDK's account module calls:
+//
+//	POST /api/auth/register        {email}              → 202 {"status":"mail_sent"}
+//	POST /api/auth/register/finish Registration         → 201 {"status":"created"}, session cookie
+//	POST /api/auth/salt            {email}              → 200 {"key_hash":…}
+//	POST /api/auth/login           {email, auth_key}    → 200 {"status":"ok"}, session cookie
+//
+// Bodies must be application/json of at most 64 KiB, decoded strictly
+// (fieldcheck.DecodeJSON). Errors are {"error": text} with 400 (a field,
+// naming it), 401 (wrong login), 409 (the address has an account), 410
+// (the link is gone), 429 with Retry-After (a limit), or 503 (the database
+// failed; logged, nothing of the request in the log).
+//
+// The session cookie is HttpOnly, SameSite=Lax, path /; with Secure it is
+// "__Host-"+Cookie, which a browser refuses unless it is Secure, for / and
+// without a Domain, so a sibling subdomain cannot plant one.
+type Handlers struct {
+	Manager *Manager
+	// ClientID names a request's client for limits and logs (Clients.ID).
+	ClientID func(*http.Request) string
+	// QueueSignup queues the job that calls Manager.SignupMail and mails
+	// its result; it is BeginSignup's queue.
+	QueueSignup func(ctx context.Context, email string) error
+	// Cookie is the session cookie's name ("session"); Secure is true when
+	// the app is served over https.
+	Cookie string
+	Secure bool
+	// Log gets one line per account created, login and failed login (user
+	// id and client id only); nil discards.
+	Log *slog.Logger
+}
+
+// CookieName is the session cookie's name as set.
+func (h *Handlers) CookieName() string {
+	name := h.Cookie
+	if name == "" {
+		name = "session"
+	}
+	if h.Secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
+func (h *Handlers) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return h.Log
+}
+
+type emailBody struct {
+	Email string `json:"email"`
+}
+
+type loginBody struct {
+	Email   string `json:"email"`
+	AuthKey string `json:"auth_key"`
+}
+
+// Register is POST /api/auth/register: Manager.BeginSignup.
+func (h *Handlers) Register() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b emailBody
+		if !readJSON(w, r, &b) {
+			return
+		}
+		if err := h.Manager.BeginSignup(r.Context(), h.ClientID(r), b.Email, h.QueueSignup); err != nil {
+			h.fail(w, err, "registration failed; try again shortly")
+			return
+		}
+		WriteJSON(w, http.StatusAccepted, map[string]string{"status": "mail_sent"})
+	})
+}
+
+// FinishSignup is POST /api/auth/register/finish: Manager.FinishSignup,
+// then the session cookie.
+func (h *Handlers) FinishSignup() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b Registration
+		if !readJSON(w, r, &b) {
+			return
+		}
+		a, token, err := h.Manager.FinishSignup(r.Context(), b)
+		if err != nil {
+			h.fail(w, err, "the account could not be created; try again shortly")
+			return
+		}
+		h.SetSession(w, r, token)
+		h.log().Info("account created", "user", a.ID, "ip", h.ClientID(r))
+		WriteJSON(w, http.StatusCreated, map[string]string{"status": "created"})
+	})
+}
+
+// Salt is POST /api/auth/salt: Manager.Salt.
+func (h *Handlers) Salt() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b emailBody
+		if !readJSON(w, r, &b) {
+			return
+		}
+		kh, err := h.Manager.Salt(r.Context(), h.ClientID(r), b.Email)
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		WriteJSON(w, http.StatusOK, map[string]string{"key_hash": kh})
+	})
+}
+
+// Login is POST /api/auth/login: Manager.Login, then the session cookie.
+func (h *Handlers) Login() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b loginBody
+		if !readJSON(w, r, &b) {
+			return
+		}
+		client := h.ClientID(r)
+		a, token, err := h.Manager.Login(r.Context(), client, b.Email, b.AuthKey)
+		if errors.Is(err, ErrWrongLogin) {
+			h.log().Info("login failed", "ip", client)
+		}
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		h.SetSession(w, r, token)
+		h.log().Info("login", "user", a.ID, "ip", client)
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}
+
+// fail answers err: the Manager's errors with their status and text,
+// anything else as 503 with unavailable (and a log line without the
+// request's values).
+func (h *Handlers) fail(w http.ResponseWriter, err error, unavailable string) {
+	var fe *fieldcheck.Error
+	var le *LimitError
+	switch {
+	case errors.As(err, &fe):
+		WriteError(w, http.StatusBadRequest, fe.Error())
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds())))
+		WriteError(w, http.StatusTooManyRequests, le.Msg)
+	case errors.Is(err, ErrWrongLogin):
+		WriteError(w, http.StatusUnauthorized, err.Error())
+	case errors.Is(err, ErrLinkGone):
+		WriteError(w, http.StatusGone, err.Error())
+	case errors.Is(err, ErrAccountExists):
+		WriteError(w, http.StatusConflict, "this address already has an account; log in instead")
+	default:
+		h.log().Error("account request failed", "err", err)
+		WriteError(w, http.StatusServiceUnavailable, unavailable)
+	}
+}
+
+// Token is the request's session cookie value, or "" (also for a value
+// of the wrong shape).
+func (h *Handlers) Token(r *http.Request) string {
+	c, err := r.Cookie(h.CookieName())
+	if err != nil || !ValidToken(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+// SetSession sets the session cookie to token, for the session's lifetime.
+func (h *Handlers) SetSession(w http.ResponseWriter, r *http.Request, token string) {
+	h.setCookie(w, r, token, int(h.Manager.SessionLifetime().Seconds()))
+}
+
+// EndSession ends the request's session, if any, and clears the cookie;
+// it returns the session's hash ("" if there was none) for
+// keydist.Hub.EndSession.
+func (h *Handlers) EndSession(w http.ResponseWriter, r *http.Request) (string, error) {
+	h.setCookie(w, r, "", -1)
+	token := h.Token(r)
+	if token == "" {
+		return "", nil
+	}
+	return h.Manager.EndSession(r.Context(), token)
+}
+
+func (h *Handlers) setCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     h.CookieName(),
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   h.Secure || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// User is the user id of the request's live session, or "" (the error
+// is for a failed lookup only, not for a missing or ended session).
+func (h *Handlers) User(r *http.Request) (string, error) {
+	token := h.Token(r)
+	if token == "" {
+		return "", nil
+	}
+	id, err := h.Manager.SessionUser(r.Context(), token)
+	if errors.Is(err, ErrNoSession) {
+		return "", nil
+	}
+	return id, err
+}
+
+type userKey struct{}
+
+// Require serves next only for a request with a live session, with its
+// user id in the context (UserID); others get 401 {"error":"log in first"}.
+func (h *Handlers) Require(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := h.User(r)
+		if err != nil {
+			h.log().Error("session lookup failed", "err", err)
+		}
+		if id == "" {
+			WriteError(w, http.StatusUnauthorized, ErrNoSession.Error())
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(WithUserID(r.Context(), id)))
+	})
+}
+
+// WithUserID returns ctx carrying a signed-in user's id.
+func WithUserID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, userKey{}, id)
+}
+
+// UserID is the id Require put in ctx, or "".
+func UserID(ctx context.Context) string {
+	id, _ := ctx.Value(userKey{}).(string)
+	return id
+}
+
+// MaxBody is the largest body the handlers read.
+const MaxBody = 64 << 10
+
+// readJSON admits one application/json body of at most MaxBody bytes,
+// decoded strictly into v; on failure it has answered.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		WriteError(w, http.StatusUnsupportedMediaType, "the body must be application/json")
+		return false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			WriteError(w, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB")
+			return false
+		}
+		WriteError(w, http.StatusBadRequest, "the body could not be read")
+		return false
+	}
+	if err := fieldcheck.DecodeJSON(data, v); err != nil {
+		WriteError(w, http.StatusBadRequest, err.Error())
+		return false
+	}
+	return true
+}
+
+// WriteJSON answers v as JSON, not to be cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+// WriteError answers {"error": msg}.
+func WriteError(w http.ResponseWriter, status int, msg string) {
+	WriteJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,99 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors a Store returns; the Manager maps them to its own.
+var (
+	// ErrNotFound: no such account, unexpired sign-up link or live session.
+	ErrNotFound = errors.New("accounts: not found")
+	// ErrAccountExists: the address already has an account.
+	ErrAccountExists = errors.New("accounts: the address already has an account")
+)
+
+// Account is one user's row: what login needs and the key bundle the
+// browser made at sign-up. Every []byte field except PublicKey and
+// PQPublicKey is the browser's ciphertext, which the server cannot open;
+// a Store may add an at-rest layer around it (package sqlstore does).
+type Account struct {
+	ID         string // 32 hex characters, random
+	EmailIndex string // hex blind index of the address (Manager.EmailIndex)
+	// KeyHash is the crate key_hash of the password's Argon2id salt; the
+	// salt endpoint returns it.
+	KeyHash string
+	// AuthSalt and Verifier are what Keys.NewVerifier made of the auth key.
+	AuthSalt, Verifier string
+	// PublicKey (X25519, 32 bytes) and PQPublicKey (hybrid, Cat-3 by
+	// default) are public: other users seal resource keys to them.
+	PublicKey, PQPublicKey []byte
+	// The private keys wrapped under the session key (crate
+	// encrypt_private_key), a random user key sealed to the user, and the
+	// address encrypted under the user key.
+	EncryptedPrivateKey, EncryptedPQPrivateKey, EncryptedUserKey, EncryptedEmail []byte
+	CreatedAt                                                                    time.Time
+}
+
+// Signup is a mailed sign-up link: only the hash of its token is kept.
+type Signup struct {
+	TokenHash  string
+	EmailIndex string
+	// Email is the address as typed, for the page the link opens (a Store
+	// should keep it encrypted at rest).
+	Email              string
+	Created, ExpiresAt time.Time
+}
+
+// Session is a login, stored by the hash of its cookie value.
+type Session struct {
+	Hash      string // TokenHash of the cookie value
+	UserID    string
+	Created   time.Time
+	ExpiresAt time.Time // absolute end
+}
+
+// Store keeps accounts, sign-up links and sessions. Implementations: package
+// sqlstore (SQLite and PostgreSQL through database/sql); an app with its
+// own schema may implement it over its tables.
+//
+// Every method must be safe for concurrent use, across instances sharing
+// the database.
+type Store interface {
+	// KeyHash returns the key_hash of the account with emailIndex;
+	// ErrNotFound if there is none. It must read only accounts (not
+	// sign-ups in progress).
+	KeyHash(ctx context.Context, emailIndex string) (string, error)
+	// Account returns the account with emailIndex; ErrNotFound if none.
+	Account(ctx context.Context, emailIndex string) (*Account, error)
+	// AccountExists reports whether emailIndex has an account.
+	AccountExists(ctx context.Context, emailIndex string) (bool, error)
+
+	// CreateSignup stores a sign-up link.
+	CreateSignup(ctx context.Context, s Signup) error
+	// SignupEmail returns the address of an unexpired link; ErrNotFound.
+	SignupEmail(ctx context.Context, tokenHash string, now time.Time) (string, error)
+	// FinishSignup, atomically: consumes the unexpired link tokenHash,
+	// sets a.EmailIndex to the link's (never the caller's), creates a and
+	// sess, and deletes the address's other links. ErrNotFound for an
+	// unknown, used or expired link; ErrAccountExists if the address has
+	// an account (the link is consumed all the same). Of any number of
+	// concurrent calls for one address, at most one creates an account.
+	FinishSignup(ctx context.Context, tokenHash string, now time.Time, a *Account, sess Session) error
+
+	// CreateSession stores a session.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionUser returns the user of a session that has neither expired
+	// nor been idle for idle at now, and records the use (coarsely: a
+	// Store may write at most once a minute). ErrNotFound otherwise.
+	SessionUser(ctx context.Context, hash string, now time.Time, idle time.Duration) (string, error)
+	// LiveSessions reports which hashes name sessions SessionUser would
+	// accept at now, without recording a use.
+	LiveSessions(ctx context.Context, hashes []string, now time.Time, idle time.Duration) (map[string]bool, error)
+	// DeleteSession ends a session; deleting an unknown one is no error.
+	DeleteSession(ctx context.Context, hash string) error
+	// Cleanup deletes ended sessions and expired links; it returns how
+	// many rows went.
+	Cleanup(ctx context.Context, now time.Time, idle time.Duration) (int64, error)
+}
