@@ -386,13 +386,17 @@ func TestBadRegistration(t *testing.T) {
 	u := newUser(t)
 	link, _ := f.m.SignupMail(ctx, u.Email, true)
 	for field, mutate := range map[string]func(*accounts.Registration){
-		"token":                 func(r *accounts.Registration) { r.Token = "short" },
-		"key_hash":              func(r *accounts.Registration) { r.KeyHash = "x" },
-		"auth_key":              func(r *accounts.Registration) { r.AuthKey = b64.Encode(make([]byte, 31)) },
-		"public_key":            func(r *accounts.Registration) { r.PublicKey = "!!" },
-		"encrypted_private_key": func(r *accounts.Registration) { r.EncryptedPrivateKey = b64.Encode([]byte(strings.Repeat("plain text ", 8))[:84]) },
-		"pq_public_key":         func(r *accounts.Registration) { r.PQPublicKey = r.PublicKey },
-		"encrypted_email":       func(r *accounts.Registration) { r.EncryptedEmail = b64.Encode([]byte("someone@example.test and more text")) },
+		"token":      func(r *accounts.Registration) { r.Token = "short" },
+		"key_hash":   func(r *accounts.Registration) { r.KeyHash = "x" },
+		"auth_key":   func(r *accounts.Registration) { r.AuthKey = b64.Encode(make([]byte, 31)) },
+		"public_key": func(r *accounts.Registration) { r.PublicKey = "!!" },
+		"encrypted_private_key": func(r *accounts.Registration) {
+			r.EncryptedPrivateKey = b64.Encode([]byte(strings.Repeat("plain text ", 8))[:84])
+		},
+		"pq_public_key": func(r *accounts.Registration) { r.PQPublicKey = r.PublicKey },
+		"encrypted_email": func(r *accounts.Registration) {
+			r.EncryptedEmail = b64.Encode([]byte("someone@example.test and more text"))
+		},
 	} {
 		r := registration(u, link.Token)
 		mutate(&r)
