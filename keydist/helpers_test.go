@@ -132,13 +132,11 @@ func (m *memResources) copies() []keydist.Copy {
 type memSessions struct {
 	mu    sync.Mutex
 	ended map[string]bool
-	calls int
 }
 
 func (s *memSessions) LiveSessions(_ context.Context, hashes []string) (map[string]bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls++
 	live := map[string]bool{}
 	for _, h := range hashes {
 		live[h] = !s.ended[h]

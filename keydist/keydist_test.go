@@ -331,12 +331,12 @@ func TestServe(t *testing.T) {
 	if _, r, err := in.tryDial("", "sa", nil); err == nil || r == nil || r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("no user: %v, %v; want 401", err, r)
 	}
-	alice := in.dial(t, "alice", "sa")
-	same := in.dial(t, "alice", "sb")
-	_ = same
+	sockets := []*conn{in.dial(t, "alice", "sa"), in.dial(t, "alice", "sb"), in.dial(t, "bob", "sc")}
 	in.hub.Shutdown()
-	if _, err := alice.next(10 * time.Second); err == nil {
-		t.Fatal("a socket open after Shutdown")
+	for _, ws := range sockets {
+		if got, err := ws.next(10 * time.Second); err == nil {
+			t.Fatalf("a socket open after Shutdown: %s", got)
+		}
 	}
 	if _, r, err := in.tryDial("alice", "sa", nil); err == nil || r == nil || r.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("after Shutdown: %v, %v; want 503", err, r)
