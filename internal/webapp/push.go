@@ -129,4 +129,3 @@ func (g groupResources) Deliver(ctx context.Context, senderID string, c keydist.
 	}
 	return err
 }
-
