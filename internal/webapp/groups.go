@@ -232,7 +232,7 @@ func (s *Server) deleteGroup() http.Handler {
 			return
 		}
 		for _, uid := range members {
-			s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "deleted", UserID: uid})
+			s.hub.Tell(r.Context(), uid, m.GroupID, "deleted")
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
@@ -281,7 +281,7 @@ func (s *Server) invite() http.Handler {
 		if s.storeError(w, "invite", err, "group not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "members"})
+		s.hub.Changed(r.Context(), m.GroupID, "members")
 		writeJSON(w, http.StatusAccepted, map[string]string{"status": "invited"})
 	})
 }
@@ -297,7 +297,7 @@ func (s *Server) cancelInvitation() http.Handler {
 		if s.storeError(w, "cancel invitation", s.store.CancelInvitation(r.Context(), m.GroupID, inv), "invitation not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "members"})
+		s.hub.Changed(r.Context(), m.GroupID, "members")
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -327,7 +327,7 @@ func (s *Server) acceptInvitation() http.Handler {
 		if s.storeError(w, "accept invitation", err, "invitation not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: gid, Reason: "members"})
+		s.hub.Changed(r.Context(), gid, "members")
 		writeJSON(w, http.StatusOK, map[string]string{"group_id": gid})
 	})
 }
@@ -380,7 +380,7 @@ func (s *Server) setRole() http.Handler {
 		if s.storeError(w, "set role", s.store.SetRole(r.Context(), m.GroupID, target, req.Role), "member not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "members"})
+		s.hub.Changed(r.Context(), m.GroupID, "members")
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -462,9 +462,9 @@ func (s *Server) rotate(w http.ResponseWriter, r *http.Request, rot *store.Rotat
 		return
 	}
 	if rot.Remove != "" {
-		s.publish(r.Context(), pushEvent{GroupID: rot.GroupID, Reason: "removed", UserID: rot.Remove})
+		s.hub.Tell(r.Context(), rot.Remove, rot.GroupID, "removed")
 	}
-	s.publish(r.Context(), pushEvent{GroupID: rot.GroupID, Reason: "key"})
+	s.hub.Changed(r.Context(), rot.GroupID, "key")
 	writeJSON(w, http.StatusOK, map[string]any{"key_version": v, "stale": stale})
 }
 
@@ -475,8 +475,8 @@ func (s *Server) leaveGroup() http.Handler {
 		if s.storeError(w, "leave group", s.store.Leave(r.Context(), m.GroupID, uid), "group not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "removed", UserID: uid})
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "rotation_needed"})
+		s.hub.Tell(r.Context(), uid, m.GroupID, "removed")
+		s.hub.Changed(r.Context(), m.GroupID, "rotation_needed")
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -567,7 +567,7 @@ func (s *Server) applyReencrypt() http.Handler {
 			return
 		}
 		if updated > 0 {
-			s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "content"})
+			s.hub.Changed(r.Context(), m.GroupID, "content")
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"updated": updated, "stale": stale, "key_version": req.KeyVersion})
 	})
@@ -595,7 +595,7 @@ func (s *Server) createGoal() http.Handler {
 		if s.storeError(w, "create goal", err, "group not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "content"})
+		s.hub.Changed(r.Context(), m.GroupID, "content")
 		writeJSON(w, http.StatusCreated, map[string]string{"id": id})
 	})
 }
@@ -619,7 +619,7 @@ func (s *Server) deleteGoal() http.Handler {
 		if s.storeError(w, "delete goal", s.store.DeleteGoal(r.Context(), m.GroupID, goal), "goal not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "content"})
+		s.hub.Changed(r.Context(), m.GroupID, "content")
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -652,7 +652,7 @@ func (s *Server) putGroupCheckin() http.Handler {
 		if s.storeError(w, "group check-in", err, "goal not found") {
 			return
 		}
-		s.publish(r.Context(), pushEvent{GroupID: m.GroupID, Reason: "content"})
+		s.hub.Changed(r.Context(), m.GroupID, "content")
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

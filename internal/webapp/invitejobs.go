@@ -52,7 +52,7 @@ func (w *invitationWorker) Work(ctx context.Context, job *river.Job[invitationAr
 	if err != nil {
 		return err
 	}
-	w.s.publish(ctx, pushEvent{GroupID: gid, Reason: "invited", UserID: uid})
+	w.s.hub.Tell(ctx, uid, gid, "invited")
 	return nil
 }
 

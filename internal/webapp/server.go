@@ -22,7 +22,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,10 +29,10 @@ import (
 
 	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/atrest"
-	"github.com/sealkit/sealkit/broadcast"
 	"github.com/sealkit/sealkit/internal/secrets"
 	"github.com/sealkit/sealkit/internal/store"
 	sdk "github.com/sealkit/sealkit/js"
+	"github.com/sealkit/sealkit/keydist"
 )
 
 // Config is everything a Server needs; zero values take the defaults noted.
@@ -86,12 +85,7 @@ type Server struct {
 
 	accounts *accounts.Manager  // sign-up, login, sessions (the kit's)
 	auth     *accounts.Handlers // their JSON endpoints and the cookie
-
-	hub      *hub                  // this instance's WebSocket connections
-	bcast    broadcast.Broadcaster // carries pushes to every instance
-	pushes   chan pushEvent        // events to deliver to them, in order
-	stopping chan struct{}         // closed by Close: sockets end
-	stopOnce sync.Once
+	hub      *keydist.Hub       // this instance's WebSocket pushes
 }
 
 //go:embed templates static
@@ -129,8 +123,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Assets == nil {
 		cfg.Assets = sdk.Files
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, secure: pu.Scheme == "https",
-		hub: newHub(), pushes: make(chan pushEvent, 1024), stopping: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, secure: pu.Scheme == "https"}
 
 	sec, created, err := secrets.LoadOrCreate(cfg.KeysFile)
 	if err != nil {
@@ -187,7 +180,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("webapp: no way to send mail: set an SMTP URL or turn on the development mailbox")
 	}
 
-	s.bcast = s.newBroadcaster()
+	if s.hub, err = s.newPushHub(); err != nil {
+		s.store.Close()
+		return nil, err
+	}
 	if s.river, err = s.newRiver(); err != nil {
 		s.store.Close()
 		return nil, err
@@ -229,7 +225,7 @@ func (s *Server) Store() *store.Store { return s.store }
 // Close stops the workers (waiting for running jobs up to ctx) and closes
 // the database.
 func (s *Server) Close(ctx context.Context) error {
-	s.stopOnce.Do(func() { close(s.stopping) })
+	s.hub.Shutdown()
 	if s.cancel != nil {
 		if err := s.river.Stop(ctx); err != nil {
 			s.log.Warn("jobs did not stop cleanly", "err", err)
