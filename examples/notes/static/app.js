@@ -85,7 +85,7 @@ async function notes() {
       noteKeys.set(note.id, key);
       const form = item.querySelector(".share");
       form.hidden = false;
-      onSubmit(form, form.querySelector(".result"), async (f) => {
+      onSubmit(form, $("status"), async (f) => {
         await api("POST", `/api/notes/${note.id}/shares`, { email: f.get("email") });
         form.reset();
         return "Shared: the reader gets the key from your browser once they have an account.";
