@@ -2,6 +2,10 @@
 // SealkitError. On a page the work runs in one dedicated module worker
 // (or a pool of them, {workers: n}); in Node, inside a worker, or with
 // {worker: false} it runs in-thread.
+//
+// The app flows built on it are separate entry points sharing its core:
+// "@sealkit/sdk/account.js" (sign-up, login, the session-key chain) and
+// "@sealkit/sdk/share.js" (sealing resource keys to members, watchPending).
 
 import type { CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, OptionalB64 } from "./crypto.js";
 

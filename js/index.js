@@ -10,6 +10,11 @@
 // worker, or with {worker: false} it runs in the current thread. Every
 // function returns a Promise and fails with a SealkitError whose `code` is
 // one of ErrorCode. Nothing is logged.
+//
+// The app flows built on it are separate entry points (they import this
+// module, so they share its loaded core):
+//   @sealkit/sdk/account.js  startSignup, finishSignup, login, KeyChain, …
+//   @sealkit/sdk/share.js    sealToMembers, openResourceKey, watchPending
 
 import { ErrorCode, SealkitError, toSealkitError } from "./errors.js";
 import { makeOps } from "./ops.js";

@@ -30,7 +30,7 @@ test("every export target exists, with types for the typed entries", () => {
     assert.ok(existsSync(new URL(t.default, root)), `${entry} → ${t.default}`);
     if (t.types) assert.ok(existsSync(new URL(t.types, root)), `${entry} types`);
   }
-  for (const e of [".", "./crypto.js", "./keycache.js", "./errors.js"]) assert.ok(pkg.exports[e].types, e);
+  for (const e of [".", "./crypto.js", "./keycache.js", "./errors.js", "./authkey.js", "./account.js", "./share.js"]) assert.ok(pkg.exports[e].types, e);
   assert.equal(pkg.exports["./dist/*"], "./dist/*");
 });
 
@@ -46,15 +46,15 @@ test("files covers every module reachable from the entries", () => {
     assert.ok(files.has(f), `${f} is imported but not in "files"`);
     if (f.endsWith(".js") && !f.startsWith("dist/")) for (const i of importsOf(f)) visit(new URL(i, new URL(f, root)).href.slice(root.href.length));
   };
-  for (const f of ["index.js", "crypto.js", "keycache.js", "errors.js", "worker.js"]) visit(f);
-  for (const f of ["index.d.ts", "crypto.d.ts", "errors.d.ts", "keycache.d.ts", "dist/sealkit.wasm", "dist/wasm_exec.js", "README.md"]) {
+  for (const f of ["index.js", "crypto.js", "keycache.js", "errors.js", "worker.js", "authkey.js", "account.js", "share.js"]) visit(f);
+  for (const f of ["index.d.ts", "crypto.d.ts", "errors.d.ts", "keycache.d.ts", "authkey.d.ts", "account.d.ts", "share.d.ts", "dist/sealkit.wasm", "dist/wasm_exec.js", "README.md"]) {
     assert.ok(files.has(f), f);
   }
   assert.ok(seen.has("ops.js") && seen.has("dist/wasm_exec.js"));
 });
 
 test("the SDK's modules log nothing", () => {
-  for (const f of ["index.js", "errors.js", "keycache.js", "ops.js", "worker.js", "crypto.js"]) {
+  for (const f of ["index.js", "errors.js", "keycache.js", "ops.js", "worker.js", "crypto.js", "authkey.js", "account.js", "share.js"]) {
     assert.doesNotMatch(source(f), /console\.|debugger/, f);
   }
 });

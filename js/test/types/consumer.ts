@@ -14,6 +14,13 @@ import {
 } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
 import { cacheKeys, getCachedKeys, clearKeyCache, keyCacheSupported } from "../../keycache.js";
+import {
+  ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, KeyChain, emailProblem, finishSignup, login, makeAccountKeys,
+  openAccountKeys, openUserKey, startSignup,
+} from "../../account.js";
+import type { AccountRecord, AccountRequest, AccountStep, KeyChainStorage } from "../../account.js";
+import { newResourceKey, openResourceKey, sealToMember, sealToMembers, watchPending } from "../../share.js";
+import type { MemberKeys, PendingWatcher, SealedCopy } from "../../share.js";
 
 async function compat(bytes: Uint8Array): Promise<void> {
   await init();
@@ -96,4 +103,88 @@ async function cache(): Promise<void> {
   void [persisted, keys, supported];
 }
 
-void [compat, sdk, cache];
+async function account(me: AccountRecord): Promise<void> {
+  const register: string = DEFAULT_PATHS.register;
+  const name: string = DEFAULT_STORAGE_NAMES.sessionKey;
+  await startSignup("a@example.test");
+  await startSignup("a@example.test", { base: "https://api.example.test", paths: { register: "/signup" }, fetch });
+  const problem: string = emailProblem("a@b");
+  const { request, sessionKey } = await makeAccountKeys("pw", "a@example.test", { level: "cat3", onProgress: (s) => void s });
+  const body: AccountRequest = request;
+  const hash: string = body.key_hash;
+  // @ts-expect-error the token is not part of the keys' request
+  body.token;
+  // @ts-expect-error cat4 is not a level
+  await makeAccountKeys("pw", "a@example.test", { level: "cat4" });
+  const sk: string = await finishSignup({ token: "t", email: "a@example.test", password: "pw", onProgress: (s: "derive" | "generate" | "submit") => void s });
+  // @ts-expect-error finishSignup needs the token
+  await finishSignup({ email: "a@example.test", password: "pw" });
+  const sk2: string = await login("a@example.test", "pw", { onProgress: (s) => void s, paths: { salt: "/salt" } });
+  // @ts-expect-error login takes the password as a string
+  await login("a@example.test", new Uint8Array(1));
+  const step: AccountStep = "lookup";
+  try {
+    await login("a@example.test", "pw");
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const status: number = e.status;
+      void status;
+    }
+  }
+  const keys = await openAccountKeys(me, sk);
+  const uk: string = await openUserKey(me, keys);
+
+  const storage: KeyChainStorage = sessionStorage;
+  const chain = new KeyChain({ storage, names: { loginKey: "app.login" }, cache: { name: "app" } });
+  new KeyChain({ storage: null, cache: false });
+  new KeyChain();
+  const found = await chain.findSessionKey(me);
+  if (found.needsUnlock) {
+    const unlocked = await chain.unlockWithPassword(me, "pw");
+    if (!unlocked.wrongPassword) {
+      const k: string = unlocked.sessionKey;
+      void k;
+    }
+  } else {
+    const k: string = found.sessionKey;
+    void k;
+  }
+  const ok: boolean = await chain.checkKey(me, sk);
+  chain.handOverLoginKey(sk);
+  await chain.rememberKey(me, sk);
+  await chain.forgetKeys();
+  // @ts-expect-error cache is options or false, not true
+  new KeyChain({ cache: true });
+  void [register, name, problem, sessionKey, hash, sk2, step, uk, ok];
+}
+
+async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKey: string }): Promise<void> {
+  const key: string = await newResourceKey();
+  const members: MemberKeys<number>[] = [{ user_id: 1, public_key: "pk", pq_public_key: "pq" }, { user_id: 2, public_key: "pk" }];
+  const copies: SealedCopy<number>[] = await sealToMembers(key, members);
+  const id: number = copies[0].user_id;
+  await sealToMembers(key, [{ user_id: "u1", public_key: "pk", pq_public_key: null }], "cat5");
+  const one: string = await sealToMember(key, members[0]);
+  // @ts-expect-error a member needs its public_key
+  await sealToMember(key, { user_id: 1 });
+  const opened: string = await openResourceKey(copies[0].encrypted_key, myKeys);
+  const watcher: PendingWatcher = watchPending("/api/ws", {
+    resource: "group",
+    onPending: ({ resourceId, keyVersion, members: pending }) => (keyVersion > 0 && pending.length > 0 && resourceId ? key : null),
+    onMessage: (msg) => void msg.type,
+    onOpen: (reconnected: boolean) => void reconnected,
+    onState: (s) => void s,
+    level: "cat3",
+  });
+  watchPending(new URL("wss://example.test/ws"), { onPending: async () => undefined, seal: async (k, m) => k + m.public_key });
+  // @ts-expect-error onPending is required
+  watchPending("/api/ws", { resource: "group" });
+  const ack = await watcher.send({ type: "key_distributed" });
+  await watcher.distribute(1, 2, members, key);
+  const open: boolean = watcher.isOpen();
+  watcher.reconnect();
+  watcher.close();
+  void [id, one, opened, ack, open];
+}
+
+void [compat, sdk, cache, account, share];

@@ -1,0 +1,183 @@
+// The browser half of sealkit's account flows (docs/PROTOCOL.md §1–§4):
+// sign-up, login and the session-key chain. Only the one-way auth key,
+// public keys and ciphertext are ever sent; nothing navigates.
+
+import type { B64 } from "./crypto.js";
+import type { HybridLevel } from "./index.js";
+import type { KeyCacheOptions } from "./keycache.js";
+
+/** The kit's account endpoints (package accounts); the defaults are these paths. */
+export interface AccountPaths {
+  /** POST {email} → 202. Default "/api/auth/register". */
+  register: string;
+  /** POST {token, ...AccountRequest} → 201 + session cookie. Default "/api/auth/register/finish". */
+  finish: string;
+  /** POST {email} → {key_hash}. Default "/api/auth/salt". */
+  salt: string;
+  /** POST {email, auth_key} → 200 + session cookie. Default "/api/auth/login". */
+  login: string;
+}
+
+export declare const DEFAULT_PATHS: Readonly<AccountPaths>;
+
+/** Where the account requests go. Requests use same-origin credentials. */
+export interface AccountOptions {
+  /** Prefix of every path (an origin, say); default "" (this page's origin). */
+  base?: string;
+  /** Paths replacing the defaults, one by one. */
+  paths?: Partial<AccountPaths>;
+  /** The fetch to use; default the page's. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/**
+ * A failed request. `status` is the HTTP status, 0 when the server could
+ * not be reached; `message` is the server's {"error"} sentence, or one
+ * saying what to do next.
+ */
+export declare class ApiError extends Error {
+  constructor(status: number, message: string);
+  readonly name: "ApiError";
+  status: number;
+}
+
+/** The body of POST /api/auth/register/finish, without the token. All base64 but key_hash. */
+export interface AccountRequest {
+  /** "<16-byte salt, base64>$argon2id" */
+  key_hash: string;
+  /** deriveAuthKey(session key): the only secret-derived value sent. */
+  auth_key: B64;
+  /** X25519, 32 bytes. */
+  public_key: B64;
+  /** The X25519 private key wrapped under the session key (encryptPrivateKey). */
+  encrypted_private_key: B64;
+  /** ML-KEM + X25519 (1216 bytes at Cat-3). */
+  pq_public_key: B64;
+  /** The hybrid seed wrapped under the session key. */
+  encrypted_pq_private_key: B64;
+  /** A random 32-byte user key (its base64 text) sealed to the user, hybrid. */
+  encrypted_user_key: B64;
+  /** The address, secretbox under the user key. */
+  encrypted_email: B64;
+}
+
+/** Steps the flows report through onProgress, in this order. */
+export type AccountStep = "lookup" | "derive" | "generate" | "submit";
+
+export interface MakeAccountKeysOptions {
+  /** The hybrid key pair's level; default cat3 (what the reference server accepts). */
+  level?: HybridLevel;
+  /** Called with "derive" (Argon2id), then "generate". */
+  onProgress?: (step: "derive" | "generate") => void;
+}
+
+export interface FinishSignupOptions extends AccountOptions {
+  /** The token of the mailed link. */
+  token: string;
+  /** The address the link was sent to (the page shows it). */
+  email: string;
+  password: string;
+  level?: HybridLevel;
+  /** Called with "derive", "generate", then "submit". */
+  onProgress?: (step: "derive" | "generate" | "submit") => void;
+}
+
+/** The /api/me JSON fields the account functions read. */
+export interface AccountRecord {
+  user_id: string | number;
+  key_hash: string;
+  public_key: B64;
+  encrypted_private_key: B64;
+  pq_public_key: B64;
+  encrypted_pq_private_key: B64;
+  encrypted_user_key: B64;
+  always_require_password?: boolean;
+}
+
+/** The user's opened keys. */
+export interface AccountKeys {
+  publicKey: B64;
+  privateKey: B64;
+  /** The hybrid key pair's 32-byte seed. */
+  pqSecretKey: B64;
+}
+
+/**
+ * Sign-up step 1: sends only the address (202; the server mails a link).
+ * Rejects with ApiError (429: too many requests) or SealkitError INVALID_ARGUMENT.
+ */
+export function startSignup(email: string, options?: AccountOptions): Promise<void>;
+/** "" when the address passes the server's rule, else a sentence saying what to fix. */
+export function emailProblem(email: string): string;
+/**
+ * Every key of a new account: `request` is the finish body without the
+ * token, `sessionKey` stays on the page. Rejects with SealkitError.
+ */
+export function makeAccountKeys(password: string, email: string, options?: MakeAccountKeysOptions):
+  Promise<{ request: AccountRequest; sessionKey: B64 }>;
+/**
+ * Sign-up step 2: makes the keys and posts them with the token; resolves
+ * to the session key (the browser now holds the session cookie). Rejects
+ * with ApiError (410 link used or expired, 409 address taken meanwhile) or SealkitError.
+ */
+export function finishSignup(args: FinishSignupOptions): Promise<B64>;
+/**
+ * salt → Argon2id → auth key → POST login; resolves to the session key,
+ * which is never sent. Rejects with ApiError (401 wrong address or
+ * password, 429 too many attempts) or SealkitError.
+ */
+export function login(email: string, password: string,
+  options?: AccountOptions & { onProgress?: (step: "lookup" | "derive" | "submit") => void }): Promise<B64>;
+/** Opens the wrapped private keys with the session key (DECRYPTION if it is not the user's). */
+export function openAccountKeys(me: AccountRecord, sessionKey: B64): Promise<AccountKeys>;
+/** Opens the user key sealed to the user: its base64 text. */
+export function openUserKey(me: AccountRecord, keys: { privateKey: B64; pqSecretKey?: B64 }): Promise<B64>;
+
+/** sessionStorage names of the key chain. */
+export interface KeyChainNames {
+  /** This tab's key; default "sealkit.session-key". */
+  sessionKey: string;
+  /** The one-time hand-over from login or sign-up; default "sealkit.login-key". */
+  loginKey: string;
+}
+
+export declare const DEFAULT_STORAGE_NAMES: Readonly<KeyChainNames>;
+
+/** The subset of Storage the chain uses. */
+export interface KeyChainStorage {
+  getItem(name: string): string | null;
+  setItem(name: string, value: string): void;
+  removeItem(name: string): void;
+  clear?(): void;
+}
+
+export interface KeyChainOptions {
+  /** Default the page's sessionStorage; null: none (every page asks for the password). */
+  storage?: KeyChainStorage | null;
+  names?: Partial<KeyChainNames>;
+  /** The persistent cache's options (keycache.js); false: never cache. Default the "sealkit" cache. */
+  cache?: KeyCacheOptions | false;
+}
+
+/**
+ * The session-key chain: this tab's storage → the persistent key cache
+ * (unless always_require_password) → the login hand-over key, read once
+ * → {needsUnlock: true}. A candidate counts only if it opens
+ * me.encrypted_private_key; a found key is remembered.
+ */
+export declare class KeyChain {
+  constructor(options?: KeyChainOptions);
+  /** Whether the key opens me.encrypted_private_key; rejects only for non-key failures (WORKER, LOAD). */
+  checkKey(me: AccountRecord, sessionKey: unknown): Promise<boolean>;
+  /** The chain; on needsUnlock the page asks for the password (unlockWithPassword). */
+  findSessionKey(me: AccountRecord): Promise<{ sessionKey: B64; needsUnlock?: undefined } | { needsUnlock: true; sessionKey?: undefined }>;
+  /** Keeps a key in this tab's storage and, unless always_require_password, in the cache. */
+  rememberKey(me: AccountRecord, sessionKey: B64): Promise<void>;
+  /** Leaves a just-derived key for the next page (login, sign-up); call before navigating. */
+  handOverLoginKey(sessionKey: B64): void;
+  /** Derives from the password and me.key_hash (nothing sent); remembers the key if it is right. */
+  unlockWithPassword(me: AccountRecord, password: string):
+    Promise<{ sessionKey: B64; wrongPassword?: undefined } | { wrongPassword: true; sessionKey?: undefined }>;
+  /** Logout: empties this tab's storage and deletes the persistent cache. */
+  forgetKeys(): Promise<void>;
+}

@@ -1,0 +1,443 @@
+// @sealkit/sdk/account.js: the browser half of sealkit's account flows
+// (docs/PROTOCOL.md §1–§4), so that an app does not rewrite them.
+//
+//   await startSignup(email);                            // POST {email} → 202, a link is mailed
+//   const sk = await finishSignup({ token, email, password });   // on the link's page
+//   const sk = await login(email, password);             // salt → Argon2id → auth key → POST
+//   const chain = new KeyChain();
+//   const found = await chain.findSessionKey(me);        // {sessionKey} | {needsUnlock: true}
+//
+// Only the one-way auth key, public keys and ciphertext leave the page; the
+// password and the session key are never sent, stored in the DOM, put in a
+// URL or logged. Nothing here navigates: every flow returns what the page
+// acts on. Crypto runs through the SDK (index.js): load it first with
+// loadCrypto(url, options) if the wasm is not at the default URL.
+
+import * as core from "./index.js";
+import { ErrorCode, SealkitError } from "./errors.js";
+import { cacheKeys, getCachedKeys, clearKeyCache } from "./keycache.js";
+
+/** The kit's endpoint paths (package accounts). */
+export const DEFAULT_PATHS = Object.freeze({
+  register: "/api/auth/register",
+  finish: "/api/auth/register/finish",
+  salt: "/api/auth/salt",
+  login: "/api/auth/login",
+});
+
+/** The sessionStorage names of the key chain (the reference app's). */
+export const DEFAULT_STORAGE_NAMES = Object.freeze({
+  sessionKey: "sealkit.session-key",
+  loginKey: "sealkit.login-key",
+});
+
+/**
+ * A failed request: `status` is the HTTP status (0: the server could not
+ * be reached) and `message` the server's {"error"} sentence, or a
+ * sentence saying what to do next.
+ */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
+  constructor(status, message) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+function invalid(what) {
+  return new SealkitError(ErrorCode.INVALID_ARGUMENT, `invalid argument: ${what}`);
+}
+
+function requireString(value, what) {
+  if (typeof value !== "string" || value === "") throw invalid(`${what} must be a non-empty string`);
+}
+
+/**
+ * POSTs `body` as JSON to one of the account endpoints (same-origin
+ * credentials, so the session cookie is set) and resolves to the parsed
+ * answer (null when empty). Rejects with ApiError.
+ */
+async function post(name, body, options) {
+  const path = options?.paths?.[name] ?? DEFAULT_PATHS[name];
+  const doFetch = options?.fetch ?? globalThis.fetch;
+  let res;
+  try {
+    res = await doFetch((options?.base ?? "") + path, {
+      method: "POST",
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "The server could not be reached. Check your connection and try again.");
+  }
+  let data = null;
+  let text = "";
+  try {
+    text = await res.text();
+  } catch {
+    // the body broke off: judged by the status alone
+  }
+  if (text !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const message = data && typeof data.error === "string" && data.error !== ""
+      ? data.error
+      : `The server answered ${res.status}. Please try again.`;
+    throw new ApiError(res.status, message);
+  }
+  return data;
+}
+
+const step = (options, name) => {
+  options?.onProgress?.(name);
+};
+
+// ---- sign-up and login ------------------------------------------------------
+
+/**
+ * Sign-up, step 1: sends the address (and only it); the server mails a
+ * link to /register/finish?token=… . Resolves once the server accepted it
+ * (202, the same answer for every valid address).
+ *
+ * @param {string} email
+ * @param {import("./account.js").AccountOptions} [options]
+ * @returns {Promise<void>}
+ */
+export async function startSignup(email, options) {
+  requireString(email, "email");
+  await post("register", { email }, options);
+}
+
+/**
+ * The server's rule for an address, checked before sending it: "" when
+ * acceptable, else a sentence saying what to fix. 3–254 bytes of UTF-8,
+ * one "@" with text on both sides, no spaces or control characters.
+ *
+ * @param {string} email
+ * @returns {string}
+ */
+export function emailProblem(email) {
+  const bytes = new TextEncoder().encode(email).length;
+  if (bytes < 3 || bytes > 254) return "Enter a valid email address.";
+  if (/[\s\u0000-\u001f\u007f]/.test(email)) return "An email address cannot contain spaces.";
+  const at = email.indexOf("@");
+  if (at <= 0 || at !== email.lastIndexOf("@") || at === email.length - 1) return "Enter a valid email address.";
+  return "";
+}
+
+/**
+ * Makes every key of a new account (docs/PROTOCOL.md §1): a random salt
+ * (key_hash "<salt>$argon2id"), the Argon2id session key, the auth key,
+ * an X25519 and a hybrid ML-KEM + X25519 key pair (Cat-3 unless `level`),
+ * both private keys wrapped under the session key, a random user key
+ * sealed to the user (hybrid) and the address encrypted under it.
+ *
+ * `request` is the body of POST /api/auth/register/finish without the
+ * token; `sessionKey` stays on the page (hand it to KeyChain).
+ *
+ * @param {string} password
+ * @param {string} email
+ * @param {{level?: "cat1"|"cat3"|"cat5", onProgress?: (step: "derive"|"generate") => void}} [options]
+ */
+export async function makeAccountKeys(password, email, options) {
+  requireString(password, "password");
+  requireString(email, "email");
+  const level = options?.level;
+  const salt = await core.generateSalt();
+  step(options, "derive");
+  const sessionKey = await core.deriveSessionKey(password, salt);
+  step(options, "generate");
+  const authKey = await core.deriveAuthKey(sessionKey);
+  const [kp, hk, userKey] = await Promise.all([
+    core.generateKeypair(),
+    core.generateHybridKeypair(level),
+    core.generateKey(),
+  ]);
+  // The user key is sealed as its base64 text (openUserKey returns that
+  // text), as the reference app always did.
+  const [encryptedPrivateKey, encryptedPqPrivateKey, encryptedUserKey, encryptedEmail] = await Promise.all([
+    core.call("encryptPrivateKey", kp.privateKey, sessionKey),
+    core.call("encryptPrivateKey", hk.secretKey, sessionKey),
+    core.seal(userKey, kp.publicKey, hk.publicKey, level),
+    core.encrypt(email, userKey),
+  ]);
+  return {
+    request: {
+      key_hash: `${salt}$argon2id`,
+      auth_key: authKey,
+      public_key: kp.publicKey,
+      encrypted_private_key: encryptedPrivateKey,
+      pq_public_key: hk.publicKey,
+      encrypted_pq_private_key: encryptedPqPrivateKey,
+      encrypted_user_key: encryptedUserKey,
+      encrypted_email: encryptedEmail,
+    },
+    sessionKey,
+  };
+}
+
+/**
+ * Sign-up, step 2, on the page the mailed link opens: makes the keys
+ * (makeAccountKeys) and POSTs them with the link's token. On success the
+ * account exists and this browser holds its session cookie; resolves to
+ * the session key (hand it over with KeyChain#handOverLoginKey before
+ * navigating). Rejects with ApiError (410: the link is used or expired;
+ * 409: the address got an account meanwhile) or SealkitError.
+ * onProgress reports "derive", "generate", then "submit".
+ *
+ * @param {import("./account.js").FinishSignupOptions} args
+ * @returns {Promise<string>}
+ */
+export async function finishSignup(args) {
+  const { token, email, password } = args ?? {};
+  requireString(token, "token");
+  const { request, sessionKey } = await makeAccountKeys(password, email, args);
+  step(args, "submit");
+  await post("finish", { token, ...request }, args);
+  return sessionKey;
+}
+
+/**
+ * Logs in: asks the server for the address's key_hash, derives the session
+ * key from the password, and sends only the auth key derived from it. On
+ * success this browser holds the session cookie; resolves to the session
+ * key (never sent). Rejects with ApiError (401: wrong address or password;
+ * 429: too many attempts) or SealkitError. onProgress reports "lookup",
+ * "derive", then "submit".
+ *
+ * @param {string} email
+ * @param {string} password
+ * @param {import("./account.js").AccountOptions & {onProgress?: (step: "lookup"|"derive"|"submit") => void}} [options]
+ * @returns {Promise<string>}
+ */
+export async function login(email, password, options) {
+  requireString(email, "email");
+  requireString(password, "password");
+  step(options, "lookup");
+  const answer = await post("salt", { email }, options);
+  const keyHash = answer?.key_hash;
+  if (typeof keyHash !== "string" || keyHash === "") {
+    throw new ApiError(200, "The server's answer could not be read. Please try again.");
+  }
+  step(options, "derive");
+  const salt = await core.call("parseSaltFromKeyHash", keyHash);
+  const sessionKey = await core.deriveSessionKey(password, salt);
+  const authKey = await core.deriveAuthKey(sessionKey);
+  step(options, "submit");
+  await post("login", { email, auth_key: authKey }, options);
+  return sessionKey;
+}
+
+// ---- the user's keys --------------------------------------------------------
+
+/**
+ * Opens the account's wrapped private keys with the session key.
+ *
+ * @param {import("./account.js").AccountRecord} me
+ * @param {string} sessionKey
+ * @returns {Promise<{publicKey: string, privateKey: string, pqSecretKey: string}>}
+ */
+export async function openAccountKeys(me, sessionKey) {
+  const [privateKey, pqSecretKey] = await Promise.all([
+    core.call("decryptPrivateKey", me.encrypted_private_key, sessionKey),
+    core.call("decryptPrivateKey", me.encrypted_pq_private_key, sessionKey),
+  ]);
+  return { publicKey: me.public_key, privateKey, pqSecretKey };
+}
+
+/**
+ * Opens the user key sealed to the user (its base64 text).
+ *
+ * @param {import("./account.js").AccountRecord} me
+ * @param {{privateKey: string, pqSecretKey?: string}} keys openAccountKeys's result
+ * @returns {Promise<string>}
+ */
+export function openUserKey(me, keys) {
+  return core.unseal(me.encrypted_user_key, me.public_key, keys.privateKey, keys.pqSecretKey);
+}
+
+// ---- the session-key chain (docs/PROTOCOL.md §4) -----------------------------
+
+// Failures that mean "this is not the right key" (or a mangled stored
+// value); anything else (the worker died, the wasm did not load) is a
+// real error and propagates.
+const wrongKeyCodes = new Set([ErrorCode.DECRYPTION, ErrorCode.BASE64, ErrorCode.INVALID_LENGTH, ErrorCode.TOO_SHORT, ErrorCode.UTF8]);
+
+function defaultStorage() {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null; // blocked storage throws on access
+  }
+}
+
+/**
+ * Where a page finds the user's session key, in order:
+ *   1. sessionStorage[names.sessionKey] (this tab's key);
+ *   2. the persistent key cache (keycache.js, entry {user_id, session_key}),
+ *      unless me.always_require_password (then the cache is cleared) or
+ *      {cache: false}; an entry of another user is ignored;
+ *   3. sessionStorage[names.loginKey], left by login or sign-up
+ *      (handOverLoginKey), read once and removed;
+ *   4. otherwise {needsUnlock: true}: the page asks for the password
+ *      (unlockWithPassword).
+ * A candidate counts only if it opens me.encrypted_private_key; a found
+ * key is remembered in (1) and, unless always_require_password, in (2).
+ */
+export class KeyChain {
+  /** @param {import("./account.js").KeyChainOptions} [options] */
+  constructor(options) {
+    this._storage = options && "storage" in options ? () => options.storage ?? null : defaultStorage;
+    this._names = { ...DEFAULT_STORAGE_NAMES, ...options?.names };
+    const cache = options?.cache;
+    this._cache = cache === false ? null : { ...(cache ?? {}) };
+  }
+
+  _get(name) {
+    try {
+      return this._storage()?.getItem(name) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  _set(name, value) {
+    try {
+      this._storage()?.setItem(name, value);
+    } catch {
+      // storage unavailable: the key lives for this page only
+    }
+  }
+
+  _remove(name) {
+    try {
+      this._storage()?.removeItem(name);
+    } catch {
+      // nothing to remove
+    }
+  }
+
+  /**
+   * Whether `sessionKey` opens me.encrypted_private_key. Rejects only for
+   * failures other than a wrong or mangled key (a dead worker, say).
+   * @returns {Promise<boolean>}
+   */
+  async checkKey(me, sessionKey) {
+    if (typeof sessionKey !== "string" || sessionKey === "") return false;
+    try {
+      await core.call("decryptPrivateKey", me.encrypted_private_key, sessionKey);
+      return true;
+    } catch (err) {
+      if (err instanceof SealkitError && wrongKeyCodes.has(err.code)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Steps 1–4 above. Resolves to {sessionKey} or {needsUnlock: true}.
+   * @returns {Promise<{sessionKey: string, needsUnlock?: undefined} | {needsUnlock: true, sessionKey?: undefined}>}
+   */
+  async findSessionKey(me) {
+    const names = this._names;
+    const own = this._get(names.sessionKey);
+    if (own !== null) {
+      if (await this.checkKey(me, own)) {
+        await this.rememberKey(me, own);
+        return { sessionKey: own };
+      }
+      this._remove(names.sessionKey);
+    }
+
+    if (this._cache) {
+      if (me.always_require_password) {
+        // Set (perhaps on another device): nothing of this user's may stay cached here.
+        await clearKeyCache(this._cache);
+      } else {
+        const cached = await getCachedKeys(this._cache);
+        if (cached && String(cached.user_id) === String(me.user_id) && (await this.checkKey(me, cached.session_key))) {
+          await this.rememberKey(me, cached.session_key);
+          return { sessionKey: cached.session_key };
+        }
+      }
+    }
+
+    const fromLogin = this._get(names.loginKey);
+    this._remove(names.loginKey);
+    if (fromLogin !== null && (await this.checkKey(me, fromLogin))) {
+      await this.rememberKey(me, fromLogin);
+      return { sessionKey: fromLogin };
+    }
+    return { needsUnlock: true };
+  }
+
+  /**
+   * Keeps an accepted key: in this tab's storage and, unless
+   * me.always_require_password, in the persistent cache.
+   * @returns {Promise<void>}
+   */
+  async rememberKey(me, sessionKey) {
+    this._set(this._names.sessionKey, sessionKey);
+    if (me.always_require_password || !this._cache) return;
+    try {
+      await cacheKeys({ user_id: String(me.user_id), session_key: sessionKey }, this._cache);
+    } catch {
+      // The cache is an optimisation; without it the next tab asks again.
+    }
+  }
+
+  /**
+   * Leaves a just-derived session key (login, the end of sign-up) for the
+   * next page's chain (step 3), replacing a previous user's tab key. Call
+   * it, then navigate. Without storage the next page needs the password.
+   * @param {string} sessionKey
+   */
+  handOverLoginKey(sessionKey) {
+    this._remove(this._names.sessionKey);
+    this._set(this._names.loginKey, sessionKey);
+  }
+
+  /**
+   * The unlock page: derives the session key from the password and
+   * me.key_hash (nothing is sent) and, if it opens the private key,
+   * remembers it. Resolves to {sessionKey} or {wrongPassword: true}.
+   * @returns {Promise<{sessionKey: string, wrongPassword?: undefined} | {wrongPassword: true, sessionKey?: undefined}>}
+   */
+  async unlockWithPassword(me, password) {
+    requireString(password, "password");
+    const salt = await core.call("parseSaltFromKeyHash", me.key_hash);
+    const sessionKey = await core.deriveSessionKey(password, salt);
+    if (!(await this.checkKey(me, sessionKey))) return { wrongPassword: true };
+    await this.rememberKey(me, sessionKey);
+    return { sessionKey };
+  }
+
+  /**
+   * Logout: empties this tab's storage (all of it: it is per tab and per
+   * origin) and deletes the persistent cache.
+   * @returns {Promise<void>}
+   */
+  async forgetKeys() {
+    try {
+      const s = this._storage();
+      if (typeof s?.clear === "function") s.clear();
+      else {
+        s?.removeItem(this._names.sessionKey);
+        s?.removeItem(this._names.loginKey);
+      }
+    } catch {
+      // storage unavailable: nothing stored
+    }
+    if (this._cache) await clearKeyCache(this._cache);
+  }
+}
