@@ -167,7 +167,10 @@ func loadSecrets(path string) (*secrets, error) {
 	var s secrets
 	b, err := os.ReadFile(path)
 	if err == nil {
-		return &s, json.Unmarshal(b, &s)
+		if err = json.Unmarshal(b, &s); err == nil && (s.AtRest == nil || len(s.BlindIndex) != 32 || len(s.ClientID) != 32) {
+			err = errors.New("the secrets file is incomplete")
+		}
+		return &s, err
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
@@ -179,12 +182,7 @@ func loadSecrets(path string) (*secrets, error) {
 	if b, err = json.Marshal(&s); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	_, err = f.Write(b)
-	return &s, errors.Join(err, f.Close())
+	return &s, os.WriteFile(path, b, 0o600)
 }
 
 func random32() []byte {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -52,49 +51,34 @@ func createTables(ctx context.Context, db *sql.DB) error {
 // keyVersion: a note's key never changes here (no reader is ever removed).
 const keyVersion = 1
 
-// readers are the users a note is shared with, resolved from the blind
-// indexes now: an address that signed up since the share is one of them.
-const readers = `SELECT u.id FROM note_shares s JOIN users u ON u.email_index = s.email_index WHERE s.note_id = $1`
-
 type note struct {
 	ID   string `json:"id"`
 	Mine bool   `json:"mine"`
 	Body []byte `json:"body"`
-	// SealedKey is the note key sealed to the caller; nil while the
+	// SealedKey is the note key sealed to the caller; null while the
 	// owner's browser has not sealed it yet (pending).
 	SealedKey []byte `json:"sealed_key"`
 }
 
-// notes are the notes the user owns or reads, or only note id.
+// notes are the notes the user owns or reads (or only note id), opened
+// from their at-rest layer: what is left is the browser's ciphertext.
 func (a *app) notes(ctx context.Context, user, id string) ([]note, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT n.id, n.owner_id, n.body, k.sealed_key FROM notes n
+	return query(ctx, a.db, func(r *sql.Rows, n *note) error {
+		var owner, body string
+		var sealed sql.NullString
+		err := r.Scan(&n.ID, &owner, &body, &sealed)
+		n.Mine = owner == user
+		if err == nil {
+			n.Body, err = a.atRest.Decrypt(body, atrest.AAD("notes", "body", n.ID))
+		}
+		if err == nil && sealed.Valid {
+			n.SealedKey, err = a.atRest.Decrypt(sealed.String, atrest.AAD("note_keys", "sealed_key", n.ID+"/"+user))
+		}
+		return err
+	}, `SELECT n.id, n.owner_id, n.body, k.sealed_key FROM notes n
 		LEFT JOIN note_keys k ON k.note_id = n.id AND k.user_id = $1
 		WHERE (n.owner_id = $1 OR n.id IN (SELECT s.note_id FROM note_shares s JOIN users u ON u.email_index = s.email_index WHERE u.id = $1))
 		AND ($2 = '' OR n.id = $2) ORDER BY n.created_at DESC, n.id`, user, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []note{}
-	for rows.Next() {
-		var n note
-		var owner, body string
-		var sealed sql.NullString
-		if err := rows.Scan(&n.ID, &owner, &body, &sealed); err != nil {
-			return nil, err
-		}
-		n.Mine = owner == user
-		if n.Body, err = a.atRest.Decrypt(body, atrest.AAD("notes", "body", n.ID)); err != nil {
-			return nil, err
-		}
-		if sealed.Valid {
-			if n.SealedKey, err = a.atRest.Decrypt(sealed.String, atrest.AAD("note_keys", "sealed_key", n.ID+"/"+user)); err != nil {
-				return nil, err
-			}
-		}
-		list = append(list, n)
-	}
-	return list, rows.Err()
 }
 
 func (a *app) listNotes() http.Handler {
@@ -132,7 +116,7 @@ func (a *app) getNote() http.Handler {
 }
 
 // createNote stores a note the browser encrypted under a new random key,
-// with that key sealed to the owner.
+// with that key sealed to the owner, both under the at-rest layer too.
 func (a *app) createNote() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -145,12 +129,22 @@ func (a *app) createNote() http.Handler {
 		var c fieldcheck.Checker
 		body := c.Bytes("body", req.Body, 24+16+1, 32<<10) // secretbox: nonce, tag, text
 		sealed := c.SealedKey("sealed_key", req.SealedKey)
-		if c.Err() != nil {
-			accounts.WriteError(w, http.StatusBadRequest, c.Err().Error())
+		if !checked(w, &c) {
 			return
 		}
-		id, user := randomID(), accounts.UserID(r.Context())
-		if err := a.insertNote(r.Context(), id, user, body, sealed); err != nil {
+		ctx, id, user := r.Context(), rand.Text(), accounts.UserID(r.Context())
+		body64, err1 := a.atRest.Encrypt(body, atrest.AAD("notes", "body", id))
+		sealed64, err2 := a.atRest.Encrypt(sealed, atrest.AAD("note_keys", "sealed_key", id+"/"+user))
+		tx, err := a.db.BeginTx(ctx, nil)
+		if err = errors.Join(err1, err2, err); err == nil {
+			defer tx.Rollback()
+			_, err1 = tx.ExecContext(ctx, `INSERT INTO notes (id, owner_id, body, created_at) VALUES ($1, $2, $3, $4)`, id, user, body64, time.Now().Unix())
+			_, err2 = tx.ExecContext(ctx, `INSERT INTO note_keys (note_id, user_id, sealed_key) VALUES ($1, $2, $3)`, id, user, sealed64)
+			if err = errors.Join(err1, err2); err == nil {
+				err = tx.Commit()
+			}
+		}
+		if err != nil {
 			a.fail(w, "create note", err)
 			return
 		}
@@ -158,33 +152,10 @@ func (a *app) createNote() http.Handler {
 	})
 }
 
-func (a *app) insertNote(ctx context.Context, id, user string, body, sealed []byte) error {
-	b, err := a.atRest.Encrypt(body, atrest.AAD("notes", "body", id))
-	if err != nil {
-		return err
-	}
-	k, err := a.atRest.Encrypt(sealed, atrest.AAD("note_keys", "sealed_key", id+"/"+user))
-	if err != nil {
-		return err
-	}
-	tx, err := a.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, owner_id, body, created_at) VALUES ($1, $2, $3, $4)`, id, user, b, time.Now().Unix()); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO note_keys (note_id, user_id, sealed_key) VALUES ($1, $2, $3)`, id, user, k); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // share gives an address access to a note. It stores only the address's
 // blind index and answers the same whether the address has an account or
 // not: nothing here looks accounts up. The owner's browser seals the key
-// once the address is a user (Pending, Deliver).
+// once the address is a user's (Pending, Deliver).
 func (a *app) share() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -194,106 +165,77 @@ func (a *app) share() http.Handler {
 			return
 		}
 		var c fieldcheck.Checker
-		email := c.Email(req.Email)
-		if c.Err() != nil {
-			accounts.WriteError(w, http.StatusBadRequest, c.Err().Error())
+		email := c.Email(req.Email) // lower-cased, as the blind index wants
+		if !checked(w, &c) {
 			return
 		}
-		id := r.PathValue("id")
-		res, err := a.db.ExecContext(r.Context(), `INSERT INTO note_shares (note_id, email_index)
-			SELECT id, $3 FROM notes WHERE id = $1 AND owner_id = $2 ON CONFLICT DO NOTHING`,
-			id, accounts.UserID(r.Context()), a.accounts.EmailIndex(email))
+		ctx, id := r.Context(), r.PathValue("id")
+		var n int
+		err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notes WHERE id = $1 AND owner_id = $2`, id, accounts.UserID(ctx)).Scan(&n)
+		if err == nil && n == 0 {
+			accounts.WriteError(w, http.StatusNotFound, "no such note")
+			return
+		}
+		if err == nil {
+			_, err = a.db.ExecContext(ctx, `INSERT INTO note_shares (note_id, email_index) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+				id, a.accounts.EmailIndex(email))
+		}
 		if err != nil {
 			a.fail(w, "share", err)
 			return
 		}
-		if n, _ := res.RowsAffected(); n == 0 && !a.owns(r.Context(), id) {
-			accounts.WriteError(w, http.StatusNotFound, "no such note")
-			return
-		}
-		a.hub.Changed(r.Context(), id, "shared")
+		a.hub.Changed(ctx, id, "shared")
 		w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-// owns reports whether the request's user owns note id (a repeated share
-// inserts nothing but is no error).
-func (a *app) owns(ctx context.Context, id string) bool {
-	var n int
-	a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notes WHERE id = $1 AND owner_id = $2`, id, accounts.UserID(ctx)).Scan(&n)
-	return n > 0
-}
-
-func randomID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // The hub's view of the notes (keydist.Resources): the owner holds the key
 // and is told who is pending; readers are told when their copy arrives.
 
 func (a *app) Audience(ctx context.Context, id string) (int64, []keydist.Member, error) {
-	var owner string
-	if err := a.db.QueryRowContext(ctx, `SELECT owner_id FROM notes WHERE id = $1`, id).Scan(&owner); errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, keydist.ErrNotFound
-	} else if err != nil {
-		return 0, nil, err
+	members, err := query(ctx, a.db, func(r *sql.Rows, m *keydist.Member) error { return r.Scan(&m.UserID, &m.Holder) },
+		`SELECT owner_id, TRUE FROM notes WHERE id = $1 UNION ALL
+		SELECT u.id, FALSE FROM note_shares s JOIN users u ON u.email_index = s.email_index JOIN notes n ON n.id = s.note_id
+		WHERE s.note_id = $1 AND u.id <> n.owner_id`, id)
+	if err == nil && len(members) == 0 {
+		err = keydist.ErrNotFound
 	}
-	members := []keydist.Member{{UserID: owner, Holder: true}}
-	rows, err := a.db.QueryContext(ctx, readers+` AND u.id <> $2`, id, owner)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		m := keydist.Member{}
-		if err := rows.Scan(&m.UserID); err != nil {
-			return 0, nil, err
-		}
-		members = append(members, m)
-	}
-	return keyVersion, members, rows.Err()
+	return keyVersion, members, err
 }
 
 // Pending lists the readers without a copy of the key, with their public
 // keys (public: the owner's browser seals to them).
 func (a *app) Pending(ctx context.Context, id string, version int64) ([]keydist.Pending, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT u.id, u.public_key, u.pq_public_key FROM note_shares s
+	return query(ctx, a.db, func(r *sql.Rows, p *keydist.Pending) error { return r.Scan(&p.UserID, &p.PublicKey, &p.PQPublicKey) },
+		`SELECT u.id, u.public_key, u.pq_public_key FROM note_shares s
 		JOIN users u ON u.email_index = s.email_index JOIN notes n ON n.id = s.note_id
 		LEFT JOIN note_keys k ON k.note_id = s.note_id AND k.user_id = u.id
 		WHERE s.note_id = $1 AND u.id <> n.owner_id AND k.user_id IS NULL AND $2 = $3`, id, version, keyVersion)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []keydist.Pending
-	for rows.Next() {
-		var p keydist.Pending
-		if err := rows.Scan(&p.UserID, &p.PublicKey, &p.PQPublicKey); err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
 }
 
 // Held: an owner holds the key of each of their notes.
 func (a *app) Held(ctx context.Context, user string) ([]keydist.Held, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT id FROM notes WHERE owner_id = $1`, user)
+	return query(ctx, a.db, func(r *sql.Rows, h *keydist.Held) error { h.KeyVersion = keyVersion; return r.Scan(&h.ResourceID) },
+		`SELECT id FROM notes WHERE owner_id = $1`, user)
+}
+
+// query runs a query and scans every row; the rows are closed before it
+// returns (one SQLite connection: nothing else can run while they are open).
+func query[T any](ctx context.Context, db *sql.DB, scan func(*sql.Rows, *T) error, q string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var held []keydist.Held
+	list := []T{} // JSON [] rather than null
 	for rows.Next() {
-		h := keydist.Held{KeyVersion: keyVersion}
-		if err := rows.Scan(&h.ResourceID); err != nil {
+		var v T
+		if err := scan(rows, &v); err != nil {
 			return nil, err
 		}
-		held = append(held, h)
+		list = append(list, v)
 	}
-	return held, rows.Err()
+	return list, rows.Err()
 }
 
 // Deliver stores a copy the owner's browser sealed, for a reader who has
