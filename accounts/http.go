@@ -33,9 +33,11 @@ import (
 type Handlers struct {
 	Manager *Manager
 	// ClientID names a request's client for limits and logs (Clients.ID).
+	// Unset, every request counts as one client: limits still hold, for
+	// the whole site at once.
 	ClientID func(*http.Request) string
 	// QueueSignup queues the job that calls Manager.SignupMail and mails
-	// its result; it is BeginSignup's queue.
+	// its result; it is BeginSignup's queue. Unset, Register answers 503.
 	QueueSignup func(ctx context.Context, email string) error
 	// Cookie is the session cookie's name ("session"); Secure is true when
 	// the app is served over https.
@@ -74,6 +76,13 @@ type loginBody struct {
 	AuthKey string `json:"auth_key"`
 }
 
+func (h *Handlers) client(r *http.Request) string {
+	if h.ClientID == nil {
+		return "all"
+	}
+	return h.ClientID(r)
+}
+
 // Register is POST /api/auth/register: Manager.BeginSignup.
 func (h *Handlers) Register() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +90,12 @@ func (h *Handlers) Register() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		if err := h.Manager.BeginSignup(r.Context(), h.ClientID(r), b.Email, h.QueueSignup); err != nil {
+		if h.QueueSignup == nil {
+			h.log().Error("accounts.Handlers.QueueSignup is not set: sign-up is off")
+			WriteError(w, http.StatusServiceUnavailable, "sign-up is not available on this server")
+			return
+		}
+		if err := h.Manager.BeginSignup(r.Context(), h.client(r), b.Email, h.QueueSignup); err != nil {
 			h.fail(w, err, "registration failed; try again shortly")
 			return
 		}
@@ -103,7 +117,7 @@ func (h *Handlers) FinishSignup() http.Handler {
 			return
 		}
 		h.SetSession(w, r, token)
-		h.log().Info("account created", "user", a.ID, "ip", h.ClientID(r))
+		h.log().Info("account created", "user", a.ID, "ip", h.client(r))
 		WriteJSON(w, http.StatusCreated, map[string]string{"status": "created"})
 	})
 }
@@ -115,7 +129,7 @@ func (h *Handlers) Salt() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		kh, err := h.Manager.Salt(r.Context(), h.ClientID(r), b.Email)
+		kh, err := h.Manager.Salt(r.Context(), h.client(r), b.Email)
 		if err != nil {
 			h.fail(w, err, "try again shortly")
 			return
@@ -131,7 +145,7 @@ func (h *Handlers) Login() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		client := h.ClientID(r)
+		client := h.client(r)
 		a, token, err := h.Manager.Login(r.Context(), client, b.Email, b.AuthKey)
 		if errors.Is(err, ErrWrongLogin) {
 			h.log().Info("login failed", "ip", client)

@@ -487,3 +487,23 @@ func TestHandlers(t *testing.T) {
 		t.Fatalf("made-up cookie: %d", w.Code)
 	}
 }
+
+// TestHandlersUnconfigured: a Handlers without ClientID or QueueSignup
+// answers (one site-wide client; sign-up off with 503), never panics.
+func TestHandlersUnconfigured(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	h := &accounts.Handlers{Manager: f.m}
+	for path, handler := range map[string]http.Handler{"/register": h.Register(), "/salt": h.Salt()} {
+		r := httptest.NewRequest("POST", path, strings.NewReader(`{"email":"a@b.test"}`))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		want := 200
+		if path == "/register" {
+			want = 503
+		}
+		if w.Code != want {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
+		}
+	}
+}
