@@ -21,6 +21,9 @@ import (
 //	POST /api/auth/salt            {email}              → 200 {"key_hash":…}
 //	POST /api/auth/login           {email, auth_key}    → 200 {"status":"ok"}, session cookie
 //
+// and, for a signed-in page, Keys: the user's KeyBundle (public keys and
+// wrapped private keys), which the SDK unlocks in the browser.
+//
 // Bodies must be application/json of at most 64 KiB, decoded strictly
 // (fieldcheck.DecodeJSON). Errors are {"error": text} with 400 (a field,
 // naming it), 401 (wrong login), 409 (the address has an account), 410
@@ -157,6 +160,39 @@ func (h *Handlers) Login() http.Handler {
 		h.SetSession(w, r, token)
 		h.log().Info("login", "user", a.ID, "ip", client)
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}
+
+// KeyBundle is what Handlers.Keys answers: the signed-in user's public
+// keys and wrapped private keys, which the browser opens with the session
+// key (the SDK's openAccountKeys and KeyChain read these fields).
+type KeyBundle struct {
+	UserID                string `json:"user_id"`
+	KeyHash               string `json:"key_hash"`
+	PublicKey             []byte `json:"public_key"`
+	PQPublicKey           []byte `json:"pq_public_key"`
+	EncryptedPrivateKey   []byte `json:"encrypted_private_key"`
+	EncryptedPQPrivateKey []byte `json:"encrypted_pq_private_key"`
+	EncryptedUserKey      []byte `json:"encrypted_user_key"`
+	EncryptedEmail        []byte `json:"encrypted_email"`
+}
+
+// Keys answers the signed-in user's KeyBundle (wrap it in Require). It
+// holds nothing the server could open.
+func (h *Handlers) Keys() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := h.Manager.Account(r.Context(), UserID(r.Context()))
+		if errors.Is(err, ErrNotFound) {
+			WriteError(w, http.StatusUnauthorized, ErrNoSession.Error())
+			return
+		}
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		WriteJSON(w, http.StatusOK, KeyBundle{UserID: a.ID, KeyHash: a.KeyHash, PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
+			EncryptedPrivateKey: a.EncryptedPrivateKey, EncryptedPQPrivateKey: a.EncryptedPQPrivateKey,
+			EncryptedUserKey: a.EncryptedUserKey, EncryptedEmail: a.EncryptedEmail})
 	})
 }
 

@@ -427,9 +427,10 @@ func TestHandlers(t *testing.T) {
 	mux.Handle("GET /me", h.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		accounts.WriteJSON(w, 200, map[string]string{"user": accounts.UserID(r.Context())})
 	})))
+	mux.Handle("GET /keys", h.Require(h.Keys()))
 	do := func(path, ctype, body string, cookie *http.Cookie) *httptest.ResponseRecorder {
 		method := "POST"
-		if path == "/me" {
+		if path == "/me" || path == "/keys" {
 			method = "GET"
 		}
 		r := httptest.NewRequest(method, path, strings.NewReader(body))
@@ -476,6 +477,9 @@ func TestHandlers(t *testing.T) {
 	}
 	if w := do("/me", j, "", ck[0]); w.Code != 200 {
 		t.Fatalf("me: %d", w.Code)
+	}
+	if w := do("/keys", j, "", ck[0]); w.Code != 200 || !strings.Contains(w.Body.String(), `"encrypted_private_key":"`+reg.EncryptedPrivateKey+`"`) {
+		t.Fatalf("keys: %d %s", w.Code, w.Body)
 	}
 	if w := do("/api/auth/register/finish", j, body, nil); w.Code != 410 {
 		t.Fatalf("finish again: %d", w.Code)
