@@ -21,6 +21,9 @@ import (
 //	POST /api/auth/salt            {email}              → 200 {"key_hash":…}
 //	POST /api/auth/login           {email, auth_key}    → 200 {"status":"ok"}, session cookie
 //
+// and, for a signed-in page, Keys: the user's KeyBundle (public keys and
+// wrapped private keys), which the SDK unlocks in the browser.
+//
 // Bodies must be application/json of at most 64 KiB, decoded strictly
 // (fieldcheck.DecodeJSON). Errors are {"error": text} with 400 (a field,
 // naming it), 401 (wrong login), 409 (the address has an account), 410
@@ -33,9 +36,11 @@ import (
 type Handlers struct {
 	Manager *Manager
 	// ClientID names a request's client for limits and logs (Clients.ID).
+	// Unset, every request counts as one client: limits still hold, for
+	// the whole site at once.
 	ClientID func(*http.Request) string
 	// QueueSignup queues the job that calls Manager.SignupMail and mails
-	// its result; it is BeginSignup's queue.
+	// its result; it is BeginSignup's queue. Unset, Register answers 503.
 	QueueSignup func(ctx context.Context, email string) error
 	// Cookie is the session cookie's name ("session"); Secure is true when
 	// the app is served over https.
@@ -74,6 +79,13 @@ type loginBody struct {
 	AuthKey string `json:"auth_key"`
 }
 
+func (h *Handlers) client(r *http.Request) string {
+	if h.ClientID == nil {
+		return "all"
+	}
+	return h.ClientID(r)
+}
+
 // Register is POST /api/auth/register: Manager.BeginSignup.
 func (h *Handlers) Register() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +93,12 @@ func (h *Handlers) Register() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		if err := h.Manager.BeginSignup(r.Context(), h.ClientID(r), b.Email, h.QueueSignup); err != nil {
+		if h.QueueSignup == nil {
+			h.log().Error("accounts.Handlers.QueueSignup is not set: sign-up is off")
+			WriteError(w, http.StatusServiceUnavailable, "sign-up is not available on this server")
+			return
+		}
+		if err := h.Manager.BeginSignup(r.Context(), h.client(r), b.Email, h.QueueSignup); err != nil {
 			h.fail(w, err, "registration failed; try again shortly")
 			return
 		}
@@ -103,7 +120,7 @@ func (h *Handlers) FinishSignup() http.Handler {
 			return
 		}
 		h.SetSession(w, r, token)
-		h.log().Info("account created", "user", a.ID, "ip", h.ClientID(r))
+		h.log().Info("account created", "user", a.ID, "ip", h.client(r))
 		WriteJSON(w, http.StatusCreated, map[string]string{"status": "created"})
 	})
 }
@@ -115,7 +132,7 @@ func (h *Handlers) Salt() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		kh, err := h.Manager.Salt(r.Context(), h.ClientID(r), b.Email)
+		kh, err := h.Manager.Salt(r.Context(), h.client(r), b.Email)
 		if err != nil {
 			h.fail(w, err, "try again shortly")
 			return
@@ -131,7 +148,7 @@ func (h *Handlers) Login() http.Handler {
 		if !readJSON(w, r, &b) {
 			return
 		}
-		client := h.ClientID(r)
+		client := h.client(r)
 		a, token, err := h.Manager.Login(r.Context(), client, b.Email, b.AuthKey)
 		if errors.Is(err, ErrWrongLogin) {
 			h.log().Info("login failed", "ip", client)
@@ -143,6 +160,39 @@ func (h *Handlers) Login() http.Handler {
 		h.SetSession(w, r, token)
 		h.log().Info("login", "user", a.ID, "ip", client)
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}
+
+// KeyBundle is what Handlers.Keys answers: the signed-in user's public
+// keys and wrapped private keys, which the browser opens with the session
+// key (the SDK's openAccountKeys and KeyChain read these fields).
+type KeyBundle struct {
+	UserID                string `json:"user_id"`
+	KeyHash               string `json:"key_hash"`
+	PublicKey             []byte `json:"public_key"`
+	PQPublicKey           []byte `json:"pq_public_key"`
+	EncryptedPrivateKey   []byte `json:"encrypted_private_key"`
+	EncryptedPQPrivateKey []byte `json:"encrypted_pq_private_key"`
+	EncryptedUserKey      []byte `json:"encrypted_user_key"`
+	EncryptedEmail        []byte `json:"encrypted_email"`
+}
+
+// Keys answers the signed-in user's KeyBundle (wrap it in Require). It
+// holds nothing the server could open.
+func (h *Handlers) Keys() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := h.Manager.Account(r.Context(), UserID(r.Context()))
+		if errors.Is(err, ErrNotFound) {
+			WriteError(w, http.StatusUnauthorized, ErrNoSession.Error())
+			return
+		}
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		WriteJSON(w, http.StatusOK, KeyBundle{UserID: a.ID, KeyHash: a.KeyHash, PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
+			EncryptedPrivateKey: a.EncryptedPrivateKey, EncryptedPQPrivateKey: a.EncryptedPQPrivateKey,
+			EncryptedUserKey: a.EncryptedUserKey, EncryptedEmail: a.EncryptedEmail})
 	})
 }
 

@@ -392,6 +392,12 @@ func (m *Manager) Login(ctx context.Context, client, email, authKey string) (*Ac
 	return a, token, nil
 }
 
+// Account is the account of a signed-in user (for the page that unlocks
+// the keys: Handlers.Keys); ErrNotFound if it is gone.
+func (m *Manager) Account(ctx context.Context, userID string) (*Account, error) {
+	return m.cfg.Store.AccountByID(ctx, userID)
+}
+
 // NewSession opens a session for userID and returns its token (the
 // cookie value; only its hash is stored).
 func (m *Manager) NewSession(ctx context.Context, userID string) (string, error) {

@@ -427,9 +427,10 @@ func TestHandlers(t *testing.T) {
 	mux.Handle("GET /me", h.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		accounts.WriteJSON(w, 200, map[string]string{"user": accounts.UserID(r.Context())})
 	})))
+	mux.Handle("GET /keys", h.Require(h.Keys()))
 	do := func(path, ctype, body string, cookie *http.Cookie) *httptest.ResponseRecorder {
 		method := "POST"
-		if path == "/me" {
+		if path == "/me" || path == "/keys" {
 			method = "GET"
 		}
 		r := httptest.NewRequest(method, path, strings.NewReader(body))
@@ -477,6 +478,9 @@ func TestHandlers(t *testing.T) {
 	if w := do("/me", j, "", ck[0]); w.Code != 200 {
 		t.Fatalf("me: %d", w.Code)
 	}
+	if w := do("/keys", j, "", ck[0]); w.Code != 200 || !strings.Contains(w.Body.String(), `"encrypted_private_key":"`+reg.EncryptedPrivateKey+`"`) {
+		t.Fatalf("keys: %d %s", w.Code, w.Body)
+	}
 	if w := do("/api/auth/register/finish", j, body, nil); w.Code != 410 {
 		t.Fatalf("finish again: %d", w.Code)
 	}
@@ -485,5 +489,25 @@ func TestHandlers(t *testing.T) {
 	}
 	if w := do("/me", j, "", &http.Cookie{Name: "__Host-app", Value: accounts.NewToken()}); w.Code != 401 {
 		t.Fatalf("made-up cookie: %d", w.Code)
+	}
+}
+
+// TestHandlersUnconfigured: a Handlers without ClientID or QueueSignup
+// answers (one site-wide client; sign-up off with 503), never panics.
+func TestHandlersUnconfigured(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	h := &accounts.Handlers{Manager: f.m}
+	for path, handler := range map[string]http.Handler{"/register": h.Register(), "/salt": h.Salt()} {
+		r := httptest.NewRequest("POST", path, strings.NewReader(`{"email":"a@b.test"}`))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		want := 200
+		if path == "/register" {
+			want = 503
+		}
+		if w.Code != want {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
+		}
 	}
 }

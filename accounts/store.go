@@ -67,6 +67,8 @@ type Store interface {
 	KeyHash(ctx context.Context, emailIndex string) (string, error)
 	// Account returns the account with emailIndex; ErrNotFound if none.
 	Account(ctx context.Context, emailIndex string) (*Account, error)
+	// AccountByID returns the account with id; ErrNotFound if none.
+	AccountByID(ctx context.Context, id string) (*Account, error)
 	// AccountExists reports whether emailIndex has an account.
 	AccountExists(ctx context.Context, emailIndex string) (bool, error)
 

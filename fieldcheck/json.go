@@ -26,14 +26,10 @@ func DecodeJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
+	// Only white space may follow the object: not another value, and not
+	// a stray delimiter either (Decoder.More is false before a ']').
+	if err == nil && len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
 		err = errors.New("trailing data")
-	}
-	if err == nil {
-		var extra json.RawMessage
-		if dec.Decode(&extra) == nil {
-			err = errors.New("trailing data")
-		}
 	}
 	if err != nil {
 		// The decoder's message names a position or a field, never a

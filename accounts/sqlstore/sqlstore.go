@@ -149,13 +149,22 @@ func (s *Store) KeyHash(ctx context.Context, emailIndex string) (string, error) 
 
 // Account implements accounts.Store.
 func (s *Store) Account(ctx context.Context, emailIndex string) (*accounts.Account, error) {
+	return s.account(ctx, `email_index`, emailIndex)
+}
+
+// AccountByID implements accounts.Store.
+func (s *Store) AccountByID(ctx context.Context, id string) (*accounts.Account, error) {
+	return s.account(ctx, `id`, id)
+}
+
+func (s *Store) account(ctx context.Context, column, value string) (*accounts.Account, error) {
 	var a accounts.Account
 	var pk, pq string
 	var enc [4]string
 	var created int64
 	err := s.db.QueryRowContext(ctx, `SELECT id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at
-		FROM users WHERE email_index = $1`, emailIndex).Scan(&a.ID, &a.EmailIndex, &a.KeyHash, &a.AuthSalt, &a.Verifier,
+		FROM users WHERE `+column+` = $1`, value).Scan(&a.ID, &a.EmailIndex, &a.KeyHash, &a.AuthSalt, &a.Verifier,
 		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accounts.ErrNotFound
