@@ -11,32 +11,8 @@ import (
 	"github.com/sealkit/sealkit/fieldcheck"
 )
 
-// The account glue around package accounts: the user's key bundle, the
-// page a sign-up link opens, logout, the socket, and the sign-up mail.
-
-// me is what the browser needs to open the user's keys: public keys and
-// the private keys wrapped under the session key, which the server cannot
-// open. The store finds accounts by blind index, hence the first query.
-func (a *app) me() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var index string
-		err := a.db.QueryRowContext(r.Context(), `SELECT email_index FROM users WHERE id = $1`, accounts.UserID(r.Context())).Scan(&index)
-		var acct *accounts.Account
-		if err == nil {
-			acct, err = a.store.Account(r.Context(), index)
-		}
-		if err != nil {
-			a.fail(w, "me", err)
-			return
-		}
-		accounts.WriteJSON(w, http.StatusOK, map[string]any{
-			"user_id": acct.ID, "key_hash": acct.KeyHash,
-			"public_key": acct.PublicKey, "pq_public_key": acct.PQPublicKey,
-			"encrypted_private_key": acct.EncryptedPrivateKey, "encrypted_pq_private_key": acct.EncryptedPQPrivateKey,
-			"encrypted_user_key": acct.EncryptedUserKey,
-		})
-	})
-}
+// The account glue around package accounts: the page a sign-up link
+// opens, logout, the socket, and the sign-up mail.
 
 // signupAddress tells the page a mailed link opens which address the link
 // is for. The token travels in the link's fragment and then in this body,

@@ -49,7 +49,6 @@ func main() {
 type app struct {
 	db         *sql.DB
 	atRest     *atrest.KeySet
-	store      *sqlstore.Store
 	accounts   *accounts.Manager
 	auth       *accounts.Handlers
 	hub        *keydist.Hub
@@ -95,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	a := &app{db: db, atRest: sec.AtRest, store: store, accounts: manager, mail: &outbox{}, devMailbox: *devMailbox, log: log}
+	a := &app{db: db, atRest: sec.AtRest, accounts: manager, mail: &outbox{}, devMailbox: *devMailbox, log: log}
 	a.auth = &accounts.Handlers{
 		Manager:     manager,
 		ClientID:    accounts.Clients{Key: sec.ClientID}.ID,

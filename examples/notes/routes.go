@@ -30,7 +30,7 @@ func (a *app) routes() http.Handler {
 	mux.Handle("POST /api/auth/register/address", a.signupAddress())
 	mux.Handle("POST /api/auth/salt", a.auth.Salt())
 	mux.Handle("POST /api/auth/login", a.auth.Login())
-	mux.Handle("GET /api/me", req(a.me()))
+	mux.Handle("GET /api/me", req(a.auth.Keys())) // the wrapped key bundle
 
 	// Notes, and the socket of pending access (package keydist).
 	mux.Handle("GET /api/notes", req(a.listNotes()))
