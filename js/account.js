@@ -298,7 +298,8 @@ function defaultStorage() {
 export class KeyChain {
   /** @param {import("./account.js").KeyChainOptions} [options] */
   constructor(options) {
-    this._storage = options && "storage" in options ? () => options.storage ?? null : defaultStorage;
+    const storage = options?.storage;
+    this._storage = storage === undefined ? defaultStorage : () => storage;
     this._names = { ...DEFAULT_STORAGE_NAMES, ...options?.names };
     const cache = options?.cache;
     this._cache = cache === false ? null : { ...(cache ?? {}) };

@@ -7,9 +7,10 @@
 // console or a request (the email is the one exception the protocol has).
 
 import * as sdk from "/static/sdk/index.js";
+import { ApiError } from "/static/sdk/account.js";
 import { forgetKeys } from "./keys.js";
 
-export { sdk };
+export { sdk, ApiError };
 
 /**
  * Loads the crypto core once (a pool of dedicated workers, one a core up
@@ -43,18 +44,10 @@ export class MissingWasmError extends Error {
   }
 }
 
-/** A failed API call: `message` is the server's {"error"} sentence. */
-export class ApiError extends Error {
-  constructor(status, message) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-  }
-}
-
 /**
  * Calls a JSON endpoint on this origin. Resolves to the parsed JSON, or
- * null for an empty answer (204); rejects with ApiError carrying the
+ * null for an empty answer (204); rejects with ApiError (the SDK's, as
+ * its account flows throw: one class for every failed request) carrying the
  * server's message for 4xx/5xx. A 401 from an endpoint that needs a
  * session (the session expired) sends the browser to /login.
  *
@@ -144,6 +137,30 @@ export async function withProgress(el, text, work) {
     return await work();
   } finally {
     stop();
+  }
+}
+
+/**
+ * Runs an SDK flow that reports its steps (onProgress), showing texts[step]
+ * for each in `el`. On success the last step stays shown (the page is
+ * about to navigate); on failure it is cleared. Resolves to what `work`
+ * resolves to.
+ * @template T
+ * @param {HTMLElement | null} el
+ * @param {Record<string, string>} texts
+ * @param {(onProgress: (step: string) => void) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withSteps(el, texts, work) {
+  let stop = () => {};
+  try {
+    return await work((step) => {
+      stop();
+      stop = texts[step] ? progress(el, texts[step]) : () => {};
+    });
+  } catch (err) {
+    stop();
+    throw err;
   }
 }
 

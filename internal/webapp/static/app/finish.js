@@ -1,11 +1,12 @@
 // Registration, step 2 (docs/PROTOCOL.md §1, §3): the page a sign-up link
-// opens. Every key is made here, the private ones leave this page only
-// wrapped under the session key, and the server gets the link's token,
-// the key_hash, the auth key and ciphertext. The account is created
-// confirmed and this browser is logged in; the session key is handed to
-// the next page's key chain like login.js does.
+// opens. Every key is made here (the SDK's finishSignup), the private ones
+// leave this page only wrapped under the session key, and the server gets
+// the link's token, the key_hash, the auth key and ciphertext. The account
+// is created confirmed and this browser is logged in; the session key is
+// handed to the next page's key chain like login.js does.
 
-import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { finishSignup } from "/static/sdk/account.js";
+import { busy, errorMessage, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { handOverLoginKey } from "./keys.js";
 
 const MIN_PASSWORD = 10;
@@ -19,57 +20,16 @@ const submit = document.getElementById("finish-submit");
 const status = document.getElementById("finish-status");
 const errorEl = document.getElementById("finish-error");
 
+const steps = {
+  derive: "Deriving your keys…",
+  generate: "Generating and encrypting your keys…",
+  submit: "Creating your account…",
+};
+
 async function createAccount(password) {
-  const salt = await sdk.generateSalt();
-  const keyHash = `${salt}$argon2id`;
-
-  let stop = progress(status, "Deriving your keys…");
-  let sessionKey;
-  try {
-    sessionKey = await sdk.deriveSessionKey(password, salt);
-  } finally {
-    stop();
-  }
-
-  stop = progress(status, "Generating and encrypting your keys…");
-  let body;
-  try {
-    const authKey = await sdk.deriveAuthKey(sessionKey);
-    const [kp, hk, userKey] = await Promise.all([
-      sdk.generateKeypair(),
-      sdk.generateHybridKeypair(),
-      sdk.generateKey(),
-    ]);
-    const [encryptedPrivateKey, encryptedPqPrivateKey, encryptedUserKey, encryptedEmail] = await Promise.all([
-      sdk.call("encryptPrivateKey", kp.privateKey, sessionKey),
-      sdk.call("encryptPrivateKey", hk.secretKey, sessionKey),
-      sdk.seal(userKey, kp.publicKey, hk.publicKey),
-      sdk.encrypt(email, userKey),
-    ]);
-    body = {
-      token,
-      key_hash: keyHash,
-      auth_key: authKey,
-      public_key: kp.publicKey,
-      encrypted_private_key: encryptedPrivateKey,
-      pq_public_key: hk.publicKey,
-      encrypted_pq_private_key: encryptedPqPrivateKey,
-      encrypted_user_key: encryptedUserKey,
-      encrypted_email: encryptedEmail,
-    };
-  } finally {
-    stop();
-  }
-
-  stop = progress(status, "Creating your account…");
-  try {
-    await api("POST", "/api/auth/register/finish", body);
-  } catch (err) {
-    stop();
-    throw err;
-  }
-  // The progress stays shown while the next page loads.
-  handOverLoginKey(sessionKey);
+  // The progress of the last step stays shown while the next page loads.
+  const sk = await withSteps(status, steps, (onProgress) => finishSignup({ token, email, password, onProgress }));
+  handOverLoginKey(sk);
   location.assign("/habits");
 }
 

@@ -23,7 +23,7 @@
 
 import { ApiError, api, busy, errorMessage, coalesced, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
-import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyTo } from "./groupkeys.js";
+import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyTo, sealKeyToAll } from "./groupkeys.js";
 import { connectPush } from "./push.js";
 
 const BATCH = 100; // re-encryption batch (the server allows 1–500)
@@ -600,7 +600,7 @@ async function rotateKey(path, excluded, stillNeeded) {
     const v = g.key_version;
     const key = await newGroupKey();
     const holders = g.members.filter((m) => !m.pending && !(excluded && sameUser(m.user_id, excluded)));
-    const keys = await Promise.all(holders.map(async (m) => ({ user_id: m.user_id, encrypted_key: await sealKeyTo(key, m) })));
+    const keys = await sealKeyToAll(key, holders);
     try {
       const res = await api("POST", path, { key_version: v, keys });
       if (res && Number(res.key_version) === v + 1) ring.put(v + 1, key);

@@ -3,22 +3,14 @@
 // A KeyRing holds the copies this user has opened, in page memory only;
 // nothing here touches the DOM, storage or the network.
 
+import { openResourceKey } from "/static/sdk/share.js";
 import { sdk } from "./common.js";
 
-/** A new random group key (base64 of 32 bytes). */
-export function newGroupKey() {
-  return sdk.generateKey();
-}
-
-/**
- * Seals a group key (base64 of its raw bytes) to a user's public keys:
- * the hybrid 0x02 format (§8.2).
- * @param {string} keyB64
- * @param {{public_key: string, pq_public_key: string}} user
- */
-export function sealKeyTo(keyB64, user) {
-  return sdk.call("sealForUser", keyB64, user.public_key, user.pq_public_key || "");
-}
+// newGroupKey(): a new random group key (base64 of 32 bytes).
+// sealKeyTo(keyB64, user): the key sealed to a user's public keys, the
+//   hybrid 0x02 format (§8.2) when the user has a pq_public_key.
+// sealKeyToAll(keyB64, members): [{user_id, encrypted_key}], one per member.
+export { newResourceKey as newGroupKey, sealToMember as sealKeyTo, sealToMembers as sealKeyToAll } from "/static/sdk/share.js";
 
 /** The user's opened private keys and the /api/me JSON, for opening copies. */
 export class KeyRing {
@@ -47,7 +39,9 @@ export class KeyRing {
       const have = this.versions.get(v);
       if (have && have.sealed === c.encrypted_key) return;
       try {
-        const key = await sdk.call("unsealFromUser", c.encrypted_key, this.me.public_key, this.keys.privateKey, this.keys.pqSecretKey);
+        const key = await openResourceKey(c.encrypted_key, {
+          publicKey: this.me.public_key, privateKey: this.keys.privateKey, pqSecretKey: this.keys.pqSecretKey,
+        });
         this.versions.set(v, { sealed: c.encrypted_key, key });
       } catch {
         failed++;

@@ -1,9 +1,11 @@
-// Login (docs/PROTOCOL.md §2, §3): the salt comes from the server, the
-// session key is derived here, and only the one-way auth key is sent. The
-// session key is left in sessionStorage for the next page's key chain, and
-// the user lands on the habits dashboard, where the app's work is.
+// Login (docs/PROTOCOL.md §2, §3), the SDK's login: the salt comes from
+// the server, the session key is derived here, and only the one-way auth
+// key is sent. The session key is left in sessionStorage for the next
+// page's key chain, and the user lands on the habits dashboard, where the
+// app's work is.
 
-import { api, busy, errorMessage, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { login } from "/static/sdk/account.js";
+import { busy, errorMessage, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { handOverLoginKey } from "./keys.js";
 
 const form = document.getElementById("login-form");
@@ -13,34 +15,16 @@ const submit = document.getElementById("login-submit");
 const status = document.getElementById("login-status");
 const errorEl = document.getElementById("login-error");
 
-async function login(email, password) {
-  let stop = progress(status, "Looking up your account…");
-  let keyHash;
-  try {
-    ({ key_hash: keyHash } = await api("POST", "/api/auth/salt", { email }));
-  } finally {
-    stop();
-  }
+const steps = {
+  lookup: "Looking up your account…",
+  derive: "Deriving your keys…",
+  submit: "Logging in…",
+};
 
-  stop = progress(status, "Deriving your keys…");
-  let sessionKey, authKey;
-  try {
-    const salt = await sdk.call("parseSaltFromKeyHash", keyHash);
-    sessionKey = await sdk.deriveSessionKey(password, salt);
-    authKey = await sdk.deriveAuthKey(sessionKey);
-  } finally {
-    stop();
-  }
-
-  stop = progress(status, "Logging in…");
-  try {
-    await api("POST", "/api/auth/login", { email, auth_key: authKey });
-  } catch (err) {
-    stop();
-    throw err;
-  }
-  // The progress stays shown while the next page loads.
-  handOverLoginKey(sessionKey);
+async function logIn(email, password) {
+  // The progress of the last step stays shown while the next page loads.
+  const sk = await withSteps(status, steps, (onProgress) => login(email, password, { onProgress }));
+  handOverLoginKey(sk);
   location.assign("/habits");
 }
 
@@ -56,7 +40,7 @@ form.addEventListener("submit", async (event) => {
   }
   const restore = busy(submit, "Logging in…");
   try {
-    await login(email, password);
+    await logIn(email, password);
   } catch (err) {
     showError(errorEl, errorMessage(err));
     restore();

@@ -1,9 +1,10 @@
 // Unlock: derive the session key from the password again, check it
-// against the wrapped private key (nothing is sent), keep it as keys.js
-// does, and go back to the page that asked.
+// against the wrapped private key (nothing is sent), keep it as the key
+// chain does (keys.js, the SDK's KeyChain), and go back to the page that
+// asked.
 
-import { busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
-import { checkKey, rememberKey } from "./keys.js";
+import { busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { unlockWithPassword } from "./keys.js";
 
 const form = document.getElementById("unlock-form");
 const passwordInput = document.getElementById("unlock-password");
@@ -34,16 +35,13 @@ form.addEventListener("submit", async (event) => {
   const restore = busy(submit, "Unlocking…");
   const stop = progress(status, "Deriving your keys…");
   try {
-    const salt = await sdk.call("parseSaltFromKeyHash", me.key_hash);
-    const sessionKey = await sdk.deriveSessionKey(password, salt);
-    if (!(await checkKey(me, sessionKey))) {
+    if ((await unlockWithPassword(me, password)).wrongPassword) {
       stop();
       showError(errorEl, "Wrong password");
       restore();
       passwordInput.select();
       return;
     }
-    await rememberKey(me, sessionKey);
     passwordInput.value = "";
     location.assign(nextPath());
   } catch (err) {
