@@ -8,8 +8,9 @@
 // (push group_changed → refetch).
 //
 // Owners and admins holding the current key, while this page is open:
-//   - answer `pending` pushes by sealing the key to each pending member
-//     and sending key_distributed over the socket;
+//   - hand the key to each pending member: push.js (the SDK's
+//     watchPending) seals it and sends key_distributed, on each `pending`
+//     push and for the members the page finds waiting on load;
 //   - rotate the key when removing a member (key v+1 sealed to every
 //     remaining member holding v), and by themselves when the group is
 //     marked rotation_needed (a member left);
@@ -23,7 +24,7 @@
 
 import { ApiError, api, busy, errorMessage, coalesced, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { openPrivateKeys, sessionKey } from "./keys.js";
-import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyTo, sealKeyToAll } from "./groupkeys.js";
+import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyToAll } from "./groupkeys.js";
 import { connectPush } from "./push.js";
 
 const BATCH = 100; // re-encryption batch (the server allows 1–500)
@@ -77,7 +78,6 @@ let group = null; // the last GET /api/groups/{id}
 let removed = false;
 let push = null;
 let waitingIds = new Set(); // members waiting for the current key (admins' view)
-const distributed = new Set(); // "user:version" sealed and sent (or in flight)
 let reencrypting = false;
 let stuckAt = ""; // "version:stale" where re-encryption could make no progress
 
@@ -669,34 +669,21 @@ async function maintain() {
   }
 }
 
-/** Seals the current key to each pending member and sends key_distributed. */
-function distribute(members, version) {
+/** The key of `version` when this page may share it: an admin's, current, held. */
+function shareableKey(version) {
   const g = group;
-  if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version || !push || !push.isOpen()) return;
-  const key = ring.get(version);
-  if (!key) return;
-  for (const m of members) {
-    if (!m || !m.user_id || !m.public_key) continue;
-    const id = `${m.user_id}:${version}`;
-    if (distributed.has(id)) continue;
-    distributed.add(id);
-    (async () => {
-      try {
-        const encrypted = await sealKeyTo(key, m);
-        await push.send({
-          type: "key_distributed",
-          group_id: groupId,
-          user_id: m.user_id,
-          key_version: Number(version),
-          encrypted_key: encrypted,
-        });
-      } catch {
-        // Another admin was faster, the member left, or the socket
-        // dropped: the next pending push or load tries again if needed.
-        distributed.delete(id);
-      }
-    })();
-  }
+  if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version) return null;
+  return ring.get(version);
+}
+
+/**
+ * Has the SDK seal the current key to these pending members and send
+ * key_distributed (each copy once; a refused one is retried later).
+ */
+function distribute(members, version) {
+  const key = shareableKey(version);
+  if (!key || !push || !push.isOpen()) return;
+  push.distribute(groupId, Number(version), members, key);
 }
 
 function showReencrypt(done, total) {
@@ -775,19 +762,23 @@ function onPush(msg) {
     // removed, deleted), the server's answer decides: a 404 shows the
     // removed state.
     refreshQuietly();
-    return;
   }
-  if (msg.type === "pending") {
-    const list = Array.isArray(msg.members) ? msg.members : [];
-    const v = Number(msg.key_version);
-    if (!group || v !== group.key_version) {
-      refreshQuietly();
-      return;
-    }
-    waitingIds = new Set(list.map((m) => String(m.user_id)));
-    updateAdminCard();
-    distribute(list, v);
+}
+
+/**
+ * A pending list (an admin's page): shows who waits and returns the key
+ * for the SDK to seal to them, or null (another group, or a version this
+ * page has not seen yet: it refetches, and the next list is answered).
+ */
+function onPending({ resourceId, keyVersion, members }) {
+  if (removed || String(resourceId) !== groupId) return null;
+  if (!group || keyVersion !== group.key_version) {
+    refreshQuietly();
+    return null;
   }
+  waitingIds = new Set(members.map((m) => String(m.user_id)));
+  updateAdminCard();
+  return shareableKey(keyVersion);
 }
 
 startPage(async () => {
@@ -804,6 +795,7 @@ startPage(async () => {
   if (removed) return;
   push = connectPush({
     onMessage: onPush,
+    onPending,
     onOpen: (reconnected) => {
       if (reconnected) refreshQuietly();
       else maintain();
