@@ -55,6 +55,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -136,6 +137,19 @@ func (k Keys) UpgradeVerifier(legacy string) (string, error) {
 		return "", errors.New("accounts: neither a verifier nor a legacy hash")
 	}
 	return k.pepper(in), nil
+}
+
+func (k Keys) cacheSecret(sessionHash string, written time.Time) []byte {
+	ck, err := hkdf.Key(sha256.New, k.Verifier, nil, "sealkit/v1/key-cache", 32)
+	if err != nil {
+		panic("accounts: HKDF-SHA256 of 32 bytes cannot fail: " + err.Error())
+	}
+	m := hmac.New(sha256.New, ck)
+	m.Write([]byte(sessionHash))
+	var t [8]byte
+	binary.BigEndian.PutUint64(t[:], uint64(written.Unix()))
+	m.Write(t[:])
+	return m.Sum(nil)
 }
 
 func inner(salt, authKey []byte) []byte {

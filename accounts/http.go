@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sealkit/sealkit/fieldcheck"
 )
@@ -193,6 +194,39 @@ func (h *Handlers) Keys() http.Handler {
 		WriteJSON(w, http.StatusOK, KeyBundle{UserID: a.ID, KeyHash: a.KeyHash, PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
 			EncryptedPrivateKey: a.EncryptedPrivateKey, EncryptedPQPrivateKey: a.EncryptedPQPrivateKey,
 			EncryptedUserKey: a.EncryptedUserKey, EncryptedEmail: a.EncryptedEmail})
+	})
+}
+
+type cacheSecretBody struct {
+	Written int64 `json:"written"` // unix seconds, as the cache entry records
+}
+
+// CacheSecret is POST {written} → {"secret": base64}: Manager.CacheSecret
+// for the request's session (the SDK's key cache asks it when it writes
+// and when it opens the cache). 401 without a live session, 410 when the
+// cache has expired. Mount it outside Require: it checks the session
+// itself.
+func (h *Handlers) CacheSecret() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b cacheSecretBody
+		if !readJSON(w, r, &b) {
+			return
+		}
+		if b.Written <= 0 || b.Written > 1<<40 {
+			WriteError(w, http.StatusBadRequest, "written: unix seconds of when the cache was written")
+			return
+		}
+		s, err := h.Manager.CacheSecret(r.Context(), h.Token(r), time.Unix(b.Written, 0))
+		switch {
+		case errors.Is(err, ErrNoSession):
+			WriteError(w, http.StatusUnauthorized, err.Error())
+		case errors.Is(err, ErrCacheExpired):
+			WriteError(w, http.StatusGone, err.Error())
+		case err != nil:
+			h.fail(w, err, "try again shortly")
+		default:
+			WriteJSON(w, http.StatusOK, map[string][]byte{"secret": s})
+		}
 	})
 }
 

@@ -76,6 +76,9 @@ type Config struct {
 	SessionLifetime, SessionIdle time.Duration
 	// SignupLinkLifetime is how long a mailed link works (48 h).
 	SignupLinkLifetime time.Duration
+	// KeyCacheLifetime is how long a browser's key cache can be opened
+	// after it was written (14 days; CacheSecret).
+	KeyCacheLifetime time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
 }
@@ -108,6 +111,7 @@ func New(cfg Config) (*Manager, error) {
 	def(&cfg.SessionLifetime, 30*24*time.Hour)
 	def(&cfg.SessionIdle, 7*24*time.Hour)
 	def(&cfg.SignupLinkLifetime, 48*time.Hour)
+	def(&cfg.KeyCacheLifetime, 14*24*time.Hour)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -445,6 +449,34 @@ func (m *Manager) Cleanup(ctx context.Context) (int64, error) {
 	}
 	k, err := m.limiter(m.cfg.Now()).Cleanup(ctx)
 	return n + k, err
+}
+
+// ErrCacheExpired: the key cache was written too long ago (or claims a
+// time in the future); the user unlocks with the password again.
+var ErrCacheExpired = errors.New("the saved keys on this device have expired; enter your password")
+
+// CacheSecret is the server's half of a browser's key cache: a 32-byte
+// secret bound to this session and to when the cache was written, given
+// only to a live session. The browser wraps its cached private keys under
+// this secret and a key of its own that never leaves the device, so a
+// copy of the browser profile cannot open the cache without a live
+// session, and the server (which never sees the device key) cannot open
+// it at all. Logging out, a session ended elsewhere, and KeyCacheLifetime
+// passing since `written` each make the cache useless, whatever the device
+// still holds.
+//
+// The secret is HMAC-SHA256(HKDF(verifier key, "sealkit/v1/key-cache"),
+// session hash ‖ written as 8 bytes big-endian unix seconds): nothing is
+// stored. ErrNoSession, ErrCacheExpired.
+func (m *Manager) CacheSecret(ctx context.Context, token string, written time.Time) ([]byte, error) {
+	if _, err := m.SessionUser(ctx, token); err != nil {
+		return nil, err
+	}
+	now := m.cfg.Now()
+	if written.After(now.Add(time.Minute)) || now.Sub(written) > m.cfg.KeyCacheLifetime {
+		return nil, ErrCacheExpired
+	}
+	return m.cfg.Keys().cacheSecret(TokenHash(token), written), nil
 }
 
 // newID is a random row id: 32 lower-case hex characters.

@@ -511,3 +511,45 @@ func TestHandlersUnconfigured(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheSecret: the key cache's server half is per session and per
+// write time, given only to a live session, and refused once the cache
+// is older than KeyCacheLifetime.
+func TestCacheSecret(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	ctx := context.Background()
+	u := newUser(t)
+	s1 := f.signUp(t, u)
+	_, s2, _ := f.m.Login(ctx, "c", u.Email, b64.Encode(u.AuthKey))
+	written := f.clock.Now()
+	a, err := f.m.CacheSecret(ctx, s1, written)
+	if err != nil || len(a) != 32 {
+		t.Fatalf("%x %v", a, err)
+	}
+	if again, _ := f.m.CacheSecret(ctx, s1, written); string(again) != string(a) {
+		t.Fatal("not stable for one session and write time")
+	}
+	if b, _ := f.m.CacheSecret(ctx, s2, written); string(b) == string(a) {
+		t.Fatal("two sessions share a cache secret")
+	}
+	if c, _ := f.m.CacheSecret(ctx, s1, written.Add(-time.Second)); string(c) == string(a) {
+		t.Fatal("the write time is not bound")
+	}
+	if _, err := f.m.CacheSecret(ctx, s1, written.Add(time.Hour)); !errors.Is(err, accounts.ErrCacheExpired) {
+		t.Fatalf("future write time: %v", err)
+	}
+	f.clock.Advance(6 * 24 * time.Hour)
+	f.m.SessionUser(ctx, s1) // keep it from going idle
+	f.clock.Advance(6 * 24 * time.Hour)
+	if _, err := f.m.CacheSecret(ctx, s1, written); err != nil {
+		t.Fatalf("12 days: %v", err)
+	}
+	f.clock.Advance(3 * 24 * time.Hour)
+	if _, err := f.m.CacheSecret(ctx, s1, written); !errors.Is(err, accounts.ErrCacheExpired) {
+		t.Fatalf("15 days: %v", err)
+	}
+	f.m.EndSession(ctx, s1)
+	if _, err := f.m.CacheSecret(ctx, s1, f.clock.Now()); !errors.Is(err, accounts.ErrNoSession) {
+		t.Fatalf("ended session: %v", err)
+	}
+}
