@@ -52,8 +52,11 @@ func chromiumPath(t *testing.T) string {
 // the test drives.
 type browser struct {
 	t   *testing.T
-	srv *testServer
+	srv pageServer
 	ctx context.Context
+
+	closeOnce sync.Once
+	cancel    func() // stops the tab's context and the browser process
 
 	mu   sync.Mutex
 	logs []string // console messages and exceptions of the tab, for failures
@@ -68,8 +71,26 @@ func startBrowserTest(t *testing.T) (*testServer, *browser) {
 	return srv, newBrowser(t, srv)
 }
 
-// newBrowser starts Chromium for srv's pages; it stops when the test ends.
-func newBrowser(t *testing.T, srv *testServer) *browser {
+// pageServer is what a browser needs of the server of its pages.
+type pageServer interface {
+	baseURL() string
+	cspReports() []cspReport
+}
+
+func (s *testServer) baseURL() string { return s.URL }
+
+// newBrowser starts Chromium for srv's pages, with a fresh profile; it
+// stops when the test ends.
+func newBrowser(t *testing.T, srv pageServer) *browser {
+	t.Helper()
+	return newBrowserIn(t, srv, t.TempDir())
+}
+
+// newBrowserIn starts Chromium with the profile directory dir (a new one
+// or one a closed browser left); it stops at close or when the test ends.
+// The password store is "basic" so that the profile's cookies do not
+// depend on a desktop keyring, as in a copied profile.
+func newBrowserIn(t *testing.T, srv pageServer, dir string) *browser {
 	t.Helper()
 	exe := chromiumPath(t)
 	b := &browser{t: t, srv: srv}
@@ -88,14 +109,19 @@ func newBrowser(t *testing.T, srv *testServer) *browser {
 		chromedp.Flag("disable-breakpad", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("no-proxy-server", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.UserDataDir(dir),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(b.record))
-	t.Cleanup(func() {
+	b.cancel = func() {
+		// chromedp.Cancel closes the browser gracefully (Browser.close) and
+		// waits for it, so the profile on disk is complete afterwards.
+		chromedp.Cancel(ctx)
 		cancel()
 		cancelAlloc()
-	})
+	}
+	t.Cleanup(b.close)
 	t.Cleanup(func() {
 		if t.Failed() {
 			b.mu.Lock()
@@ -112,6 +138,9 @@ func newBrowser(t *testing.T, srv *testServer) *browser {
 	b.ctx = ctx
 	return b
 }
+
+// close shuts the browser down and waits until its process has exited.
+func (b *browser) close() { b.closeOnce.Do(b.cancel) }
 
 // record keeps the page's console output. It runs on chromedp's reader
 // goroutine and must return fast.
@@ -143,7 +172,7 @@ func (b *browser) record(ev any) {
 }
 
 // url returns the absolute URL of a server path.
-func (b *browser) url(path string) string { return b.srv.URL + path }
+func (b *browser) url(path string) string { return b.srv.baseURL() + path }
 
 // open navigates to a page of testdata (served under /t/) and waits until
 // its scripts have loaded and its page script reported ready. It returns

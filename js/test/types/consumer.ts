@@ -15,6 +15,10 @@ import {
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
 import { cacheKeys, getCachedKeys, clearKeyCache, keyCacheSupported } from "../../keycache.js";
 import {
+  writeKeyCache, readKeyCache, clearKeyCacheV2, keyCacheV2Supported, sealEntry, openEntry,
+  type CachedKeys, type KeyCacheEntry,
+} from "../../keycache.js";
+import {
   ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, KeyChain, emailProblem, finishSignup, login, makeAccountKeys,
   openAccountKeys, openUserKey, startSignup,
 } from "../../account.js";
@@ -103,6 +107,22 @@ async function cache(): Promise<void> {
   void [persisted, keys, supported];
 }
 
+async function cacheV2(): Promise<void> {
+  const b = new Uint8Array(32);
+  const keys: CachedKeys = { privateKey: b, pqSeed: b, publicKey: b, pqPublicKey: new Uint8Array(1184) };
+  const stored: boolean = await writeKeyCache({ userId: "u", keys, secretUrl: "/api/auth/key-cache", fetch, name: "app" });
+  const back: CachedKeys | null = await readKeyCache({ userId: "u", secretUrl: "/api/auth/key-cache" });
+  await clearKeyCacheV2({ name: "app" });
+  const ok: boolean = keyCacheV2Supported();
+  const entry: KeyCacheEntry = await sealEntry({ deviceSecret: b, serverSecret: b, userId: "u", written: 1, keys });
+  const opened: CachedKeys | null = await openEntry(entry, { deviceSecret: b, serverSecret: b, userId: "u" });
+  // @ts-expect-error secretUrl is required
+  await readKeyCache({ userId: "u" });
+  // @ts-expect-error keys are bytes, not base64
+  await writeKeyCache({ userId: "u", secretUrl: "/k", keys: { ...keys, privateKey: "a" } });
+  void [stored, back, ok, opened];
+}
+
 async function account(me: AccountRecord): Promise<void> {
   const register: string = DEFAULT_PATHS.register;
   const name: string = DEFAULT_STORAGE_NAMES.sessionKey;
@@ -187,4 +207,4 @@ async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKe
   void [id, one, opened, ack, open];
 }
 
-void [compat, sdk, cache, account, share];
+void [compat, sdk, cache, cacheV2, account, share];

@@ -1,0 +1,86 @@
+// The page side of TestBrowserKeyCacheV2: the SDK's v2 key cache
+// (js/keycache.js writeKeyCache/readKeyCache/clearKeyCacheV2) as an app
+// uses it against the real accounts handlers of the test server, the same
+// read from a dedicated worker, and read-only views of its IndexedDB
+// database for the test's checks. Keys cross to the Go test as base64.
+
+import { pageReady, pageFailed, bytesToB64, b64ToBytes } from "./harness.js";
+import { writeKeyCache, readKeyCache, clearKeyCacheV2, keyCacheV2Supported } from "/sdk/keycache.js";
+
+const DB = "sealkit-keycache-v2";
+const SECRET_URL = "/api/auth/key-cache";
+const FIELDS = ["privateKey", "pqSeed", "publicKey", "pqPublicKey"];
+
+const toBytes = (k) => Object.fromEntries(FIELDS.map((f) => [f, b64ToBytes(k[f])]));
+const toB64 = (k) => (k === null ? null : Object.fromEntries(FIELDS.map((f) => [f, bytesToB64(k[f])])));
+
+async function post(path, body) {
+  const res = await fetch(path, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body ?? {}),
+  });
+  return res.status;
+}
+
+// inspect opens the cache's database without creating it and reports the
+// stored entry and device secret (base64), for the test's checks.
+function inspect() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB);
+    req.onupgradeneeded = () => {
+      req.transaction.abort(); // it did not exist: do not create it
+      resolve({ exists: false });
+    };
+    req.onerror = () => {
+      if (req.error?.name === "AbortError") return;
+      reject(req.error);
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      try {
+        const tx = db.transaction("cache", "readonly");
+        const out = { exists: true };
+        tx.objectStore("cache").get("entry").onsuccess = (e) => { out.entry = e.target.result ?? null; };
+        tx.objectStore("cache").get("device-secret").onsuccess = (e) => {
+          const v = e.target.result;
+          out.deviceSecret = v instanceof Uint8Array ? bytesToB64(v) : null;
+        };
+        tx.oncomplete = () => { db.close(); resolve(out); };
+        tx.onerror = () => { db.close(); reject(tx.error); };
+      } catch (e) {
+        db.close();
+        reject(e);
+      }
+    };
+  });
+}
+
+// inWorker runs one readKeyCache in a fresh dedicated module worker.
+function inWorker(userId) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker("keycache2-worker.js", { type: "module" });
+    w.onmessage = (e) => { w.terminate(); resolve(e.data); };
+    w.onerror = (e) => { w.terminate(); reject(new Error(`worker failed: ${e.message}`)); };
+    w.postMessage({ userId, secretUrl: SECRET_URL });
+  });
+}
+
+globalThis.sealkitTest = Object.freeze({
+  login: (user) => post("/test/login", { user }),
+  logout: () => post("/test/logout"),
+  write: (userId, keys) => writeKeyCache({ userId, keys: toBytes(keys), secretUrl: SECRET_URL }),
+  read: async (userId, secretUrl) => toB64(await readKeyCache({ userId, secretUrl: secretUrl ?? SECRET_URL })),
+  readInWorker: (userId) => inWorker(userId),
+  clear: async () => { await clearKeyCacheV2(); return true; },
+  inspect,
+  databases: async () => (await indexedDB.databases()).map((d) => d.name).sort(),
+  localStorageLength: () => localStorage.length,
+});
+
+try {
+  pageReady({ supported: keyCacheV2Supported() });
+} catch (e) {
+  pageFailed(e);
+}
