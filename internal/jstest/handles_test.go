@@ -239,4 +239,3 @@ func heapSnapshot(t *testing.T, b *browser) string {
 	}
 	return buf.String()
 }
-
