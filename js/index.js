@@ -235,8 +235,10 @@ function workerCount(options) {
 // startPool starts n workers and resolves once every one of them has
 // loaded the core; if one fails to start, the others are stopped and the
 // load fails with that first error (LOAD). Each call goes to the open
-// worker with the fewest pending calls (the first of them on a tie): every
-// op is stateless, so any worker can serve any call.
+// worker with the fewest pending calls (the first of them on a tie): the
+// base64 API's calls are stateless, and every worker holds every handle of
+// the handle API (replicated worker to worker, worker.js), so any worker
+// can serve any call.
 //
 // A worker that dies after the load (crash, unreadable message) fails its
 // own pending calls with WORKER, and the pool is retired: it takes no new
