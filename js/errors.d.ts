@@ -32,6 +32,8 @@ export declare const ErrorCode: Readonly<{
   LOAD: "LOAD";
   /** The environment lacks what the requested mode needs. */
   UNSUPPORTED: "UNSUPPORTED";
+  /** A key handle the crypto worker does not hold: released, from another load, or made up. */
+  UNKNOWN_HANDLE: "UNKNOWN_HANDLE";
 }>;
 
 /** One of the values of ErrorCode. */

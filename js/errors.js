@@ -7,7 +7,7 @@
 
 /**
  * The stable error codes. The first twelve come from the WebAssembly core
- * (cmd/sealkit-wasm/exports.go, errorCode); the last four are the SDK's.
+ * (cmd/sealkit-wasm/exports.go, errorCode); the last five are the SDK's.
  */
 export const ErrorCode = Object.freeze({
   /** Input that is not strict, padded, standard base64. */
@@ -42,6 +42,8 @@ export const ErrorCode = Object.freeze({
   LOAD: "LOAD",
   /** The environment lacks what the requested mode needs. */
   UNSUPPORTED: "UNSUPPORTED",
+  /** A key handle the crypto worker does not hold: released, from another load, or made up. */
+  UNKNOWN_HANDLE: "UNKNOWN_HANDLE",
 });
 
 const knownCodes = new Set(Object.values(ErrorCode));

@@ -9,6 +9,7 @@
 
 import type { CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, OptionalB64 } from "./crypto.js";
 
+import type { SealkitError } from "./errors.js";
 export { ErrorCode, SealkitError } from "./errors.js";
 export type { ErrorCodeValue } from "./errors.js";
 export { deriveAuthKey } from "./authkey.js";
@@ -36,6 +37,11 @@ export interface LoadOptions {
   workerUrl?: string | URL;
   /** Bound on each worker's start, in milliseconds; default 60000. */
   loadTimeoutMs?: number;
+  /**
+   * false: exportKey() rejects with UNSUPPORTED for this load, so that no
+   * call takes a handle's key out of the worker. Default true.
+   */
+  exportKeys?: boolean;
 }
 
 /** Security level of a hybrid key pair. */
@@ -52,7 +58,10 @@ export type HybridLevel = "cat1" | "cat3" | "cat5";
 export function loadCrypto(wasmUrl?: string | URL, options?: LoadOptions): Promise<{ mode: "worker" | "direct" }>;
 /** Resolves once loaded; loads with the defaults if loadCrypto was never called. */
 export function ensureReady(): Promise<void>;
-/** Stops the worker(s); pending calls reject with WORKER; the next call loads again. */
+/**
+ * Stops the worker(s); pending calls reject with WORKER; the next call
+ * loads again. Every key handle dies with them.
+ */
 export function terminate(): void;
 
 /**
@@ -88,3 +97,127 @@ export function unsealBytes(ciphertextB64: B64, publicKeyB64: B64, privateKeyB64
 export function deriveSessionKey(password: string, saltB64: B64): Promise<B64>;
 /** A new hybrid ML-KEM + X25519 key pair; default level cat3. */
 export function generateHybridKeypair(level?: HybridLevel): Promise<HybridKeyPair>;
+
+// ---- the handle API ----------------------------------------------------------
+//
+// Keys that never leave the worker: the session key, the user's private
+// keys and resource keys live in the crypto worker(s) — every worker of a
+// pool holds every handle — and the page holds only an opaque handle
+// ("sk1." + 22 base64url characters). A handle is valid until release(),
+// releaseAll(), terminate() or a worker's crash, and only in this load.
+// A call with a handle the workers do not hold rejects with UNKNOWN_HANDLE;
+// with a handle of the wrong kind, INVALID_ARGUMENT.
+//
+// Only the worker mode protects the keys: in-thread ({worker: false}, Node,
+// code already in a worker) the same calls work but the keys are in this
+// thread's memory.
+
+declare const handleKind: unique symbol;
+/** The Argon2id session key, in the worker. */
+export type SessionHandle = string & { readonly [handleKind]: "session" };
+/** A user's X25519 private key and hybrid seed (with the public keys), in the worker. */
+export type UserHandle = string & { readonly [handleKind]: "user" };
+/** A 32-byte secretbox key (a resource key, the user key), in the worker. */
+export type KeyHandle = string & { readonly [handleKind]: "key" };
+/** Any handle. */
+export type Handle = SessionHandle | UserHandle | KeyHandle;
+
+/** One item of a batch: its result, or the SealkitError it failed with. */
+export type ItemResult<T> = (T & { error?: undefined }) | ({ error: SealkitError } & { [K in keyof T]?: undefined });
+
+/** The fields of the account record (GET /api/me) that unlockUser reads; others are ignored. */
+export interface WrappedAccountKeys {
+  public_key: B64;
+  encrypted_private_key: B64;
+  pq_public_key?: B64 | null;
+  encrypted_pq_private_key?: B64 | null;
+}
+
+/** A member to seal a key to (share.js's shape). */
+export interface SealMember<ID extends string | number = string | number> {
+  user_id: ID;
+  public_key: B64;
+  pq_public_key?: B64 | null;
+}
+
+/** The body of POST /api/auth/register/finish without the token (account.js AccountRequest). */
+export interface NewAccountRequest {
+  key_hash: string;
+  auth_key: B64;
+  public_key: B64;
+  encrypted_private_key: B64;
+  pq_public_key: B64;
+  encrypted_pq_private_key: B64;
+  encrypted_user_key: B64;
+  encrypted_email: B64;
+}
+
+/**
+ * Argon2id session key from the password and the account's key_hash
+ * ("<salt>$argon2id"), kept in the worker. `authKey` (deriveAuthKey of the
+ * session key) is the one value meant for the server.
+ */
+export function deriveLoginKeys(password: string, keyHash: string): Promise<{ session: SessionHandle; authKey: B64 }>;
+/**
+ * Opens the account's wrapped private keys with the session key. A wrong
+ * session key rejects with DECRYPTION.
+ */
+export function unlockUser(session: SessionHandle, me: WrappedAccountKeys): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 | null }>;
+/**
+ * Every key of a new account, as account.js makeAccountKeys (Cat-3
+ * hybrid keys unless `level`), with the secrets kept in the worker;
+ * `userKey` is the user key (the one encrypted_email is under).
+ */
+export function makeAccount(password: string, email: string, options?: { level?: HybridLevel }): Promise<{
+  session: SessionHandle;
+  user: UserHandle;
+  userKey: KeyHandle;
+  publicKey: B64;
+  pqPublicKey: B64;
+  request: NewAccountRequest;
+}>;
+/** A new random 32-byte key. */
+export function newKey(): Promise<KeyHandle>;
+/**
+ * Opens a copy of a key sealed to the user: sealForUser of its 32 raw
+ * bytes (share.js sealToMember, the app's group and habit keys) or of its
+ * base64 text (account.js's encrypted_user_key).
+ */
+export function openKey(user: UserHandle, sealedB64: B64): Promise<KeyHandle>;
+/** openKey for many copies (split over a pool's workers), in order. */
+export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Array<ItemResult<{ handle: KeyHandle }>>>;
+/**
+ * Seals the key to each member as share.js sealToMembers does: hybrid
+ * when the member has a pq_public_key (Cat-3 unless `level`), else a sealed box.
+ */
+export function sealKey<ID extends string | number>(key: KeyHandle, members: ReadonlyArray<SealMember<ID>>, level?: HybridLevel): Promise<Array<{ user_id: ID; encrypted_key: B64 }>>;
+/** Encrypts the string's UTF-8 bytes under the key (secretbox). */
+export function encryptText(key: KeyHandle, plaintext: string): Promise<B64>;
+/** Opens a secretbox blob to a string; non-UTF-8 content rejects with UTF8. */
+export function decryptText(key: KeyHandle, ciphertextB64: B64): Promise<string>;
+/** decryptText for many blobs under one key, in order. */
+export function decryptTexts(key: KeyHandle, ciphertexts: readonly B64[]): Promise<Array<ItemResult<{ text: string }>>>;
+/** Many blobs, each under its own key, in order. */
+export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B64 }>): Promise<Array<ItemResult<{ text: string }>>>;
+/**
+ * Encrypts bytes under the key: the secretbox blob (nonce ‖ ciphertext),
+ * as bytes. The plaintext's ArrayBuffer is transferred to the worker —
+ * detached here, every view on it included; pass `bytes.slice()` to keep
+ * it — and the result's is transferred back.
+ */
+export function encryptBytes(key: KeyHandle, plaintext: Uint8Array): Promise<Uint8Array>;
+/** Opens a secretbox blob given as bytes; transfers like encryptBytes. */
+export function decryptBytes(key: KeyHandle, ciphertext: Uint8Array): Promise<Uint8Array>;
+/**
+ * The one way out of the worker: a key or session handle's key (base64),
+ * or a user handle's keys. Whatever reaches the page, a script injected
+ * into it can read: this defeats the handle API's protection for that key
+ * (show a recovery key, then drop it). Rejects with UNSUPPORTED under
+ * loadCrypto's {exportKeys: false}.
+ */
+export function exportKey(handle: SessionHandle | KeyHandle): Promise<B64>;
+export function exportKey(handle: UserHandle): Promise<{ publicKey: B64; privateKey: B64; pqSecretKey: B64 | null; pqPublicKey: B64 | null }>;
+/** Forgets a handle in every worker, zeroing its bytes; whether it was held. Never loads the core. */
+export function release(handle: Handle): Promise<boolean>;
+/** Logout: forgets every handle in every worker, zeroing their bytes. Never loads the core. */
+export function releaseAll(): Promise<void>;

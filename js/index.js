@@ -18,6 +18,7 @@
 
 import { ErrorCode, SealkitError, toSealkitError } from "./errors.js";
 import { makeOps } from "./ops.js";
+import { makeKeystore } from "./keystore.js";
 
 export { ErrorCode, SealkitError } from "./errors.js";
 export { deriveAuthKey } from "./authkey.js";
@@ -53,13 +54,14 @@ function canUseWorker() {
  *
  * @param {string|URL} [wasmUrl] sealkit.wasm; default dist/sealkit.wasm
  *   next to this file. A relative string resolves against the page.
- * @param {{worker?: boolean, workers?: number, workerUrl?: string|URL, loadTimeoutMs?: number}} [options]
+ * @param {{worker?: boolean, workers?: number, workerUrl?: string|URL, loadTimeoutMs?: number, exportKeys?: boolean}} [options]
  *   worker: false forces in-thread, true requires a worker; workers: how
  *   many workers to start, a whole number ≥ 1 (default 1, capped at 8;
  *   ignored in-thread), each with its own wasm instance, each call going
  *   to the one with the fewest pending calls; workerUrl overrides the
  *   worker script; loadTimeoutMs (default 60000) bounds each worker's
- *   start.
+ *   start; exportKeys: false makes exportKey() fail (UNSUPPORTED) for
+ *   this load, so that no call can take a key out of the worker.
  */
 export function loadCrypto(wasmUrl, options) {
   if (loading) return loading;
@@ -81,7 +83,7 @@ export function loadCrypto(wasmUrl, options) {
     }
     let b;
     try {
-      b = useWorker ? await startPool(wasmUrl, options, workers) : await directBackend(wasmUrl);
+      b = useWorker ? await startPool(wasmUrl, options, workers) : await directBackend(wasmUrl, options);
     } catch (err) {
       if (gen !== generation) throw terminatedError(); // terminate() stopped the workers being loaded
       throw err;
@@ -106,7 +108,8 @@ export async function ensureReady() {
 
 /**
  * Stops the workers, loading, running or draining (pending calls reject
- * with WORKER); the next call loads again.
+ * with WORKER); the next call loads again. Every key handle dies with
+ * the workers (later calls with one reject with UNKNOWN_HANDLE).
  */
 export function terminate() {
   generation++;
@@ -162,9 +165,22 @@ export function getDirectCrypto(wasmUrl) {
   return d;
 }
 
-async function directBackend(wasmUrl) {
+async function directBackend(wasmUrl, options) {
   const api = await getDirectCrypto(wasmUrl);
   const ops = makeOps(api);
+  // In this thread the handles' keys are in the page's memory: the handle
+  // API works (for tests, Node, code already in a worker) but protects
+  // nothing.
+  const store = makeKeystore(api, { exportKeys: options?.exportKeys });
+  const hop = async (name, args, transfer) => {
+    try {
+      // Transfer as a worker would, so that callers see one behaviour.
+      if (transfer?.length) args = structuredClone(args, { transfer });
+      return await store.run(name, args, null);
+    } catch (err) {
+      throw toSealkitError(err);
+    }
+  };
   const names = new Set(Object.keys(api));
   // Run synchronously but answer through a promise, like the worker does,
   // so callers see one behaviour.
@@ -182,7 +198,12 @@ async function directBackend(wasmUrl) {
       return api[name](...args);
     }),
     op: (name, args) => guard(() => ops[name](...args)),
-    close() {},
+    hop,
+    hopBatch: (name, lead, items) => hop(name, [...lead, items]),
+    broadcast: (name, args) => hop(name, args).then((r) => [r]),
+    close() {
+      store.run("releaseAll", []).catch(() => {});
+    },
   };
 }
 
@@ -214,8 +235,10 @@ function workerCount(options) {
 // startPool starts n workers and resolves once every one of them has
 // loaded the core; if one fails to start, the others are stopped and the
 // load fails with that first error (LOAD). Each call goes to the open
-// worker with the fewest pending calls (the first of them on a tie): every
-// op is stateless, so any worker can serve any call.
+// worker with the fewest pending calls (the first of them on a tie): the
+// base64 API's calls are stateless, and every worker holds every handle of
+// the handle API (replicated worker to worker, worker.js), so any worker
+// can serve any call.
 //
 // A worker that dies after the load (crash, unreadable message) fails its
 // own pending calls with WORKER, and the pool is retired: it takes no new
@@ -239,13 +262,30 @@ async function startPool(wasmUrl, options, n) {
     mode: "worker",
     call: (name, args) => dispatch({ fn: name, args }),
     op: (name, args) => dispatch({ op: name, args }),
+    hop: (name, args, transfer) => dispatch({ h: name, args }, transfer),
+    // A batch is split over the workers (a handle is known to all of
+    // them), in order; per-item results are concatenated back.
+    async hopBatch(name, lead, items) {
+      const open = workers.filter((w) => !w.closed).length;
+      const parts = Array.isArray(items) ? Math.min(open, Math.ceil(items.length / 8)) : 1;
+      if (parts <= 1) return dispatch({ h: name, args: [...lead, items] });
+      const size = Math.ceil(items.length / parts);
+      const chunks = [];
+      for (let i = 0; i < items.length; i += size) chunks.push(dispatch({ h: name, args: [...lead, items.slice(i, i + size)] }));
+      return (await Promise.all(chunks)).flat();
+    },
+    // To every open worker of the pool: each holds every handle.
+    broadcast(name, args) {
+      if (retired) return Promise.resolve([]);
+      return Promise.all(workers.filter((w) => !w.closed).map((w) => w.send({ h: name, args })));
+    },
     close() {
       retired = true;
       for (const w of workers) w.close();
     },
   };
 
-  const dispatch = (msg) => {
+  const dispatch = (msg, transfer) => {
     let best = null;
     if (!retired) {
       for (const w of workers) {
@@ -253,7 +293,7 @@ async function startPool(wasmUrl, options, n) {
       }
     }
     if (best === null) return Promise.reject(terminatedError());
-    return best.send(msg);
+    return best.send(msg, transfer);
   };
 
   for (let i = 0; i < n && !retired; i++) workers.push(spawnWorker(wasm, options, onClosed));
@@ -266,6 +306,20 @@ async function startPool(wasmUrl, options, n) {
   if (retired) { // cannot happen (a death settles a load in progress), but never hand out a dead pool
     pool.close();
     throw new SealkitError(ErrorCode.LOAD, "sealkit: the crypto worker failed to start");
+  }
+  // One MessageChannel per pair of workers, both ends transferred away at
+  // once: the workers replicate the handle API's keys over them, and this
+  // thread never holds a port that carries key bytes.
+  if (workers.length > 1 && typeof MessageChannel === "function") {
+    const ports = workers.map(() => []);
+    for (let i = 0; i < workers.length; i++) {
+      for (let j = i + 1; j < workers.length; j++) {
+        const { port1, port2 } = new MessageChannel();
+        ports[i].push(port1);
+        ports[j].push(port2);
+      }
+    }
+    workers.forEach((w, i) => w.post({ type: "peers", ports: ports[i] }, ports[i]));
   }
   return pool;
 }
@@ -298,7 +352,7 @@ function spawnWorker(wasm, options, onClosed) {
     onClosed(w);
   };
 
-  const send = (msg) => new Promise((res, rej) => {
+  const send = (msg, transfer) => new Promise((res, rej) => {
     if (closed) {
       rej(terminatedError());
       return;
@@ -306,7 +360,14 @@ function spawnWorker(wasm, options, onClosed) {
     const id = nextId++;
     pending.set(id, { resolve: res, reject: rej });
     try {
-      worker.postMessage({ id, ...msg });
+      try {
+        worker.postMessage({ id, ...msg }, transfer?.length ? transfer : undefined);
+      } catch (err) {
+        // A buffer that cannot be transferred (e.g. a WebAssembly
+        // memory's) is copied instead.
+        if (!transfer?.length) throw err;
+        worker.postMessage({ id, ...msg });
+      }
     } catch (err) { // DataCloneError: an argument that cannot be sent
       pending.delete(id);
       rej(new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: cannot be sent to the crypto worker", { cause: err }));
@@ -318,6 +379,7 @@ function spawnWorker(wasm, options, onClosed) {
     get pending() { return pending.size; },
     get closed() { return closed; },
     send,
+    post: (msg, transfer) => worker.postMessage(msg, transfer),
     close: () => close(ErrorCode.WORKER, "sealkit: the crypto worker was terminated"),
     // drain: a sibling died; stop once nothing is pending (at once if
     // idle, or if still loading: then the pool's load fails with LOAD).
@@ -378,7 +440,7 @@ function spawnWorker(wasm, options, onClosed) {
   worker.addEventListener("messageerror", () => close(ErrorCode.WORKER, "sealkit: a reply of the crypto worker could not be read"));
 
   try {
-    worker.postMessage({ type: "init", wasmUrl: wasm });
+    worker.postMessage(options.exportKeys === false ? { type: "init", wasmUrl: wasm, exportKeys: false } : { type: "init", wasmUrl: wasm });
   } catch (err) {
     close(ErrorCode.LOAD, loadMessage(err));
   }
@@ -439,3 +501,140 @@ export const unsealBytes = (ciphertextB64, publicKeyB64, privateKeyB64, pqSecret
 export const deriveSessionKey = (password, saltB64) => op("deriveSessionKey", [password, saltB64]);
 /** A new hybrid ML-KEM + X25519 key pair, `{publicKey, secretKey}`; level default "cat3". */
 export const generateHybridKeypair = (level) => op("generateHybridKeypair", level === undefined ? [] : [level]);
+
+// ---- the handle API -----------------------------------------------------------
+//
+// Keys that never leave the worker: the session key, the user's private
+// keys and resource keys are made or opened inside the crypto worker(s)
+// and the page gets an opaque handle ("sk1.…") naming them. Every worker of
+// a pool holds every handle (keystore.js, worker.js: replicated worker to
+// worker over ports the page never holds). A handle lives until release(),
+// releaseAll() or terminate() (or a crash of a worker), and only in this
+// load: it means nothing to another page, tab or load.
+//
+// Only the worker mode protects the keys: in-thread ({worker: false}, Node,
+// code in a worker) they are in this thread's memory.
+
+async function hop(name, args, transfer) {
+  return (await current()).hop(name, args, transfer);
+}
+
+// Per-item results: {error} becomes a SealkitError.
+const items = (list) => list.map((r) => (r.error ? { error: toSealkitError(r.error) } : r));
+
+// transferOf: the buffer of a byte argument, to transfer to the worker
+// (never a SharedArrayBuffer, which is shared, not moved).
+function transferOf(bytes) {
+  const buf = ArrayBuffer.isView(bytes) ? bytes.buffer : bytes instanceof ArrayBuffer ? bytes : null;
+  return buf instanceof ArrayBuffer ? [buf] : [];
+}
+
+// The fields of the account record that unlockUser reads.
+const accountKeys = (me) => (me !== null && typeof me === "object"
+  ? {
+    public_key: me.public_key,
+    pq_public_key: me.pq_public_key,
+    encrypted_private_key: me.encrypted_private_key,
+    encrypted_pq_private_key: me.encrypted_pq_private_key,
+  }
+  : me);
+
+/**
+ * Argon2id session key from a password and the account's key_hash
+ * ("<salt>$argon2id"), kept in the worker. Resolves to {session, authKey}:
+ * the session handle and the auth key (base64), the one value meant for
+ * the server.
+ */
+export const deriveLoginKeys = (password, keyHash) => hop("deriveLoginKeys", [password, keyHash]);
+
+/**
+ * Opens the account's wrapped private keys (me.encrypted_private_key,
+ * me.encrypted_pq_private_key) with a session handle. Resolves to
+ * {user, publicKey, pqPublicKey}; a wrong session key rejects with
+ * DECRYPTION.
+ */
+export const unlockUser = (session, me) => hop("unlockUser", [session, accountKeys(me)]);
+
+/**
+ * Every key of a new account (as account.js makeAccountKeys), the secrets
+ * kept in the worker. Resolves to {session, user, userKey, publicKey,
+ * pqPublicKey, request}: request is the body of POST
+ * /api/auth/register/finish without the token.
+ */
+export const makeAccount = (password, email, options) =>
+  hop("makeAccount", [password, email, options?.level === undefined ? {} : { level: options.level }]);
+
+/** A new random resource key (32 bytes), as a key handle. */
+export const newKey = () => hop("newKey", []);
+
+/**
+ * Opens a copy of a resource key sealed to the user (sealForUser of its 32
+ * raw bytes, as share.js sealToMember, or of its base64 text, as
+ * account.js's encrypted_user_key) to a key handle.
+ */
+export const openKey = (user, sealedB64) => hop("openKey", [user, sealedB64]);
+
+/** openKey for many copies: per item {handle} or {error: SealkitError}. */
+export const openKeys = async (user, sealed) => items(await (await current()).hopBatch("openKeys", [user], sealed));
+
+/**
+ * Seals a key to each member, as share.js sealToMembers: the hybrid seal
+ * when the member has a pq_public_key (Cat-3 unless `level`), else a
+ * sealed box. Resolves to [{user_id, encrypted_key}] in the members' order.
+ */
+export const sealKey = (key, members, level) => hop("sealKey", [key, Array.isArray(members)
+  ? members.map((m) => (m !== null && typeof m === "object" ? { user_id: m.user_id, public_key: m.public_key, pq_public_key: m.pq_public_key } : m))
+  : members, ...(level === undefined ? [] : [level])]);
+
+/** Encrypts a string's UTF-8 bytes under a key handle (secretbox), base64. */
+export const encryptText = (key, plaintext) => hop("encryptText", [key, plaintext]);
+/** Opens a secretbox blob (base64) under a key handle to a string. */
+export const decryptText = (key, ciphertextB64) => hop("decryptText", [key, ciphertextB64]);
+/** decryptText for many blobs under one key: per item {text} or {error: SealkitError}. */
+export const decryptTexts = async (key, ciphertexts) => items(await (await current()).hopBatch("decryptTexts", [key], ciphertexts));
+/** Many blobs, each under its own key handle: per item {text} or {error: SealkitError}. */
+export const decryptMany = async (list) => items(await (await current()).hopBatch("decryptMany", [], Array.isArray(list)
+  ? list.map((i) => (i !== null && typeof i === "object" ? { key: i.key, ciphertext: i.ciphertext } : i))
+  : list));
+
+/**
+ * Encrypts bytes under a key handle: the secretbox blob, as bytes. The
+ * plaintext's ArrayBuffer is transferred to the worker (detached here:
+ * pass bytes.slice() to keep it); the result's is transferred back.
+ */
+export const encryptBytes = (key, plaintext) => hop("encryptBytes", [key, plaintext], transferOf(plaintext));
+/** Opens a secretbox blob (bytes) under a key handle; transfers like encryptBytes. */
+export const decryptBytes = (key, ciphertext) => hop("decryptBytes", [key, ciphertext], transferOf(ciphertext));
+
+/**
+ * The one way out: a session or key handle's key as base64, or a user
+ * handle's {publicKey, privateKey, pqSecretKey, pqPublicKey}. Whatever
+ * the page holds, a script injected into it can read: calling this for a
+ * key defeats the protection of the handle API (show a recovery key, then
+ * drop it). Rejects with UNSUPPORTED under loadCrypto's {exportKeys: false}.
+ */
+export const exportKey = (handle) => hop("exportKey", [handle]);
+
+/**
+ * Forgets a handle in every worker, zeroing its bytes. Resolves to
+ * whether it was held. Never loads the core.
+ */
+export async function release(handle) {
+  const b = backend;
+  if (!b) return false;
+  return (await b.broadcast("release", [handle]).catch(releaseFailure)).some(Boolean);
+}
+
+/** Logout: forgets every handle in every worker, zeroing their bytes. Never loads the core. */
+export async function releaseAll() {
+  const b = backend;
+  if (!b) return;
+  await b.broadcast("releaseAll", []).catch(releaseFailure);
+}
+
+// A worker that died took its keys with it: nothing left to release.
+function releaseFailure(err) {
+  const e = toSealkitError(err);
+  if (e.code === ErrorCode.WORKER) return [];
+  throw e;
+}

@@ -50,11 +50,11 @@ test("files covers every module reachable from the entries", () => {
   for (const f of ["index.d.ts", "crypto.d.ts", "errors.d.ts", "keycache.d.ts", "authkey.d.ts", "account.d.ts", "share.d.ts", "dist/sealkit.wasm", "dist/wasm_exec.js", "README.md"]) {
     assert.ok(files.has(f), f);
   }
-  assert.ok(seen.has("ops.js") && seen.has("dist/wasm_exec.js"));
+  assert.ok(seen.has("ops.js") && seen.has("keystore.js") && seen.has("dist/wasm_exec.js"));
 });
 
 test("the SDK's modules log nothing", () => {
-  for (const f of ["index.js", "errors.js", "keycache.js", "ops.js", "worker.js", "crypto.js", "authkey.js", "account.js", "share.js"]) {
+  for (const f of ["index.js", "errors.js", "keycache.js", "ops.js", "keystore.js", "worker.js", "crypto.js", "authkey.js", "account.js", "share.js"]) {
     assert.doesNotMatch(source(f), /console\.|debugger/, f);
   }
 });

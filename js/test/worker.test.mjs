@@ -1,72 +1,13 @@
 // The worker path of index.js and the protocol of worker.js, in Node: a
-// stand-in for the browser's Worker (a worker_threads thread with
-// self-style addEventListener/postMessage) is installed as the global
+// stand-in for the browser's Worker (shim.mjs: a worker_threads thread
+// with self-style addEventListener/postMessage) is installed as the global
 // Worker, so loadCrypto takes the same path it takes on a page.
 
 import test from "node:test";
 import assert from "node:assert/strict";
-import { Worker as ThreadWorker } from "node:worker_threads";
 import * as sdk from "../index.js";
 import { SealkitError } from "../index.js";
-
-// Runs in the thread: gives the module worker the globals a dedicated
-// worker has, imports it, then forwards messages. {shimCrash} throws an
-// uncaught error, as a crashing worker would. After each request (a
-// message with an id) it reports when the worker ran it, in epoch ms, as
-// {shimRan: {id, start, end}}: the worker answers requests synchronously,
-// so that interval is the call's work in this thread.
-const bootstrap = `
-const { parentPort, workerData } = require("node:worker_threads");
-const target = new EventTarget();
-globalThis.addEventListener = target.addEventListener.bind(target);
-globalThis.postMessage = (m, transfer) => parentPort.postMessage(m, transfer);
-import(workerData.url).then(() => {
-  parentPort.on("message", (data) => {
-    if (data && data.shimCrash) throw new Error("shim crash");
-    const start = performance.timeOrigin + performance.now();
-    target.dispatchEvent(new MessageEvent("message", { data }));
-    if (data && data.id !== undefined) {
-      parentPort.postMessage({ shimRan: { id: data.id, start, end: performance.timeOrigin + performance.now() } });
-    }
-  });
-}, (err) => { throw err; });
-`;
-
-class ShimWorker extends EventTarget {
-  static instances = [];
-  #thread;
-  constructor(url, options) {
-    super();
-    assert.equal(options?.type, "module");
-    this.url = String(url);
-    ShimWorker.instances.push(this);
-    this.#thread = new ThreadWorker(bootstrap, { eval: true, workerData: { url: this.url } });
-    this.requests = []; // the messages with an id posted to it
-    this.ran = []; // {id, start, end} of the requests it has run
-    this.#thread.on("message", (data) => {
-      if (data?.shimRan) this.ran.push(data.shimRan);
-      else this.dispatchEvent(new MessageEvent("message", { data }));
-    });
-    this.#thread.on("error", (err) => {
-      const e = new Event("error", { cancelable: true });
-      e.message = err.message;
-      this.dispatchEvent(e);
-    });
-    this.terminated = false;
-  }
-  postMessage(m, transfer) {
-    if (m?.type === "init") this.initUrl = m.wasmUrl;
-    if (m?.id !== undefined) this.requests.push(m);
-    this.#thread.postMessage(m, transfer);
-  }
-  terminate() {
-    this.terminated = true;
-    this.#thread.terminate();
-  }
-  crash() {
-    this.#thread.postMessage({ shimCrash: true });
-  }
-}
+import { ShimWorker } from "./shim.mjs";
 
 const unb64 = (s) => Buffer.from(s, "base64");
 const isCode = (code) => (e) => {

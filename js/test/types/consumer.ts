@@ -11,7 +11,10 @@ import {
   loadCrypto, ensureReady, generateKey, generateKeypair, encrypt, decrypt, seal, unseal,
   unsealBytes, deriveSessionKey, generateSalt, generateHybridKeypair, call, getDirectCrypto,
   terminate, SealkitError, ErrorCode, deriveAuthKey,
+  deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
+  decryptTexts, decryptMany, encryptBytes, decryptBytes, exportKey, release, releaseAll,
 } from "../../index.js";
+import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
 import { cacheKeys, getCachedKeys, clearKeyCache, keyCacheSupported } from "../../keycache.js";
 import {
@@ -207,4 +210,49 @@ async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKe
   void [id, one, opened, ack, open];
 }
 
-void [compat, sdk, cache, cacheV2, account, share];
+async function handles(me: AccountRecord): Promise<void> {
+  await loadCrypto(undefined, { workers: 2, exportKeys: false });
+  const { session, authKey }: { session: SessionHandle; authKey: string } = await deriveLoginKeys("pw", "c2FsdA==$argon2id");
+  const { user, publicKey, pqPublicKey } = await unlockUser(session, me);
+  const pk: string = publicKey;
+  const pq: string | null = pqPublicKey;
+  const key: KeyHandle = await openKey(user, "sealed");
+  // @ts-expect-error a session handle is not a user handle
+  await openKey(session, "sealed");
+  // @ts-expect-error a plain string is not a handle
+  await decryptText("sk1.AAAAAAAAAAAAAAAAAAAAAA", "ct");
+  const many: Array<ItemResult<{ handle: KeyHandle }>> = await openKeys(user, ["a", "b"]);
+  for (const r of many) {
+    if (r.error) {
+      const code: string = r.error.code;
+      void code;
+    } else {
+      const h: KeyHandle = r.handle;
+      void h;
+    }
+  }
+  const copies = await sealKey(key, [{ user_id: 3, public_key: "pk", pq_public_key: null }], "cat5");
+  const uid: number = copies[0].user_id;
+  const ct: string = await encryptText(key, "hi");
+  const text: string = await decryptText(key, ct);
+  const texts = await decryptTexts(key, [ct]);
+  const t0: string | undefined = texts[0].text;
+  const mixed = await decryptMany([{ key, ciphertext: ct }]);
+  const blob: Uint8Array = await encryptBytes(key, new Uint8Array(4));
+  const bytes: Uint8Array = await decryptBytes(key, blob);
+  // @ts-expect-error bytes, not base64
+  await encryptBytes(key, "text");
+  const acc = await makeAccount("pw", "a@b.c", { level: "cat1" });
+  const body: string = acc.request.encrypted_user_key;
+  const userKey: KeyHandle = acc.userKey;
+  const exported: string = await exportKey(key);
+  const userKeys = await exportKey(acc.user);
+  const priv: string = userKeys.privateKey;
+  const fresh: KeyHandle = await newKey();
+  const any: Handle = fresh;
+  const had: boolean = await release(any);
+  await releaseAll();
+  void [authKey, pk, pq, uid, text, t0, mixed, bytes, body, userKey, exported, priv, had];
+}
+
+void [compat, sdk, cache, cacheV2, account, share, handles];

@@ -1,0 +1,355 @@
+// The key store behind the SDK's handle API: key material that the page
+// names by an opaque handle ("sk1." and 22 base64url characters of 16
+// random bytes) and never holds. worker.js keeps one store per crypto
+// worker — the keys live only in the worker's memory, out of reach of a
+// script injected into the page — and index.js keeps one in the page
+// thread for the in-thread ({worker: false}) mode, where they are in the
+// page's memory like any other value and nothing is protected.
+//
+// An entry is {kind, secrets, publicKey?, pqPublicKey?}:
+//   session  secrets.key: the 32-byte Argon2id session key
+//   user     secrets.privateKey: the X25519 private key (32 bytes),
+//            secrets.pqSecretKey: the hybrid seed (absent for an account
+//            without a PQ key pair); publicKey, pqPublicKey (base64)
+//   key      secrets.key: a 32-byte secretbox key (a resource key)
+// The secrets are Uint8Arrays; release() overwrites them with zeros before
+// forgetting them. Calling the core needs them as base64 text for the
+// duration of a call: those strings are the worker's own and cannot be
+// wiped (JavaScript strings are immutable); they die with the call.
+//
+// Every operation takes a context {created: []} first: the handles it
+// made. run() drops them again if the operation fails, and hands them to
+// `replicate` (worker.js: to the sibling workers of a pool) before the
+// operation's result goes out, so that the next call, on any worker, finds
+// them. Internal module: its shape may change between versions.
+
+import { ErrorCode, SealkitError, serializeError } from "./errors.js";
+import { bytesToBase64, base64ToBytes, makeOps } from "./ops.js";
+import { deriveAuthKey } from "./authkey.js";
+
+export const HANDLE_PREFIX = "sk1.";
+const KEY_SIZE = 32;
+const kinds = new Set(["session", "user", "key"]);
+
+// A test-only observer: a function installed as this global in the
+// thread that loads this module, before it loads (the Node tests' worker
+// shim does), sees every entry stored, so that a test can check that
+// release() zeroes the bytes. A page cannot reach a worker's global.
+const probe = typeof globalThis.__sealkitKeystoreProbe === "function" ? globalThis.__sealkitKeystoreProbe : null;
+
+function invalid(what) {
+  return new SealkitError(ErrorCode.INVALID_ARGUMENT, `invalid argument: ${what}`);
+}
+
+function requireString(value, what) {
+  if (typeof value !== "string" || value === "") throw invalid(`${what} must be a non-empty string`);
+}
+
+function newHandle() {
+  const r = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(r);
+  return HANDLE_PREFIX + bytesToBase64(r).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// keyBytes: the bytes of a resource key as a seal holds it — its 32 raw
+// bytes (share.js sealToMember, the app's group and habit keys) or its
+// base64 text (account.js's encrypted_user_key).
+function keyBytes(plain) {
+  if (plain.length === KEY_SIZE) return plain;
+  if (plain.length === 44) {
+    let raw = null;
+    try {
+      raw = base64ToBytes(String.fromCharCode.apply(null, plain));
+    } catch {
+      raw = null;
+    }
+    plain.fill(0);
+    if (raw && raw.length === KEY_SIZE) return raw;
+    raw?.fill(0);
+  } else {
+    plain.fill(0);
+  }
+  throw new SealkitError(ErrorCode.INVALID_LENGTH, `invalid length: expected ${KEY_SIZE} bytes, got ${plain.length}`);
+}
+
+function asBytes(v, what) {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  throw invalid(`${what} must be a Uint8Array`);
+}
+
+function requireArray(v, what) {
+  if (!Array.isArray(v)) throw invalid(`${what} must be an array`);
+  return v;
+}
+
+/**
+ * A key store over `api`, an object of coded exports (crypto.js
+ * codedExports(), or index.js's in-thread wrappers).
+ *
+ * @param {Record<string, Function>} api
+ * @param {{exportKeys?: boolean}} [options] exportKeys: false makes
+ *   exportKey fail with UNSUPPORTED
+ */
+export function makeKeystore(api, options) {
+  const exportKeys = options?.exportKeys !== false;
+  const entries = new Map(); // handle → entry
+  const ops = makeOps(api);
+
+  function store(handle, entry) {
+    entries.set(handle, entry);
+    probe?.(handle, entry);
+  }
+
+  function add(ctx, kind, secrets, pub) {
+    let handle;
+    do handle = newHandle(); while (entries.has(handle));
+    const entry = { kind, secrets, ...pub };
+    store(handle, entry);
+    ctx.created.push(handle);
+    return handle;
+  }
+
+  function wipe(entry) {
+    for (const b of Object.values(entry.secrets)) b?.fill(0);
+  }
+
+  function remove(handle) {
+    const e = entries.get(handle);
+    if (!e) return false;
+    entries.delete(handle);
+    wipe(e);
+    return true;
+  }
+
+  function get(handle, kind) {
+    if (typeof handle !== "string") throw invalid(`${kind ?? "key"} handle must be a string`);
+    const e = entries.get(handle);
+    if (!e) throw new SealkitError(ErrorCode.UNKNOWN_HANDLE, "sealkit: unknown key handle (released, or not from this load)");
+    if (kind && e.kind !== kind) throw invalid(`not a ${kind} handle`);
+    return e;
+  }
+
+  const b64 = (bytes) => bytesToBase64(bytes);
+  const keyB64 = (handle) => b64(get(handle, "key").secrets.key);
+
+  function openKey(ctx, u, sealedB64) {
+    const plain = base64ToBytes(api.unsealFromUser(sealedB64, u.publicKey, b64(u.secrets.privateKey),
+      u.secrets.pqSecretKey ? b64(u.secrets.pqSecretKey) : undefined));
+    return add(ctx, "key", { key: keyBytes(plain) });
+  }
+
+  // perItem runs f for each item: {…result} or {error: {code, message}}.
+  const perItem = (items, f) => items.map((item, i) => {
+    try {
+      return f(item, i);
+    } catch (err) {
+      return { error: serializeError(err) };
+    }
+  });
+
+  const handleOps = {
+    async deriveLoginKeys(ctx, password, keyHash) {
+      requireString(password, "password");
+      requireString(keyHash, "key hash");
+      const sessionB64 = api.deriveSessionKey(password, api.parseSaltFromKeyHash(keyHash));
+      const authKey = await deriveAuthKey(sessionB64);
+      return { session: add(ctx, "session", { key: base64ToBytes(sessionB64) }), authKey };
+    },
+
+    unlockUser(ctx, session, me) {
+      const s = b64(get(session, "session").secrets.key);
+      if (me === null || typeof me !== "object") throw invalid("me must be the account record");
+      requireString(me.public_key, "me.public_key");
+      const pq = me.encrypted_pq_private_key;
+      const privateKey = base64ToBytes(api.decryptPrivateKey(me.encrypted_private_key, s));
+      let pqSecretKey;
+      try {
+        pqSecretKey = pq === undefined || pq === null || pq === "" ? undefined : base64ToBytes(api.decryptPrivateKey(pq, s));
+      } catch (err) {
+        privateKey.fill(0);
+        throw err;
+      }
+      const publicKey = me.public_key;
+      const pqPublicKey = typeof me.pq_public_key === "string" && me.pq_public_key !== "" ? me.pq_public_key : null;
+      const user = add(ctx, "user", pqSecretKey ? { privateKey, pqSecretKey } : { privateKey }, { publicKey, pqPublicKey });
+      return { user, publicKey, pqPublicKey };
+    },
+
+    // account.js makeAccountKeys, with the secrets kept here.
+    async makeAccount(ctx, password, email, options) {
+      requireString(password, "password");
+      requireString(email, "email");
+      const level = options?.level ?? undefined;
+      const salt = api.generateSalt();
+      const sessionB64 = api.deriveSessionKey(password, salt);
+      const authKey = await deriveAuthKey(sessionB64);
+      const kp = api.generateKeyPair();
+      const hk = ops.generateHybridKeypair(level);
+      const userKeyB64 = api.generateKey();
+      const request = {
+        key_hash: `${salt}$argon2id`,
+        auth_key: authKey,
+        public_key: kp.publicKey,
+        encrypted_private_key: api.encryptPrivateKey(kp.privateKey, sessionB64),
+        pq_public_key: hk.publicKey,
+        encrypted_pq_private_key: api.encryptPrivateKey(hk.secretKey, sessionB64),
+        // The user key is sealed as its base64 text, as account.js does.
+        encrypted_user_key: ops.seal(userKeyB64, kp.publicKey, hk.publicKey, level),
+        encrypted_email: api.encryptSecretboxString(email, userKeyB64),
+      };
+      const session = add(ctx, "session", { key: base64ToBytes(sessionB64) });
+      const user = add(ctx, "user", { privateKey: base64ToBytes(kp.privateKey), pqSecretKey: base64ToBytes(hk.secretKey) },
+        { publicKey: kp.publicKey, pqPublicKey: hk.publicKey });
+      const userKey = add(ctx, "key", { key: base64ToBytes(userKeyB64) });
+      return { session, user, userKey, publicKey: kp.publicKey, pqPublicKey: hk.publicKey, request };
+    },
+
+    newKey(ctx) {
+      return add(ctx, "key", { key: base64ToBytes(api.generateKey()) });
+    },
+
+    openKey(ctx, user, sealedB64) {
+      return openKey(ctx, get(user, "user"), sealedB64);
+    },
+
+    openKeys(ctx, user, sealed) {
+      const u = get(user, "user");
+      return perItem(requireArray(sealed, "sealed"), (s) => ({ handle: openKey(ctx, u, s) }));
+    },
+
+    // share.js sealToMembers: the key's raw bytes, hybrid when the member
+    // has a pq_public_key.
+    sealKey(ctx, key, members, level) {
+      const k = keyB64(key);
+      return requireArray(members, "members").map((m) => {
+        if (m === null || typeof m !== "object") throw invalid("a member must be {user_id, public_key, pq_public_key?}");
+        const pq = m.pq_public_key || "";
+        return {
+          user_id: m.user_id,
+          encrypted_key: level === undefined || level === null
+            ? api.sealForUser(k, m.public_key, pq)
+            : api.sealForUserWithLevel(k, m.public_key, pq, level),
+        };
+      });
+    },
+
+    encryptText(ctx, key, text) {
+      if (typeof text !== "string") throw invalid("plaintext must be a string");
+      return api.encryptSecretboxString(text, keyB64(key));
+    },
+
+    decryptText(ctx, key, ciphertextB64) {
+      return api.decryptSecretboxToString(ciphertextB64, keyB64(key));
+    },
+
+    decryptTexts(ctx, key, ciphertexts) {
+      const k = keyB64(key);
+      return perItem(requireArray(ciphertexts, "ciphertexts"), (ct) => ({ text: api.decryptSecretboxToString(ct, k) }));
+    },
+
+    decryptMany(ctx, items) {
+      const keys = new Map(); // handle → base64, once per key
+      return perItem(requireArray(items, "items"), (item) => {
+        if (item === null || typeof item !== "object") throw invalid("an item must be {key, ciphertext}");
+        let k = keys.get(item.key);
+        if (k === undefined) {
+          k = keyB64(item.key);
+          keys.set(item.key, k);
+        }
+        return { text: api.decryptSecretboxToString(item.ciphertext, k) };
+      });
+    },
+
+    encryptBytes(ctx, key, plaintext) {
+      const k = keyB64(key);
+      return base64ToBytes(api.encryptSecretbox(bytesToBase64(asBytes(plaintext, "plaintext")), k));
+    },
+
+    decryptBytes(ctx, key, ciphertext) {
+      const k = keyB64(key);
+      return base64ToBytes(api.decryptSecretbox(bytesToBase64(asBytes(ciphertext, "ciphertext")), k));
+    },
+
+    exportKey(ctx, handle) {
+      const e = get(handle);
+      if (!exportKeys) throw new SealkitError(ErrorCode.UNSUPPORTED, "sealkit: exportKey is turned off for this load ({exportKeys: false})");
+      if (e.kind !== "user") return b64(e.secrets.key);
+      return {
+        publicKey: e.publicKey,
+        privateKey: b64(e.secrets.privateKey),
+        pqSecretKey: e.secrets.pqSecretKey ? b64(e.secrets.pqSecretKey) : null,
+        pqPublicKey: e.pqPublicKey ?? null,
+      };
+    },
+
+    release(ctx, handle) {
+      if (typeof handle !== "string") throw invalid("handle must be a string");
+      return remove(handle);
+    },
+
+    releaseAll() {
+      const n = entries.size;
+      for (const h of [...entries.keys()]) remove(h);
+      return n;
+    },
+  };
+
+  return {
+    /** The names run() accepts. */
+    names: Object.freeze(Object.keys(handleOps)),
+
+    /**
+     * Runs one operation. The handles it made are dropped if it fails,
+     * and passed to `replicate` (as [handle, entry] pairs; a rejection
+     * fails the operation) before its result is returned.
+     */
+    async run(name, args, replicate) {
+      if (!Object.hasOwn(handleOps, name)) throw invalid("unknown operation");
+      const ctx = { created: [] };
+      try {
+        const result = await handleOps[name](ctx, ...(Array.isArray(args) ? args : []));
+        if (replicate && ctx.created.length > 0) {
+          await replicate(ctx.created.filter((h) => entries.has(h)).map((h) => [h, entries.get(h)]));
+        }
+        return result;
+      } catch (err) {
+        for (const h of ctx.created) remove(h);
+        throw err;
+      }
+    },
+
+    /** Stores an entry replicated from a sibling (validated, never trusted blindly). */
+    put(handle, entry) {
+      if (typeof handle !== "string" || !handle.startsWith(HANDLE_PREFIX)) throw invalid("handle");
+      if (entry === null || typeof entry !== "object" || !kinds.has(entry.kind) || entry.secrets === null || typeof entry.secrets !== "object") {
+        throw invalid("entry");
+      }
+      for (const b of Object.values(entry.secrets)) if (!(b instanceof Uint8Array)) throw invalid("entry");
+      const old = entries.get(handle);
+      if (old) wipe(old);
+      store(handle, { kind: entry.kind, secrets: entry.secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey });
+    },
+
+    /** Drops handles (a sibling's failed replication). */
+    drop(handles) {
+      for (const h of handles) remove(h);
+    },
+
+    /** A copy of an entry for a sibling, and the buffers to transfer. */
+    copyEntry(entry) {
+      const secrets = {};
+      const transfer = [];
+      for (const [k, b] of Object.entries(entry.secrets)) {
+        secrets[k] = b.slice();
+        transfer.push(secrets[k].buffer);
+      }
+      return { entry: { kind: entry.kind, secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey }, transfer };
+    },
+
+    get size() {
+      return entries.size;
+    },
+  };
+}
