@@ -79,7 +79,7 @@ func ParseLevel(s string) (Level, error) {
 	case "cat5":
 		return Cat5, nil
 	}
-	return 0, errs.Hybrid("unknown security level " + strconv.Quote(s) + " (want cat1, cat3 or cat5)")
+	return 0, errs.Hybrid("unknown security level " + errs.Quote(s) + " (want cat1, cat3 or cat5)")
 }
 
 // PublicKeySize returns the size of a hybrid public key at this level:
