@@ -20,7 +20,6 @@ package sealkit
 import (
 	"crypto/rand"
 	"strconv"
-	"strings"
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/hybrid"
@@ -71,15 +70,36 @@ func (l Level) String() string {
 // ParseLevel reads the crate's level strings: "cat1", "cat3" or "cat5" in
 // any case; the empty string means Cat3.
 func ParseLevel(s string) (Level, error) {
-	switch strings.ToLower(s) {
-	case "", "cat3":
+	switch {
+	case s == "" || levelIs(s, "cat3"):
 		return Cat3, nil
-	case "cat1":
+	case levelIs(s, "cat1"):
 		return Cat1, nil
-	case "cat5":
+	case levelIs(s, "cat5"):
 		return Cat5, nil
 	}
-	return 0, errs.Hybrid("unknown security level " + strconv.Quote(s) + " (want cat1, cat3 or cat5)")
+	return 0, errs.Hybrid("unknown security level " + errs.Quote(s) + " (want cat1, cat3 or cat5)")
+}
+
+// levelIs reports whether strings.ToLower(s) == name, for a lower-case
+// ASCII name, folding ASCII letters only: the only non-ASCII runes that
+// lower-case to ASCII are 'İ' (to 'i') and the Kelvin sign (to 'k'), in no
+// level name (TestLevelIs checks every rune). strings.ToLower would link
+// the Unicode case tables into the wasm module, ~4 KB brotli.
+func levelIs(s, name string) bool {
+	if len(s) != len(name) {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != name[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // PublicKeySize returns the size of a hybrid public key at this level:

@@ -28,10 +28,22 @@ import (
 // the output. sealtext makes strings, which could not be wiped.
 // sealtext_test.go and the shared vectors (js/test, internal/jstest) keep
 // the two in step.
+//
+// The table is a composite literal of constants and closures that capture
+// nothing, so the compiler lays it out as static data: built by calls at
+// start-up (helpers for the parameter lists, a wrapper per call) it was
+// ~13 KB of init code in the wasm module.
 type export struct {
 	name   string
 	params []param
-	call   func(a []string) (result, error)
+	fn     func(w *wipeList, a []string) (result, error)
+}
+
+// call runs the export with a fresh wipeList, wiped when it returns.
+func (e *export) call(a []string) (result, error) {
+	var w wipeList
+	defer w.wipe()
+	return e.fn(&w, a)
 }
 
 // A param is a JavaScript parameter. Every parameter is a string, as in
@@ -63,16 +75,6 @@ type field struct {
 	key   string
 	value result
 }
-
-func req(names ...string) []param {
-	ps := make([]param, len(names))
-	for i, n := range names {
-		ps[i] = param{name: n}
-	}
-	return ps
-}
-
-func opt(ps []param, name string) []param { return append(ps, param{name: name, optional: true}) }
 
 // public returns a result that is not secret (a ciphertext, a public key)
 // as base64 text.
@@ -129,15 +131,6 @@ func (w *wipeList) one(s string) ([]byte, error) {
 		return nil, err
 	}
 	return b[0], nil
-}
-
-// with runs f with a fresh wipeList and wipes it when f returns.
-func with(f func(w *wipeList, a []string) (result, error)) func([]string) (result, error) {
-	return func(a []string) (result, error) {
-		var w wipeList
-		defer w.wipe()
-		return f(&w, a)
-	}
 }
 
 // encryptText is sealtext.EncryptSecretbox: the key is decoded after the
@@ -262,30 +255,30 @@ func recoveryKey() (result, error) {
 // table. Plaintext arguments that the crate takes as base64 are decoded
 // before the other arguments, as its wasm.rs does.
 var exports = []export{
-	{"deriveSessionKey", req("password", "saltB64"), with(func(w *wipeList, a []string) (result, error) {
+	{"deriveSessionKey", []param{{name: "password"}, {name: "saltB64"}}, func(w *wipeList, a []string) (result, error) {
 		salt, err := w.one(a[1])
 		if err != nil {
 			return nil, err
 		}
 		return secret(sealkit.DeriveSessionKey(a[0], salt))
-	})},
-	{"encryptSecretboxString", req("plaintext", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"encryptSecretboxString", []param{{name: "plaintext"}, {name: "keyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return encryptText(w, bytesOf(a[0]), a[1])
-	})},
-	{"decryptSecretboxToString", req("ciphertextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"decryptSecretboxToString", []param{{name: "ciphertextB64"}, {name: "keyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return decryptText(w, a[0], a[1])
-	})},
-	{"encryptSecretbox", req("plaintextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"encryptSecretbox", []param{{name: "plaintextB64"}, {name: "keyB64"}}, func(w *wipeList, a []string) (result, error) {
 		pt, err := w.one(a[0])
 		if err != nil {
 			return nil, err
 		}
 		return encryptText(w, pt, a[1])
-	})},
-	{"decryptSecretbox", req("ciphertextB64", "keyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"decryptSecretbox", []param{{name: "ciphertextB64"}, {name: "keyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return secret(decrypt(w, a[0], a[1]))
-	})},
-	{"boxSeal", req("plaintextB64", "publicKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"boxSeal", []param{{name: "plaintextB64"}, {name: "publicKeyB64"}}, func(w *wipeList, a []string) (result, error) {
 		pt, err := w.one(a[0])
 		if err != nil {
 			return nil, err
@@ -295,14 +288,14 @@ var exports = []export{
 			return nil, err
 		}
 		return public(sealkit.BoxSeal(pt, pub))
-	})},
-	{"boxSealOpen", req("ciphertextB64", "publicKeyB64", "privateKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"boxSealOpen", []param{{name: "ciphertextB64"}, {name: "publicKeyB64"}, {name: "privateKeyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return boxSealOpen(w, a[0], a[1], a[2])
-	})},
-	{"sealForUser", opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"sealForUser", []param{{name: "plaintextB64"}, {name: "publicKeyB64"}, {name: "pqPublicKeyB64", optional: true}}, func(w *wipeList, a []string) (result, error) {
 		return sealFor(w, a, "")
-	})},
-	{"unsealFromUser", opt(req("ciphertextB64", "publicKeyB64", "privateKeyB64"), "pqSecretKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"unsealFromUser", []param{{name: "ciphertextB64"}, {name: "publicKeyB64"}, {name: "privateKeyB64"}, {name: "pqSecretKeyB64", optional: true}}, func(w *wipeList, a []string) (result, error) {
 		// The crate's v0.6 rule: a hybrid-looking blob with a seed tries
 		// the hybrid open, and any failure falls back to the sealed box.
 		if a[3] != "" && isHybrid(a[0]) {
@@ -311,44 +304,44 @@ var exports = []export{
 			}
 		}
 		return boxSealOpen(w, a[0], a[1], a[2])
-	})},
-	{"sealForUserWithLevel", append(opt(req("plaintextB64", "publicKeyB64"), "pqPublicKeyB64"), param{name: "level"}), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"sealForUserWithLevel", []param{{name: "plaintextB64"}, {name: "publicKeyB64"}, {name: "pqPublicKeyB64", optional: true}, {name: "level"}}, func(w *wipeList, a []string) (result, error) {
 		return sealFor(w, a, a[3])
-	})},
-	{"generateHybridKeyPair512", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat1) }},
-	{"generateHybridKeyPair", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat3) }},
-	{"generateHybridKeyPair1024", nil, func([]string) (result, error) { return hybridKeyPair(sealkit.Cat5) }},
-	{"isHybridCiphertext", req("ciphertextB64"), func(a []string) (result, error) {
+	}},
+	{"generateHybridKeyPair512", nil, func(*wipeList, []string) (result, error) { return hybridKeyPair(sealkit.Cat1) }},
+	{"generateHybridKeyPair", nil, func(*wipeList, []string) (result, error) { return hybridKeyPair(sealkit.Cat3) }},
+	{"generateHybridKeyPair1024", nil, func(*wipeList, []string) (result, error) { return hybridKeyPair(sealkit.Cat5) }},
+	{"isHybridCiphertext", []param{{name: "ciphertextB64"}}, func(_ *wipeList, a []string) (result, error) {
 		return isHybrid(a[0]), nil
 	}},
-	{"generateKey", nil, func([]string) (result, error) { return secretB64(sealkit.GenerateKey()), nil }},
-	{"generateKeyPair", nil, func([]string) (result, error) {
+	{"generateKey", nil, func(*wipeList, []string) (result, error) { return secretB64(sealkit.GenerateKey()), nil }},
+	{"generateKeyPair", nil, func(*wipeList, []string) (result, error) {
 		pub, priv, err := sealkit.GenerateKeyPair()
 		if err != nil {
 			return nil, err
 		}
 		return object{{"publicKey", sealkit.EncodeBase64(pub)}, {"privateKey", secretB64(priv)}}, nil
 	}},
-	{"generateSalt", nil, func([]string) (result, error) { return sealkit.EncodeBase64(sealkit.GenerateSalt()), nil }},
+	{"generateSalt", nil, func(*wipeList, []string) (result, error) { return sealkit.EncodeBase64(sealkit.GenerateSalt()), nil }},
 	// A wrapped private key is the secretbox of the key's base64 text, as
 	// the crate makes it: the text is not decoded or checked.
-	{"encryptPrivateKey", req("privateKeyB64", "sessionKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	{"encryptPrivateKey", []param{{name: "privateKeyB64"}, {name: "sessionKeyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return encryptText(w, bytesOf(a[0]), a[1])
-	})},
-	{"decryptPrivateKey", req("ciphertextB64", "sessionKeyB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"decryptPrivateKey", []param{{name: "ciphertextB64"}, {name: "sessionKeyB64"}}, func(w *wipeList, a []string) (result, error) {
 		return decryptText(w, a[0], a[1])
-	})},
-	{"generateRecoveryKey", nil, func([]string) (result, error) { return recoveryKey() }},
-	{"recoveryKeyToSecret", req("recoveryKey"), func(a []string) (result, error) {
+	}},
+	{"generateRecoveryKey", nil, func(*wipeList, []string) (result, error) { return recoveryKey() }},
+	{"recoveryKeyToSecret", []param{{name: "recoveryKey"}}, func(_ *wipeList, a []string) (result, error) {
 		return secret(recovery.Decode(bytesOf(a[0])))
 	}},
-	{"encryptPrivateKeyForRecovery", req("privateKeyB64", "recoverySecretB64"), with(func(w *wipeList, a []string) (result, error) {
+	{"encryptPrivateKeyForRecovery", []param{{name: "privateKeyB64"}, {name: "recoverySecretB64"}}, func(w *wipeList, a []string) (result, error) {
 		return encryptText(w, bytesOf(a[0]), a[1])
-	})},
-	{"decryptPrivateKeyWithRecovery", req("ciphertextB64", "recoverySecretB64"), with(func(w *wipeList, a []string) (result, error) {
+	}},
+	{"decryptPrivateKeyWithRecovery", []param{{name: "ciphertextB64"}, {name: "recoverySecretB64"}}, func(w *wipeList, a []string) (result, error) {
 		return decryptText(w, a[0], a[1])
-	})},
-	{"parseSaltFromKeyHash", req("keyHash"), func(a []string) (result, error) {
+	}},
+	{"parseSaltFromKeyHash", []param{{name: "keyHash"}}, func(_ *wipeList, a []string) (result, error) {
 		salt, err := sealkit.ParseSaltFromKeyHash(a[0])
 		if err != nil {
 			return nil, err

@@ -173,6 +173,10 @@ func decodeArgs(b []byte, want int) ([]string, bool) {
 	return args, len(b) == 0
 }
 
+// appendError is not inlined: its four call sites in invoke, each with two
+// putStrings, were ~3 KB of wasm code for the error path.
+//
+//go:noinline
 func appendError(out []byte, code, msg string) (uint32, []byte) {
 	return kindError, putString(putString(out, code), msg)
 }

@@ -11,7 +11,6 @@ import (
 	"crypto/mlkem"
 	"crypto/sha3"
 	"io"
-	"reflect"
 	"unsafe"
 
 	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
@@ -172,54 +171,43 @@ func wipeKey[K any](k *K, l *keyLayout) {
 
 // A keyLayout says what wipeKey clears behind a key struct's pointer
 // fields: the offset of each field whose pointee holds no pointers, and
-// the pointee's size. It is read from the types through reflect once, so
-// nothing is assumed about a library's layout; a pointee that holds
-// pointers is left alone, since clearing it behind the runtime's back
-// would break its write barriers. (reflect.Value.SetZero would clear any
-// type but costs the wasm module ~120 KB; reflect.Type ~30 KB.)
+// the pointee's size. A pointee that holds pointers is left alone, since
+// clearing it behind the runtime's back would break its write barriers.
 type keyLayout struct {
 	inner []struct{ offset, size uintptr }
 }
 
-func layoutOf(t reflect.Type) *keyLayout {
-	l := new(keyLayout)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Type.Kind() == reflect.Pointer && pointerFree(f.Type.Elem()) {
-			l.inner = append(l.inner, struct{ offset, size uintptr }{f.Offset, f.Type.Elem().Size()})
-		}
-	}
-	return l
-}
-
-// pointerFree reports whether values of t hold no pointers the garbage
-// collector tracks.
-func pointerFree(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return true
-	case reflect.Array:
-		return t.Len() == 0 || pointerFree(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if !pointerFree(t.Field(i).Type) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// The layouts of the three key types. TypeOf takes values, not pointers:
-// the key types' methods are on pointers, and a pointer type made into an
-// interface would keep all of them (and circl's kem.Scheme) in the module.
+// The layouts of the three key types, written out rather than read through
+// reflect at start-up: reflect.Type alone, with the methods and types it
+// keeps alive, is ~7 KB of the brotli wasm module. Nothing is assumed
+// unchecked: TestKeyLayouts derives each layout from the types through
+// reflect, natively and in wasm (make test-wasm), and fails on any
+// difference, so a library or Go release that changes a key's shape fails
+// the tests before it can make wipeKey clear the wrong bytes; the array
+// lengths below fail the build if an outer struct changes size.
+//
+//   - circl's mlkem512.PrivateKey: *cpapke.PrivateKey (the secret vector,
+//     2 × 256 int16) at 0, *cpapke.PublicKey (ρ, t and the matrix Aᵀ: 32 +
+//     2×512 + 4×512 bytes) at 8, then h(pk) and z inline.
+//   - crypto/mlkem's DecapsulationKey768 and DecapsulationKey1024: one
+//     pointer to the FIPS 140 module's key (d, z, ρ, h; t, Aᵀ and s as NTT
+//     elements of 512 bytes: 128 + (k + k² + k) × 512).
 var (
-	layout512  = layoutOf(reflect.TypeOf(mlkem512.PrivateKey{}))
-	layout768  = layoutOf(reflect.TypeOf(mlkem.DecapsulationKey768{}))
-	layout1024 = layoutOf(reflect.TypeOf(mlkem.DecapsulationKey1024{}))
+	layout512  = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 2 * 512}, {8, 32 + 2*512 + 4*512}}}
+	layout768  = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (3+9+3)*512}}}
+	layout1024 = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (4+16+4)*512}}}
+)
+
+// Compile-time checks of the outer structs' sizes (an array length must
+// not be negative): two pointers and two 32-byte arrays, one pointer, one
+// pointer.
+var (
+	_ = [unsafe.Sizeof(mlkem512.PrivateKey{}) - 2*8 - 2*32]struct{}{}
+	_ = [2*8 + 2*32 - unsafe.Sizeof(mlkem512.PrivateKey{})]struct{}{}
+	_ = [unsafe.Sizeof(mlkem.DecapsulationKey768{}) - 8]struct{}{}
+	_ = [8 - unsafe.Sizeof(mlkem.DecapsulationKey768{})]struct{}{}
+	_ = [unsafe.Sizeof(mlkem.DecapsulationKey1024{}) - 8]struct{}{}
+	_ = [8 - unsafe.Sizeof(mlkem.DecapsulationKey1024{})]struct{}{}
 )
 
 // ByTag returns the level for a seal tag.
