@@ -183,6 +183,28 @@ export function newKey(): Promise<KeyHandle>;
  * bytes (share.js sealToMember, the app's group and habit keys) or of its
  * base64 text (account.js's encrypted_user_key).
  */
+/** Where the key cache v2 lives and whose it is (see keycache.d.ts). */
+export interface CacheOptions {
+  /** The account's id; an entry of another id is never opened. */
+  userId: string;
+  /** The accounts.Handlers.CacheSecret endpoint, e.g. "/api/auth/key-cache". */
+  secretUrl: string;
+  /** Replaces "sealkit" in the IndexedDB name. */
+  name?: string;
+}
+/**
+ * Writes the user's private keys into the key cache v2 from inside the
+ * worker (the page never holds them); true when stored, false when this
+ * environment or the server (no live session) does not allow it.
+ * INVALID_ARGUMENT for an account without a hybrid key pair.
+ */
+export function cacheUser(user: UserHandle, options: CacheOptions): Promise<boolean>;
+/**
+ * Opens the key cache v2 inside the worker to a new user handle; null when
+ * nothing usable is cached (the session ended, the entry expired or is
+ * another user's: it is deleted then).
+ */
+export function openCachedUser(options: CacheOptions): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 } | null>;
 export function openKey(user: UserHandle, sealedB64: B64): Promise<KeyHandle>;
 /** openKey for many copies (split over a pool's workers), in order. */
 export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Array<ItemResult<{ handle: KeyHandle }>>>;

@@ -568,6 +568,22 @@ export const makeAccount = (password, email, options) =>
 export const newKey = () => hop("newKey", []);
 
 /**
+ * Writes the user's private keys into the key cache v2 (keycache.js) from
+ * the worker, for the live session: `{userId, secretUrl, name?}`
+ * (secretUrl: the accounts.Handlers.CacheSecret endpoint). Resolves to
+ * whether it was stored; the keys never pass through the page.
+ */
+export const cacheUser = (user, options) => hop("cacheUser", [user, options]);
+
+/**
+ * Opens the key cache v2 in the worker: `{user, publicKey, pqPublicKey}`
+ * with a new user handle, or null when there is nothing usable (no entry,
+ * another user, the session ended or the entry expired: then the entry is
+ * deleted).
+ */
+export const openCachedUser = (options) => hop("openCachedUser", [options]);
+
+/**
  * Opens a copy of a resource key sealed to the user (sealForUser of its 32
  * raw bytes, as share.js sealToMember, or of its base64 text, as
  * account.js's encrypted_user_key) to a key handle.

@@ -26,6 +26,7 @@
 import { ErrorCode, SealkitError, serializeError } from "./errors.js";
 import { bytesToBase64, base64ToBytes, makeOps } from "./ops.js";
 import { deriveAuthKey } from "./authkey.js";
+import { readKeyCache, writeKeyCache } from "./keycache.js";
 
 export const HANDLE_PREFIX = "sk1.";
 const KEY_SIZE = 32;
@@ -77,6 +78,14 @@ function asBytes(v, what) {
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   throw invalid(`${what} must be a Uint8Array`);
+}
+
+// cacheOptions: what crosses into the key cache from a call's options
+// (plain data only: a fetch function cannot be sent to a worker).
+function cacheOptions(options) {
+  if (options === null || typeof options !== "object") throw invalid("options must be {userId, secretUrl, name?}");
+  const { userId, secretUrl, name } = options;
+  return name === undefined ? { userId, secretUrl } : { userId, secretUrl, name };
 }
 
 function requireArray(v, what) {
@@ -204,6 +213,35 @@ export function makeKeystore(api, options) {
         { publicKey: kp.publicKey, pqPublicKey: hk.publicKey });
       const userKey = add(ctx, "key", { key: base64ToBytes(userKeyB64) });
       return { session, user, userKey, publicKey: kp.publicKey, pqPublicKey: hk.publicKey, request };
+    },
+
+    // The key cache v2 (keycache.js), written and opened here so that the
+    // private keys go from this store to IndexedDB and back without the
+    // page ever holding them. The endpoint is fetched from this thread
+    // (same origin: the session cookie goes along).
+    async cacheUser(ctx, user, options) {
+      const u = get(user, "user");
+      const o = cacheOptions(options);
+      if (!u.secrets.pqSecretKey || !u.pqPublicKey) throw invalid("the key cache needs an account with a hybrid key pair");
+      const keys = {
+        privateKey: u.secrets.privateKey.slice(), pqSeed: u.secrets.pqSecretKey.slice(),
+        publicKey: base64ToBytes(u.publicKey), pqPublicKey: base64ToBytes(u.pqPublicKey),
+      };
+      try {
+        return await writeKeyCache({ ...o, keys });
+      } finally {
+        keys.privateKey.fill(0);
+        keys.pqSeed.fill(0);
+      }
+    },
+
+    async openCachedUser(ctx, options) {
+      const keys = await readKeyCache(cacheOptions(options));
+      if (keys === null) return null;
+      const publicKey = b64(keys.publicKey);
+      const pqPublicKey = b64(keys.pqPublicKey);
+      const user = add(ctx, "user", { privateKey: keys.privateKey, pqSecretKey: keys.pqSeed }, { publicKey, pqPublicKey });
+      return { user, publicKey, pqPublicKey };
     },
 
     newKey(ctx) {

@@ -106,6 +106,7 @@ func newCacheServer(t *testing.T) *cacheServer {
 	}
 
 	mux := http.NewServeMux()
+	mux.Handle("/sdk/dist/", staticDir("/sdk/dist/", filepath.Join(wasmBuild(t), "dist")))
 	mux.Handle("/sdk/", staticDir("/sdk/", filepath.Join(repoRoot, "js")))
 	mux.Handle("/t/", staticDir("/t/", "testdata"))
 	mux.HandleFunc("/csp-report", s.collectReport)
@@ -366,6 +367,30 @@ func TestBrowserKeyCacheV2(t *testing.T) {
 			t.Fatalf("in a worker: supported %v, localStorage %v", w.Supported, w.HasLocalStorage)
 		case w.Keys == nil || *w.Keys != keys:
 			t.Fatalf("in a worker readKeyCache returned %v, want the written keys", w.Keys)
+		}
+		b.assertNoViolations()
+	})
+
+	// The handle API's way in and out of the cache: the keys go from the
+	// worker to IndexedDB and back to a new handle after a reload; under
+	// another session (even the same user's) the worker opens nothing.
+	t.Run("handles", func(t *testing.T) {
+		t.Parallel()
+		s := newCacheServer(t)
+		b := openCachePage(t, s, "")
+		login(t, b, "a")
+		if !mustCall[bool](t, b, "cacheByHandle", s.users["a"]) {
+			st, n := s.lastAnswer()
+			t.Fatalf("cacheUser resolved false (key-cache endpoint: %d answers, last %d)", n, st)
+		}
+		b.reload("keycache2.html")
+		if got := mustCall[*string](t, b, "openByHandle", s.users["a"]); got == nil || *got != "a note under a cached key" {
+			t.Fatalf("after a reload openCachedUser and the key gave %v", got)
+		}
+		login(t, b, "a") // a new session: the cache is bound to the one that wrote it
+		b.reload("keycache2.html")
+		if got := mustCall[*string](t, b, "openByHandle", s.users["a"]); got != nil {
+			t.Fatal("a later session of the same user opened the cache: it must be bound to the session that wrote it")
 		}
 		b.assertNoViolations()
 	})

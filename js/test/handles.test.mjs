@@ -325,3 +325,17 @@ test("handles die with the pool; release never loads; {exportKeys: false} keeps 
   await assert.rejects(sdk.exportKey(await sdk.newKey()), isCode("UNSUPPORTED"));
   sdk.terminate();
 });
+
+test("the key cache from the worker: options checked; without IndexedDB nothing is stored or found", async () => {
+  await sdk.loadCrypto(undefined, { workers: 1 });
+  const { user } = await sdk.makeAccount("pw", "a@b.test");
+  const options = { userId: "u1", secretUrl: "http://127.0.0.1:9/api/auth/key-cache" };
+  await assert.rejects(sdk.cacheUser(user, null), isCode("INVALID_ARGUMENT"));
+  await assert.rejects(sdk.openCachedUser("u1"), isCode("INVALID_ARGUMENT"));
+  await assert.rejects(sdk.cacheUser("sk1.AAAAAAAAAAAAAAAAAAAAAA", options), isCode("UNKNOWN_HANDLE"));
+  // Node has no IndexedDB: keycache.js degrades instead of throwing.
+  assert.equal(await sdk.cacheUser(user, options), false);
+  assert.equal(await sdk.openCachedUser(options), null);
+  await sdk.releaseAll();
+  sdk.terminate();
+});

@@ -6,6 +6,7 @@
 
 import { pageReady, pageFailed, bytesToB64, b64ToBytes } from "./harness.js";
 import { writeKeyCache, readKeyCache, clearKeyCacheV2, keyCacheV2Supported } from "/sdk/keycache.js";
+import * as sdk from "/sdk/index.js";
 
 const DB = "sealkit-keycache-v2";
 const SECRET_URL = "/api/auth/key-cache";
@@ -67,7 +68,34 @@ function inWorker(userId) {
   });
 }
 
+// The cache through the handle API: a new account's keys go from the
+// worker into the cache (cacheUser), a resource key is sealed to the
+// account and a note encrypted under it; after a reload the worker opens
+// the cache to a new user handle (openCachedUser), which opens the key and
+// the note. The page holds handles and ciphertext only.
+async function cacheByHandle(userId) {
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const { user, publicKey, pqPublicKey } = await sdk.makeAccount("a password", "a@example.test");
+  const key = await sdk.newKey();
+  const [copy] = await sdk.sealKey(key, [{ user_id: userId, public_key: publicKey, pq_public_key: pqPublicKey }]);
+  sessionStorage.setItem("t.sealed", copy.encrypted_key);
+  sessionStorage.setItem("t.note", await sdk.encryptText(key, "a note under a cached key"));
+  const stored = await sdk.cacheUser(user, { userId, secretUrl: SECRET_URL });
+  await sdk.releaseAll();
+  return stored;
+}
+
+async function openByHandle(userId) {
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const opened = await sdk.openCachedUser({ userId, secretUrl: SECRET_URL });
+  if (opened === null) return null;
+  const key = await sdk.openKey(opened.user, sessionStorage.getItem("t.sealed"));
+  return sdk.decryptText(key, sessionStorage.getItem("t.note"));
+}
+
 globalThis.sealkitTest = Object.freeze({
+  cacheByHandle,
+  openByHandle,
   login: (user) => post("/test/login", { user }),
   logout: () => post("/test/logout"),
   write: (userId, keys) => writeKeyCache({ userId, keys: toBytes(keys), secretUrl: SECRET_URL }),

@@ -12,7 +12,7 @@ import {
   unsealBytes, deriveSessionKey, generateSalt, generateHybridKeypair, call, getDirectCrypto,
   terminate, SealkitError, ErrorCode, deriveAuthKey,
   deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
-  decryptTexts, decryptMany, encryptBytes, decryptBytes, exportKey, release, releaseAll,
+  decryptTexts, decryptMany, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
 } from "../../index.js";
 import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
@@ -248,6 +248,12 @@ async function handles(me: AccountRecord): Promise<void> {
   const exported: string = await exportKey(key);
   const userKeys = await exportKey(acc.user);
   const priv: string = userKeys.privateKey;
+  const stored: boolean = await cacheUser(user, { userId: "u1", secretUrl: "/api/auth/key-cache" });
+  const reopened = await openCachedUser({ userId: "u1", secretUrl: "/api/auth/key-cache", name: "app" });
+  const again: UserHandle | undefined = reopened?.user;
+  // @ts-expect-error a key handle is not a user handle
+  await cacheUser(key, { userId: "u1", secretUrl: "/k" });
+  void [stored, again];
   const fresh: KeyHandle = await newKey();
   const any: Handle = fresh;
   const had: boolean = await release(any);
