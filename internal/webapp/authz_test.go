@@ -90,6 +90,7 @@ var authzCoveredElsewhere = map[string]string{
 	"POST /api/auth/register/finish": "no session involved (the mailed token is the authority): TestSignupCannotBeSquatted, TestSignupLinks, TestSignupFinishRaces",
 	"POST /api/auth/salt":            "no session involved: TestSaltEndpoint, TestSaltRateLimit",
 	"POST /api/auth/login":           "no session involved: TestAccountLifecycle, TestFailedLoginLimits, TestLoginFailuresAlike",
+	"POST /api/auth/key-cache":       "only ever the caller's own session: TestKeyCacheSecret",
 	"GET /api/me":                    "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
 	"PUT /api/me/profile":            "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
 	"PUT /api/me/settings":           "only ever the caller's own account: TestAccountLifecycle",

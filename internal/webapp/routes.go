@@ -29,6 +29,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/auth/register/finish", s.jsonBody(s.auth.FinishSignup()))
 	mux.Handle("POST /api/auth/salt", s.jsonBody(s.auth.Salt()))
 	mux.Handle("POST /api/auth/login", s.jsonBody(s.auth.Login()))
+	// The server's half of the key cache v2 (the SDK's keycache.js): for
+	// the live session only (accounts.Handlers.CacheSecret checks it).
+	mux.Handle("POST /api/auth/key-cache", s.jsonBody(s.auth.CacheSecret()))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))
