@@ -176,6 +176,19 @@ export function makeAccount(password: string, email: string, options?: { level?:
   pqPublicKey: B64;
   request: NewAccountRequest;
 }>;
+/**
+ * A transition aid: imports a session key kept as base64 text (account.js
+ * KeyChain's sessionStorage chain) as a session handle, for unlockUser.
+ * The page still held the key until then; pages should move to
+ * deriveLoginKeys and the key cache v2 and stop needing this call.
+ * INVALID_LENGTH unless 32 bytes.
+ */
+export function importSessionKey(sessionB64: B64): Promise<SessionHandle>;
+/**
+ * Opens a text sealed to the user (sealForUser of its UTF-8 bytes, e.g. an
+ * operator's announcement); non-UTF-8 content rejects with UTF8.
+ */
+export function unsealText(user: UserHandle, sealedB64: B64): Promise<string>;
 /** A new random 32-byte key. */
 export function newKey(): Promise<KeyHandle>;
 /**

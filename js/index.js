@@ -564,6 +564,22 @@ export const unlockUser = (session, me) => hop("unlockUser", [session, accountKe
 export const makeAccount = (password, email, options) =>
   hop("makeAccount", [password, email, options?.level === undefined ? {} : { level: options.level }]);
 
+/**
+ * A transition aid: a session key kept as base64 text (account.js
+ * KeyChain's sessionStorage chain) imported into the worker as a session
+ * handle, for unlockUser. A page that uses it still holds the session key
+ * until it drops the string; pages should move to deriveLoginKeys and the
+ * key cache v2 (cacheUser / openCachedUser) and stop needing it.
+ */
+export const importSessionKey = (sessionB64) => hop("importSessionKey", [sessionB64]);
+
+/**
+ * Opens a text sealed to the user (sealForUser of its UTF-8 bytes, e.g.
+ * an operator's announcement) with a user handle; non-UTF-8 content
+ * rejects with UTF8.
+ */
+export const unsealText = (user, sealedB64) => hop("unsealText", [user, sealedB64]);
+
 /** A new random resource key (32 bytes), as a key handle. */
 export const newKey = () => hop("newKey", []);
 

@@ -244,6 +244,29 @@ export function makeKeystore(api, options) {
       return { user, publicKey, pqPublicKey };
     },
 
+    // A transition aid for pages whose session key is still kept as
+    // base64 text (the sessionStorage chain of account.js KeyChain): the
+    // key goes into the worker once, and the page then holds only the
+    // handle. Pages that derive in the worker (deriveLoginKeys) or open
+    // the key cache v2 (openCachedUser) do not need it.
+    importSessionKey(ctx, sessionB64) {
+      requireString(sessionB64, "session key");
+      const key = base64ToBytes(sessionB64);
+      if (key.length !== KEY_SIZE) {
+        key.fill(0);
+        throw new SealkitError(ErrorCode.INVALID_LENGTH, `invalid length: expected ${KEY_SIZE} bytes, got ${key.length}`);
+      }
+      return add(ctx, "session", { key });
+    },
+
+    // A text sealed to the user (sealForUser of its UTF-8 bytes, e.g. an
+    // operator's announcement), opened with the user handle's keys.
+    unsealText(ctx, user, sealedB64) {
+      const u = get(user, "user");
+      return ops.unseal(sealedB64, u.publicKey, b64(u.secrets.privateKey),
+        u.secrets.pqSecretKey ? b64(u.secrets.pqSecretKey) : undefined);
+    },
+
     newKey(ctx) {
       return add(ctx, "key", { key: base64ToBytes(api.generateKey()) });
     },

@@ -1,6 +1,7 @@
 package webapp_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,5 +32,40 @@ func TestStaticDirectoryNotFound(t *testing.T) {
 	}
 	if logs := srv.Log.String(); strings.Contains(logs, "level=ERROR") {
 		t.Errorf("a 404 logged an error:\n%s", logs)
+	}
+}
+
+// handleAPIPages are the page scripts moved to the SDK's handle API (issue
+// 13): their keys are handles, the bytes stay in the crypto worker(s).
+var handleAPIPages = []string{"home.js", "habits.js", "announcements.js"}
+
+// keyByteUses are calls and names of the base64 key API that a page on the
+// handle API must not use: opening the private keys or the session key
+// into the page, or any call that takes a key as a string.
+var keyByteUses = []string{
+	"openPrivateKeys", "privateKey", "pqSecretKey", "sessionKey(", "userKey(",
+	"sdk.decrypt(", "sdk.encrypt(", "sdk.unseal(", "sdk.unsealBytes(", "sdk.generateKey(",
+	`sdk.call("unsealFromUser"`, `sdk.call("sealForUser"`, "exportKey",
+}
+
+// TestPagesHoldNoKeyBytes reads the migrated page scripts as the server
+// serves them (the embedded files) and fails on any key-byte API use.
+func TestPagesHoldNoKeyBytes(t *testing.T) {
+	srv := apptest.Start(t, apptest.NewDB(t, "sqlite"), nil)
+	for _, page := range handleAPIPages {
+		res, err := http.Get(srv.URL + "/static/app/" + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET /static/app/%s: %d %v", page, res.StatusCode, err)
+		}
+		for _, bad := range keyByteUses {
+			if strings.Contains(string(body), bad) {
+				t.Errorf("%s uses %q: a page on the handle API holds no key bytes", page, bad)
+			}
+		}
 	}
 }

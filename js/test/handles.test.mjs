@@ -63,6 +63,25 @@ async function roundTrips() {
     { publicKey: kp.publicKey, privateKey: kp.privateKey, pqSecretKey: hk.secretKey, pqPublicKey: hk.publicKey });
   const user = unlocked.user;
 
+  // The transition aid: a base64 session key (KeyChain's) imported as a
+  // session handle opens the same account; a wrong length is refused.
+  const imported = await sdk.importSessionKey(SESSION);
+  assert.match(imported, HANDLE);
+  assert.equal(await sdk.exportKey(imported), SESSION);
+  const viaImport = await sdk.unlockUser(imported, me);
+  assert.deepEqual(await sdk.exportKey(viaImport.user), await sdk.exportKey(unlocked.user));
+  await assert.rejects(sdk.importSessionKey("AAAA"), isCode("INVALID_LENGTH"));
+  await assert.rejects(sdk.importSessionKey(""), isCode("INVALID_ARGUMENT"));
+  await assert.rejects(sdk.importSessionKey(42), isCode("INVALID_ARGUMENT"));
+  assert.equal(await sdk.release(viaImport.user), true);
+  assert.equal(await sdk.release(imported), true);
+
+  // A text sealed to the user (an announcement) opens with the user handle.
+  assert.equal(await sdk.unsealText(unlocked.user, await sdk.seal("announced ✓", kp.publicKey, hk.publicKey)), "announced ✓");
+  assert.equal(await sdk.unsealText(unlocked.user, await sdk.seal("classic", kp.publicKey)), "classic");
+  await assert.rejects(sdk.unsealText(unlocked.user, await sdk.seal(new Uint8Array([0xff]), kp.publicKey)), isCode("UTF8"));
+  await assert.rejects(sdk.unsealText(login.session, "AAAA"), isCode("INVALID_ARGUMENT"));
+
   // A resource key sealed as share.js seals it (raw bytes), and as
   // account.js seals the user key (its base64 text): both open.
   const rk = await sdk.generateKey();

@@ -13,6 +13,7 @@ import {
   terminate, SealkitError, ErrorCode, deriveAuthKey,
   deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
   decryptTexts, decryptMany, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
+  importSessionKey, unsealText,
 } from "../../index.js";
 import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
@@ -254,6 +255,11 @@ async function handles(me: AccountRecord): Promise<void> {
   // @ts-expect-error a key handle is not a user handle
   await cacheUser(key, { userId: "u1", secretUrl: "/k" });
   void [stored, again];
+  const imported: SessionHandle = await importSessionKey("c2Vzc2lvbg==");
+  // @ts-expect-error a session handle is not a user handle
+  await unsealText(imported, "ct");
+  const announced: string = await unsealText(user, "ct");
+  void announced;
   const fresh: KeyHandle = await newKey();
   const any: Handle = fresh;
   const had: boolean = await release(any);

@@ -5,9 +5,9 @@
 // that says so. Text reaches the DOM through textContent only.
 //
 // Used by the signed-in home page and the habits dashboard:
-//   showAnnouncements(container, me, keys)
+//   showAnnouncements(container, user)
 // container: an element (hidden until there is something to show);
-// me: the /api/me JSON; keys: keys.js openPrivateKeys()'s result.
+// user: keys.js userHandle()'s user handle (the keys stay in the worker).
 
 import { api, busy, errorMessage, loadSdk, sdk } from "./common.js";
 
@@ -52,7 +52,7 @@ function hideIfEmpty(container) {
 }
 
 /** One announcement: label, opened text (or an error), date, Dismiss. */
-async function item(container, a, me, keys) {
+async function item(container, a, user) {
   const article = element("article", "card announcement");
   article.dataset.announcementId = String(a.id);
   const label = element("p", "announcement-label");
@@ -66,9 +66,9 @@ async function item(container, a, me, keys) {
   article.append(label, body, sentAt(Number(a.created_at)), error, dismiss);
 
   try {
-    if (!keys || typeof a.encrypted_body !== "string") throw new Error("no keys");
+    if (!user || typeof a.encrypted_body !== "string") throw new Error("no keys");
     await loadSdk();
-    const text = await sdk.unseal(a.encrypted_body, me.public_key, keys.privateKey, keys.pqSecretKey);
+    const text = await sdk.unsealText(user, a.encrypted_body);
     body.replaceChildren(...bodyNodes(text));
   } catch (err) {
     body.replaceChildren();
@@ -97,10 +97,9 @@ async function item(container, a, me, keys) {
  * them in `container` (shown only when there is at least one). A failure
  * to open one shows an error in its place; this function never throws.
  * @param {HTMLElement | null} container
- * @param {object} me the /api/me JSON
- * @param {{privateKey: string, pqSecretKey: string}} keys openPrivateKeys's result
+ * @param {string} user keys.js userHandle()'s user handle
  */
-export async function showAnnouncements(container, me, keys) {
+export async function showAnnouncements(container, user) {
   if (!container) return;
   try {
     const data = await api("GET", "/api/announcements");
@@ -110,7 +109,7 @@ export async function showAnnouncements(container, me, keys) {
       container.hidden = true;
       return;
     }
-    const items = await Promise.all(list.map((a) => item(container, a, me, keys)));
+    const items = await Promise.all(list.map((a) => item(container, a, user)));
     container.replaceChildren(element("h2", "", "Announcements"), ...items);
     container.hidden = false;
   } catch (err) {

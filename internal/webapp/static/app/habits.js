@@ -1,20 +1,18 @@
 // The habits dashboard (docs/PROTOCOL.md §6): list the habits, open each
 // habit's key with the user's private keys and decrypt its name and
-// description here (textContent only); check in for today; create a
+// description here (textContent only) — every key as a handle of the
+// SDK's handle API, so the key bytes stay in its worker(s); check in for today; create a
 // habit under a new key sealed to the user. The server sees the colour,
 // the order, the archived flag and the days, never the words.
 
 import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
-import { openPrivateKeys, sessionKey } from "./keys.js";
+import { userHandle } from "./keys.js";
 import { showAnnouncements } from "./announcements.js";
 
 // encrypted_name is 41–1024 bytes and encrypted_description 40–16384:
 // secretbox adds 40 bytes.
 const MAX_NAME_CHARS = 200;
 const MAX_DESCRIPTION_BYTES = 16384 - 40;
-// Calls in flight to the crypto worker: enough to keep it busy without
-// queueing thousands of messages at once.
-const DECRYPT_CONCURRENCY = 64;
 const COLOUR = /^#[0-9a-f]{6}$/;
 
 const status = document.getElementById("habits-status");
@@ -45,27 +43,25 @@ function localDay() {
 
 const utf8Length = (s) => new TextEncoder().encode(s).length;
 
-/** Runs fn over items with at most `limit` promises pending. */
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
+/**
+ * A batch item's error: a SealkitError of the item (a key or a ciphertext
+ * that is not ours) marks its habit failed; one that says the core itself
+ * could not run fails the page.
+ */
+function itemFailed(r) {
+  if (!r.error) return false;
+  if (!(r.error instanceof sdk.SealkitError) || ["LOAD", "WORKER", "UNSUPPORTED"].includes(r.error.code)) throw r.error;
+  return true;
 }
 
 /**
- * Opens one habit of GET /api/habits. A habit that does not open (a key
- * or a ciphertext that is not ours) is kept, marked failed, so that one
- * bad row never hides the others.
+ * Opens the habits of GET /api/habits: every key in one batch (openKeys,
+ * split over the workers), then every name and description in one more
+ * (decryptMany, by key handle). A habit that does not open is kept,
+ * marked failed, so that one bad row never hides the others.
  */
-async function openHabit(h, keys) {
-  const view = {
+async function openHabits(list, user) {
+  const views = list.map((h) => ({
     id: h.id,
     name: "",
     description: "",
@@ -74,18 +70,35 @@ async function openHabit(h, keys) {
     days: Array.isArray(h.checkin_days) ? h.checkin_days : [],
     noteDays: Array.isArray(h.note_days) ? h.note_days : [],
     failed: false,
-  };
-  try {
-    const key = await sdk.call("unsealFromUser", h.encrypted_key, me.public_key, keys.privateKey, keys.pqSecretKey);
-    [view.name, view.description] = await Promise.all([
-      sdk.decrypt(h.encrypted_name, key),
-      h.encrypted_description ? sdk.decrypt(h.encrypted_description, key) : Promise.resolve(""),
-    ]);
-  } catch (err) {
-    if (!(err instanceof sdk.SealkitError) || ["LOAD", "WORKER", "UNSUPPORTED"].includes(err.code)) throw err;
-    view.failed = true;
+  }));
+  if (list.length === 0) return views;
+  const opened = await sdk.openKeys(user, list.map((h) => h.encrypted_key));
+  const items = []; // {view, field, key, ciphertext}
+  opened.forEach((r, i) => {
+    if (itemFailed(r)) {
+      views[i].failed = true;
+      return;
+    }
+    items.push({ view: views[i], field: "name", key: r.handle, ciphertext: list[i].encrypted_name });
+    if (list[i].encrypted_description) {
+      items.push({ view: views[i], field: "description", key: r.handle, ciphertext: list[i].encrypted_description });
+    }
+  });
+  const texts = items.length ? await sdk.decryptMany(items.map(({ key, ciphertext }) => ({ key, ciphertext }))) : [];
+  texts.forEach((r, i) => {
+    const { view, field } = items[i];
+    if (itemFailed(r)) view.failed = true;
+    else view[field] = r.text;
+  });
+  for (const v of views) {
+    if (v.failed) {
+      v.name = "";
+      v.description = "";
+    }
   }
-  return view;
+  // The habits' keys are not needed past their text: forgotten in the workers.
+  for (const r of opened) if (r.handle) sdk.release(r.handle).catch(() => {});
+  return views;
 }
 
 function habitItem(h, today) {
@@ -192,11 +205,11 @@ list.addEventListener("change", async (event) => {
   }
 });
 
-let keysOpen = null; // {privateKey, pqSecretKey}, in this page's memory only
+let user = null; // the user's keys, as a handle (they stay in the SDK's worker)
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  if (create.disabled || !keysOpen) return;
+  if (create.disabled || !user) return;
   showError(createError, "");
   const name = nameInput.value.trim();
   const description = descriptionInput.value.trim();
@@ -221,12 +234,17 @@ form.addEventListener("submit", async (event) => {
   const restore = busy(create, "Encrypting…");
   const stop = progress(createStatus, "Encrypting…");
   try {
-    const key = await sdk.generateKey();
-    const [encryptedKey, encryptedName, encryptedDescription] = await Promise.all([
-      sdk.call("sealForUser", key, me.public_key, me.pq_public_key),
-      sdk.encrypt(name, key),
-      description ? sdk.encrypt(description, key) : Promise.resolve(undefined),
-    ]);
+    const key = await sdk.newKey();
+    let encryptedKey, encryptedName, encryptedDescription;
+    try {
+      [[{ encrypted_key: encryptedKey }], encryptedName, encryptedDescription] = await Promise.all([
+        sdk.sealKey(key, [{ user_id: "me", public_key: me.public_key, pq_public_key: me.pq_public_key }]),
+        sdk.encryptText(key, name),
+        description ? sdk.encryptText(key, description) : Promise.resolve(undefined),
+      ]);
+    } finally {
+      sdk.release(key).catch(() => {});
+    }
     create.textContent = "Saving…";
     const body = { encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
     if (encryptedDescription) body.encrypted_description = encryptedDescription;
@@ -248,18 +266,18 @@ startPage(async () => {
   performance.mark("habits-start");
   let listed;
   [me, listed] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]));
-  const keys = await withProgress(status, "Opening your keys…", async () => openPrivateKeys(me, await sessionKey(me)));
+  const opened = await withProgress(status, "Opening your keys…", () => userHandle(me));
   // Announcements are another feature's: whatever happens there, the
   // habits still show.
-  const announced = (async () => showAnnouncements(document.getElementById("announcements"), me, keys))().catch(() => {});
+  const announced = (async () => showAnnouncements(document.getElementById("announcements"), opened.user))().catch(() => {});
   const count = listed.habits.length;
   await withProgress(status, count === 1 ? "Decrypting your habit…" : `Decrypting ${count} habits…`, async () => {
     performance.mark("habits-decrypt-start");
-    habits = await mapLimit(listed.habits, DECRYPT_CONCURRENCY, (h) => openHabit(h, keys));
+    habits = await openHabits(listed.habits, opened.user);
     performance.mark("habits-decrypt-end");
     render();
   });
-  keysOpen = keys;
+  user = opened.user;
   form.hidden = false;
   create.disabled = false;
   // The page is usable already; data-ready also waits for the announcements.

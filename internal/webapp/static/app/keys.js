@@ -5,6 +5,7 @@
 // URL, a request or the console.
 
 import { KeyChain, openAccountKeys, openUserKey } from "/static/sdk/account.js";
+import { importSessionKey, release, releaseAll, unlockUser } from "/static/sdk/index.js";
 import { loadSdk } from "./common.js"; // a cycle (common.js imports forgetKeys): used only in calls, never at load
 
 const chain = new KeyChain();
@@ -46,9 +47,37 @@ export async function unlockWithPassword(me, password) {
   return chain.unlockWithPassword(me, password);
 }
 
-/** Forgets every key this browser holds for the app (logout). */
-export function forgetKeys() {
-  return chain.forgetKeys();
+/** Forgets every key this browser holds for the app (logout), the workers' handles included. */
+export async function forgetKeys() {
+  try {
+    await releaseAll();
+  } finally {
+    await chain.forgetKeys();
+  }
+}
+
+/**
+ * The user's private keys as a handle of the SDK's handle API: the keys
+ * stay in the crypto worker(s) and the page holds only the handle. The
+ * session key is taken from the chain once (as sessionKey(me): without
+ * one, a redirect to /unlock), imported into the worker, used to unlock
+ * the account and released again.
+ *
+ * Transition: the chain still keeps the session key as base64 text in
+ * sessionStorage; once login and unlock derive in the worker and hand
+ * over through the key cache v2 (cacheUser / openCachedUser), this
+ * function opens the cache instead and no page touches a key string.
+ * @param {object} me the /api/me JSON
+ * @returns {Promise<{user: string, publicKey: string, pqPublicKey: string | null}>}
+ */
+export async function userHandle(me) {
+  await loadSdk();
+  const session = await importSessionKey(await sessionKey(me));
+  try {
+    return await unlockUser(session, me);
+  } finally {
+    release(session).catch(() => {});
+  }
 }
 
 /**
