@@ -2,9 +2,10 @@
 // keys, decrypt the name, the description and the check-in notes here
 // (textContent only); check in today with a note, edit, archive, delete.
 // Everything typed is encrypted under the habit key before it is sent.
+// Keys are handles of the SDK's handle API: their bytes stay in its worker(s).
 
 import { api, ApiError, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
-import { openPrivateKeys, sessionKey } from "./keys.js";
+import { userHandle } from "./keys.js";
 
 // encrypted_name is 41–1024 bytes, encrypted_description and
 // encrypted_note 40–16384: secretbox adds 40 bytes.
@@ -47,7 +48,7 @@ const manageError = $("habit-manage-error");
 const id = location.pathname.split("/")[2] || "";
 const base = `/api/habits/${id}`;
 
-let key = null; // the habit key, in this page's memory only
+let key = null; // the habit key, as a handle (its bytes stay in the SDK's worker)
 // The habit as shown; failed: its key or its name does not open.
 const habit = { failed: false, name: "", description: "", descriptionFailed: false, colour: "", archived: false, createdAt: 0 };
 /** @type {Array<{day: string, note: string, failed: boolean}>} newest first */
@@ -137,7 +138,7 @@ async function decryptOr(ctB64) {
   if (!ctB64) return { text: "", failed: false };
   if (!key) return { text: "", failed: true };
   try {
-    return { text: await sdk.decrypt(ctB64, key), failed: false };
+    return { text: await sdk.decryptText(key, ctB64), failed: false };
   } catch (err) {
     if (!isWrongData(err)) throw err;
     return { text: "", failed: true };
@@ -165,7 +166,7 @@ checkinForm.addEventListener("submit", async (event) => {
   const restore = busy(checkinSubmit, "Encrypting…");
   const stop = progress(checkinStatus, "Encrypting…");
   try {
-    const body = note ? { encrypted_note: await sdk.encrypt(note, key) } : {};
+    const body = note ? { encrypted_note: await sdk.encryptText(key, note) } : {};
     checkinSubmit.textContent = "Saving…";
     await api("PUT", `${base}/checkins/${day}`, body);
     checkins = [{ day, note, failed: false }, ...checkins.filter((c) => c.day !== day)].sort((a, b) => (a.day < b.day ? 1 : -1));
@@ -222,8 +223,8 @@ editForm.addEventListener("submit", async (event) => {
   const restore = busy(editSave, "Encrypting…");
   try {
     const [encryptedName, encryptedDescription] = await Promise.all([
-      sdk.encrypt(name, key),
-      description ? sdk.encrypt(description, key) : Promise.resolve(undefined),
+      sdk.encryptText(key, name),
+      description ? sdk.encryptText(key, description) : Promise.resolve(undefined),
     ]);
     editSave.textContent = "Saving…";
     const body = { encrypted_name: encryptedName, colour };
@@ -295,13 +296,16 @@ startPage(async () => {
     }),
     loadSdk(),
   ]));
-  const keys = await withProgress(status, "Opening your keys…", async () => openPrivateKeys(me, await sessionKey(me)));
+  const { user } = await withProgress(status, "Opening your keys…", () => userHandle(me));
   await withProgress(status, "Decrypting…", async () => {
     try {
-      key = await sdk.call("unsealFromUser", h.encrypted_key, me.public_key, keys.privateKey, keys.pqSecretKey);
+      key = await sdk.openKey(user, h.encrypted_key);
     } catch (err) {
       if (!isWrongData(err)) throw err;
       key = null;
+    } finally {
+      // Only the habit key is needed from here on.
+      sdk.release(user).catch(() => {});
     }
     const [name, description, ...notes] = await Promise.all([
       decryptOr(h.encrypted_name),
@@ -326,6 +330,7 @@ startPage(async () => {
   archiveButton.disabled = false;
   deleteButton.disabled = false;
   if (habit.failed) {
+    if (key) sdk.release(key).catch(() => {});
     key = null;
     checkinForm.hidden = true;
     editForm.hidden = true;

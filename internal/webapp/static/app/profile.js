@@ -1,9 +1,10 @@
 // Profile: open the user's keys (keys.js), decrypt the email and the
 // display name into the page (textContent only), and save a new name
-// encrypted under the user_key.
+// encrypted under the user_key. Keys are handles of the SDK's handle API:
+// their bytes stay in its worker(s).
 
 import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
-import { openPrivateKeys, sessionKey, userKey } from "./keys.js";
+import { userHandle } from "./keys.js";
 
 // encrypted_display_name may be 40–4096 bytes: secretbox adds 40.
 const MAX_NAME_BYTES = 4096 - 40;
@@ -19,7 +20,7 @@ const save = document.getElementById("profile-save");
 const saved = document.getElementById("profile-saved");
 const errorEl = document.getElementById("profile-error");
 
-let key = null; // the user_key, in this page's memory only
+let key = null; // the user_key, as a handle (its bytes stay in the SDK's worker)
 
 function showName(name) {
   nameEl.textContent = name;
@@ -38,7 +39,7 @@ form.addEventListener("submit", async (event) => {
   }
   const restore = busy(save, "Encrypting…");
   try {
-    const encrypted = await sdk.encrypt(name, key);
+    const encrypted = await sdk.encryptText(key, name);
     save.textContent = "Saving…";
     await api("PUT", "/api/me/profile", { encrypted_display_name: encrypted });
     showName(name);
@@ -65,12 +66,15 @@ startPage(async () => {
   }
   stop = progress(status, "Opening your keys…");
   try {
-    const sk = await sessionKey(me);
-    const keys = await openPrivateKeys(me, sk);
-    key = await userKey(me, keys);
+    const { user } = await userHandle(me);
+    try {
+      key = await sdk.openKey(user, me.encrypted_user_key);
+    } finally {
+      sdk.release(user).catch(() => {});
+    }
     const [email, name] = await Promise.all([
-      sdk.decrypt(me.encrypted_email, key),
-      me.encrypted_display_name ? sdk.decrypt(me.encrypted_display_name, key) : Promise.resolve(""),
+      sdk.decryptText(key, me.encrypted_email),
+      me.encrypted_display_name ? sdk.decryptText(key, me.encrypted_display_name) : Promise.resolve(""),
     ]);
     emailEl.textContent = email;
     showName(name);
