@@ -2,7 +2,7 @@
 // pending-access client of the push protocol (§8).
 
 import type { B64 } from "./crypto.js";
-import type { HybridLevel } from "./index.js";
+import type { HybridLevel, KeyHandle } from "./index.js";
 
 /** A member's public keys, as the server lists them. */
 export interface MemberKeys<ID extends string | number = string | number> {
@@ -22,9 +22,9 @@ export interface SealedCopy<ID extends string | number = string | number> {
 /** A new random 32-byte resource key. */
 export function newResourceKey(): Promise<B64>;
 /** Seals the key (base64 of its bytes) to one member; hybrid when it has a pq_public_key. */
-export function sealToMember(resourceKeyB64: B64, member: MemberKeys, level?: HybridLevel): Promise<B64>;
+export function sealToMember(resourceKeyB64: B64 | KeyHandle, member: MemberKeys, level?: HybridLevel): Promise<B64>;
 /** Seals the key to every member, in their order. */
-export function sealToMembers<ID extends string | number>(resourceKeyB64: B64, members: ReadonlyArray<MemberKeys<ID>>, level?: HybridLevel): Promise<SealedCopy<ID>[]>;
+export function sealToMembers<ID extends string | number>(resourceKeyB64: B64 | KeyHandle, members: ReadonlyArray<MemberKeys<ID>>, level?: HybridLevel): Promise<SealedCopy<ID>[]>;
 /** Opens a copy sealed to this user; rejects with SealkitError DECRYPTION when it is not. */
 export function openResourceKey(sealedB64: B64, myKeys: { publicKey: B64; privateKey: B64; pqSecretKey?: B64 }): Promise<B64>;
 
@@ -43,10 +43,12 @@ export interface WatchPendingOptions {
   /** Names the id field ("<resource>_id") and the change event ("<resource>_changed"). Default "resource". */
   resource?: "group" | "resource" | (string & {});
   /**
-   * The key to share with the listed members, base64, or null/undefined
-   * to share nothing (this page does not hold that version, say).
+   * The key to share with the listed members, base64 or a key handle of
+   * the handle API (sealed in the worker: its bytes never reach the page),
+   * or null/undefined to share nothing (this page does not hold that
+   * version, say).
    */
-  onPending: (event: PendingEvent) => B64 | null | undefined | Promise<B64 | null | undefined>;
+  onPending: (event: PendingEvent) => B64 | KeyHandle | null | undefined | Promise<B64 | KeyHandle | null | undefined>;
   /** The hybrid level of the copies; default cat3. */
   level?: HybridLevel;
   /** Replaces sealToMember(key, member, level). */
@@ -72,7 +74,7 @@ export interface PendingWatcher {
   /** Sends a message with a fresh "ref"; resolves to the ack, rejects with the error, a drop or a timeout. */
   send(message: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Seals and sends key_distributed to these members now (e.g. pending members found on load). */
-  distribute(resourceId: string | number, keyVersion: number, members: ReadonlyArray<MemberKeys>, resourceKeyB64: B64): Promise<void>;
+  distribute(resourceId: string | number, keyVersion: number, members: ReadonlyArray<MemberKeys>, resourceKeyB64: B64 | KeyHandle): Promise<void>;
   /** Reconnects at once if the socket is down (e.g. on "online"). */
   reconnect(): void;
   /** Closes for good. */

@@ -10,7 +10,11 @@
 //
 // Nothing secret goes over the socket but sealed keys; nothing is logged.
 
-import { call, generateKey } from "./index.js";
+import { call, generateKey, sealKey } from "./index.js";
+
+// A key handle of the handle API (index.js newKey / openKey): "sk1." and
+// base64url, never valid standard base64, so the two never mix up.
+const isHandle = (key) => typeof key === "string" && key.startsWith("sk1.");
 
 /** A new random resource key (32 bytes, base64). */
 export function newResourceKey() {
@@ -18,24 +22,30 @@ export function newResourceKey() {
 }
 
 /**
- * Seals a resource key (base64 of its raw bytes) to one member: the hybrid
- * seal when the member has a pq_public_key (Cat-3 unless `level`), else a
- * sealed box to public_key.
+ * Seals a resource key (base64 of its raw bytes, or a key handle of the
+ * handle API, whose bytes then never leave the worker: index.js sealKey)
+ * to one member: the hybrid seal when the member has a pq_public_key
+ * (Cat-3 unless `level`), else a sealed box to public_key.
  *
- * @param {string} resourceKeyB64
+ * @param {string} resourceKeyB64 the key, base64, or a key handle
  * @param {{public_key: string, pq_public_key?: string | null}} member
  * @param {"cat1"|"cat3"|"cat5"} [level]
  * @returns {Promise<string>} the sealed copy, base64
  */
 export function sealToMember(resourceKeyB64, member, level) {
   const pq = member.pq_public_key || "";
+  if (isHandle(resourceKeyB64)) {
+    return sealKey(resourceKeyB64, [{ user_id: member.user_id ?? "", public_key: member.public_key, pq_public_key: pq }], level)
+      .then(([copy]) => copy.encrypted_key);
+  }
   return level === undefined
     ? call("sealForUser", resourceKeyB64, member.public_key, pq)
     : call("sealForUserWithLevel", resourceKeyB64, member.public_key, pq, level);
 }
 
 /**
- * Seals a resource key to every member (sealToMember, in parallel).
+ * Seals a resource key (base64, or a key handle) to every member
+ * (sealToMember, in parallel).
  *
  * @template {string | number} ID
  * @param {string} resourceKeyB64
@@ -210,6 +220,7 @@ export function watchPending(url, options) {
       report(err);
       return;
     }
+    // A key handle (the handle API) is sealed in the worker: sealToMember.
     if (typeof key === "string" && key !== "") await distribute(resourceId, keyVersion, members, key);
   }
 

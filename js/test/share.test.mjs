@@ -52,6 +52,25 @@ test("sealToMembers: one copy per member, each opens only with its member's keys
   assert.deepEqual(await sealToMembers(key, []), []);
 });
 
+test("sealToMember, sealToMembers: a key handle of the handle API is sealed in the worker", async () => {
+  const handle = await sdk.newKey();
+  const key = await sdk.exportKey(handle);
+  const boxOnly = await member("u1", null);
+  const hybrid = await member(2, undefined);
+  const cat5 = await member("c5", "cat5");
+  assert.equal(await openResourceKey(await sealToMember(handle, boxOnly.m), boxOnly.keys), key);
+  assert.equal(await openResourceKey(await sealToMember(handle, { public_key: hybrid.m.public_key, pq_public_key: hybrid.m.pq_public_key }), hybrid.keys), key);
+  const copy5 = await sealToMember(handle, cat5.m, "cat5");
+  assert.equal(bytes(copy5)[0], 0x03);
+  assert.equal(await openResourceKey(copy5, cat5.keys), key);
+  const copies = await sealToMembers(handle, [boxOnly.m, hybrid.m]);
+  assert.deepEqual(copies.map((c) => c.user_id), ["u1", 2]);
+  assert.equal(bytes(copies[1].encrypted_key)[0], 0x02);
+  assert.equal(await openResourceKey(copies[1].encrypted_key, hybrid.keys), key);
+  await sdk.release(handle);
+  await assert.rejects(sealToMember(handle, boxOnly.m), (e) => e instanceof SealkitError && e.code === "UNKNOWN_HANDLE");
+});
+
 test("sealToMember: a missing or null pq_public_key means a sealed box; levels", async () => {
   const key = await newResourceKey();
   const u = await member("u", null);
@@ -143,8 +162,12 @@ async function pushServer(onConnection) {
 }
 
 // The protocol test proper: needs a WebSocket client.
-async function protocolTest(resource) {
-  const key = await newResourceKey();
+// With useHandle, onPending and distribute() get a key handle of the
+// handle API instead of the base64 key: the copies are sealed in the worker.
+async function protocolTest(resource, useHandle = false) {
+  const handle = useHandle ? await sdk.newKey() : null;
+  const key = useHandle ? await sdk.exportKey(handle) : await newResourceKey(); // to check the copies
+  const given = useHandle ? handle : key;
   const boxOnly = await member("u1", null);
   const hybrid = await member("u2", undefined);
   const owner = await member("u0", undefined);
@@ -194,7 +217,7 @@ async function protocolTest(resource) {
     maxDelayMs: 50,
     onPending: ({ resourceId, keyVersion, members, message }) => {
       seen.asked.push(`${resourceId}:${keyVersion}:${members.length}:${message.type}`);
-      return resourceId === "r1" && keyVersion === 3 ? key : null;
+      return resourceId === "r1" && keyVersion === 3 ? given : null;
     },
     onMessage: (msg) => {
       seen.messages.push(msg.type);
@@ -223,7 +246,7 @@ async function protocolTest(resource) {
     // distribute() and send() are there for the page's own use.
     const pendingOnLoad = { ...owner.m, user_id: "u3" };
     const conn = connections.at(-1);
-    const distributed = watcher.distribute("r1", 3, [pendingOnLoad], key);
+    const distributed = watcher.distribute("r1", 3, [pendingOnLoad], given);
     const sent = await conn.next();
     conn.send({ type: "ack", ref: sent.ref });
     await distributed;
@@ -240,12 +263,13 @@ async function protocolTest(resource) {
 if (typeof globalThis.WebSocket === "function") {
   test("watchPending: resource \"resource\"", { timeout: 30000 }, () => protocolTest("resource"));
   test("watchPending: resource \"group\"", { timeout: 30000 }, () => protocolTest("group"));
+  test("watchPending: onPending and distribute with a key handle", { timeout: 30000 }, () => protocolTest("group", true));
 } else {
   test("watchPending (in a child Node with --experimental-websocket)", () => {
     // NODE_TEST_CONTEXT would make the child report to this runner in its binary form.
     const { NODE_TEST_CONTEXT, ...env } = process.env;
     const r = spawnSync(process.execPath, ["--experimental-websocket", "--no-warnings", "--test", "--test-name-pattern=watchPending", fileURLToPath(import.meta.url)], { encoding: "utf8", timeout: 120000, env });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /# pass 2\b/);
+    assert.match(r.stdout, /# pass 3\b/);
   });
 }

@@ -205,6 +205,13 @@ async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKe
   watchPending("/api/ws", { resource: "group" });
   const ack = await watcher.send({ type: "key_distributed" });
   await watcher.distribute(1, 2, members, key);
+  // A key handle of the handle API goes wherever a base64 key does.
+  const handle: KeyHandle = await newKey();
+  await sealToMembers(handle, members);
+  const oneCopy: string = await sealToMember(handle, members[0], "cat5");
+  await watcher.distribute(1, 2, members, handle);
+  watchPending("/api/ws", { onPending: async () => handle });
+  void oneCopy;
   const open: boolean = watcher.isOpen();
   watcher.reconnect();
   watcher.close();

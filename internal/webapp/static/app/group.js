@@ -18,13 +18,15 @@
 //     …/reencrypt), with a progress bar; progress is the data itself, so
 //     a reload resumes where the server says it stands.
 //
-// Keys live in this page's memory only (groupkeys.js KeyRing). Decrypted
+// Keys are handles of the SDK's handle API (groupkeys.js KeyRing): their
+// bytes stay in its worker(s), and push.js seals the current key to
+// pending members there (share.js with a key handle). Decrypted
 // text reaches the DOM through textContent only. Test hooks are DOM state
 // only: #group's data attributes (see templates/group.html).
 
 import { ApiError, api, busy, errorMessage, coalesced, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
-import { openPrivateKeys, sessionKey } from "./keys.js";
-import { KeyRing, count, localDay, newGroupKey, reencryptBlob, sealKeyToAll } from "./groupkeys.js";
+import { userHandle } from "./keys.js";
+import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob, sealKeyToAll } from "./groupkeys.js";
 import { connectPush } from "./push.js";
 
 const BATCH = 100; // re-encryption batch (the server allows 1–500)
@@ -73,7 +75,7 @@ const leaveError = $("group-leave-error");
 const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
 
 let me = null;
-let ring = null; // KeyRing: page memory only
+let ring = null; // KeyRing: key handles (the bytes stay in the SDK's worker)
 let group = null; // the last GET /api/groups/{id}
 let removed = false;
 let push = null;
@@ -599,11 +601,15 @@ async function rotateKey(path, excluded, stillNeeded) {
     if (!keyed(g)) throw new Error("no-key");
     const v = g.key_version;
     const key = await newGroupKey();
-    const holders = g.members.filter((m) => !m.pending && !(excluded && sameUser(m.user_id, excluded)));
-    const keys = await sealKeyToAll(key, holders);
+    let kept = false;
     try {
+      const holders = g.members.filter((m) => !m.pending && !(excluded && sameUser(m.user_id, excluded)));
+      const keys = await sealKeyToAll(key, holders);
       const res = await api("POST", path, { key_version: v, keys });
-      if (res && Number(res.key_version) === v + 1) ring.put(v + 1, key);
+      if (res && Number(res.key_version) === v + 1) {
+        ring.put(v + 1, key);
+        kept = true;
+      }
       break;
     } catch (err) {
       if (attempt === 0 && err instanceof ApiError && (err.status === 409 || err.status === 400)) {
@@ -612,6 +618,8 @@ async function rotateKey(path, excluded, stillNeeded) {
         return;
       }
       throw err;
+    } finally {
+      if (!kept) forgetKey(key); // not this group's key: forgotten in the workers
     }
   }
   await refresh();
@@ -786,8 +794,7 @@ startPage(async () => {
   [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
   const stop = progress(status, "Opening your keys…");
   try {
-    const sk = await sessionKey(me);
-    ring = new KeyRing(me, await openPrivateKeys(me, sk));
+    ring = new KeyRing((await userHandle(me)).user);
   } finally {
     stop();
   }

@@ -1,30 +1,45 @@
 // Group keys in the browser (docs/PROTOCOL.md §7): a group key is 32
-// random bytes (base64 here), one copy per version sealed to each member.
-// A KeyRing holds the copies this user has opened, in page memory only;
-// nothing here touches the DOM, storage or the network.
+// random bytes, one copy per version sealed to each member. Every key here
+// is a handle of the SDK's handle API: the bytes stay in the crypto
+// worker(s), the page holds "sk1.…" names. A KeyRing holds the copies
+// this user has opened; nothing here touches the DOM, storage or the
+// network.
 
-import { openResourceKey } from "/static/sdk/share.js";
 import { sdk } from "./common.js";
 
-// newGroupKey(): a new random group key (base64 of 32 bytes).
-// sealKeyTo(keyB64, user): the key sealed to a user's public keys, the
-//   hybrid 0x02 format (§8.2) when the user has a pq_public_key.
-// sealKeyToAll(keyB64, members): [{user_id, encrypted_key}], one per member.
-export { newResourceKey as newGroupKey, sealToMember as sealKeyTo, sealToMembers as sealKeyToAll } from "/static/sdk/share.js";
+// sealKeyTo(key, user): the key (a handle) sealed to a user's public keys,
+//   the hybrid 0x02 format (§8.2) when the user has a pq_public_key.
+// sealKeyToAll(key, members): [{user_id, encrypted_key}], one per member.
+// share.js seals a key handle in the worker (index.js sealKey).
+export { sealToMember as sealKeyTo, sealToMembers as sealKeyToAll } from "/static/sdk/share.js";
 
-/** The user's opened private keys and the /api/me JSON, for opening copies. */
+/** A new random group key, as a key handle. */
+export function newGroupKey() {
+  return sdk.newKey();
+}
+
+/** Forgets a key handle in the workers; never fails the caller. */
+export function forgetKey(key) {
+  if (key) sdk.release(key).catch(() => {});
+}
+
+/** The group keys this user holds, per version, as key handles. */
 export class KeyRing {
   /**
-   * @param {object} me the /api/me JSON
-   * @param {{privateKey: string, pqSecretKey: string}} keys openPrivateKeys's result
+   * @param {string} user the user handle (keys.js userHandle()), for opening copies
    */
-  constructor(me, keys) {
-    this.me = me;
-    this.keys = keys;
-    /** @type {Map<number, {sealed: string, key: string}>} */
+  constructor(user) {
+    this.user = user;
+    /** @type {Map<number, {sealed: string, key: string}>} version → copy and key handle */
     this.versions = new Map();
     /** @type {Map<string, string>} ciphertext → plaintext, per key version */
     this.plain = new Map();
+    /**
+     * Handles replaced by a newer opening of the same version: calls in
+     * flight may still use them, so they are released only by clear().
+     * @type {string[]}
+     */
+    this.retired = [];
   }
 
   /**
@@ -39,10 +54,10 @@ export class KeyRing {
       const have = this.versions.get(v);
       if (have && have.sealed === c.encrypted_key) return;
       try {
-        const key = await openResourceKey(c.encrypted_key, {
-          publicKey: this.me.public_key, privateKey: this.keys.privateKey, pqSecretKey: this.keys.pqSecretKey,
-        });
+        const key = await sdk.openKey(this.user, c.encrypted_key);
+        const old = this.versions.get(v);
         this.versions.set(v, { sealed: c.encrypted_key, key });
+        if (old && old.key !== key) this.retired.push(old.key);
       } catch {
         failed++;
       }
@@ -50,12 +65,14 @@ export class KeyRing {
     return failed;
   }
 
-  /** Adds a key this browser made (a rotation), before the server confirms it. */
+  /** Adds a key (handle) this browser made (a rotation), before the server confirms it. */
   put(version, key) {
+    const old = this.versions.get(Number(version));
     this.versions.set(Number(version), { sealed: "", key });
+    if (old && old.key !== key) this.retired.push(old.key);
   }
 
-  /** The key of a version, or null. */
+  /** The key handle of a version, or null. */
   get(version) {
     const e = this.versions.get(Number(version));
     return e ? e.key : null;
@@ -65,8 +82,11 @@ export class KeyRing {
     return this.versions.has(Number(version));
   }
 
-  /** Forgets every key and plaintext (removed from the group). */
+  /** Forgets every key (in the workers too) and plaintext (removed from the group). */
   clear() {
+    for (const e of this.versions.values()) forgetKey(e.key);
+    for (const key of this.retired) forgetKey(key);
+    this.retired = [];
     this.versions.clear();
     this.plain.clear();
   }
@@ -82,7 +102,7 @@ export class KeyRing {
     const id = version + ":" + ciphertext;
     if (this.plain.has(id)) return this.plain.get(id);
     try {
-      const text = await sdk.decrypt(ciphertext, key);
+      const text = await sdk.decryptText(key, ciphertext);
       this.plain.set(id, text);
       return text;
     } catch {
@@ -94,17 +114,32 @@ export class KeyRing {
   encrypt(text, version) {
     const key = this.get(version);
     if (!key) throw new Error("no key for this version");
-    return sdk.encrypt(text, key);
+    return sdk.encryptText(key, text);
   }
 }
 
+function fromBase64(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function toBase64(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
 /**
- * Re-encrypts one secretbox blob from one key to another, byte for byte
- * (decryptSecretbox/encryptSecretbox: no UTF-8 round trip).
+ * Re-encrypts one secretbox blob (base64) from one key handle to another,
+ * byte for byte (decryptBytes/encryptBytes: no UTF-8 round trip). The
+ * plaintext passes through the page as bytes — content, not key material
+ * — and is transferred to the worker, not kept.
  */
 export async function reencryptBlob(ciphertext, fromKey, toKey) {
-  const plain = await sdk.call("decryptSecretbox", ciphertext, fromKey);
-  return sdk.call("encryptSecretbox", plain, toKey);
+  const plain = await sdk.decryptBytes(fromKey, fromBase64(ciphertext));
+  return toBase64(await sdk.encryptBytes(toKey, plain));
 }
 
 /** Today in the user's time zone, YYYY-MM-DD (check-in days are local). */

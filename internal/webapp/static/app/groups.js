@@ -3,12 +3,13 @@
 // with the user yet shows "pending access"), the invitations addressed to
 // the user, and "create a group": a new group key made here, the name
 // encrypted under it, the key sealed to the user (docs/PROTOCOL.md §7).
-// Keys stay in this page's memory; decrypted text reaches the DOM through
+// Keys are handles of the SDK's handle API (groupkeys.js KeyRing): their
+// bytes stay in its worker(s); decrypted text reaches the DOM through
 // textContent only. Pushes (group_changed) refresh the list live.
 
 import { api, busy, coalesced, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
-import { openPrivateKeys, sessionKey } from "./keys.js";
-import { KeyRing, count, newGroupKey, sealKeyTo } from "./groupkeys.js";
+import { userHandle } from "./keys.js";
+import { KeyRing, count, forgetKey, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
 
 // encrypted_name is 41–1024 bytes: secretbox adds 40.
@@ -28,7 +29,7 @@ const create = document.getElementById("group-create");
 const createError = document.getElementById("group-create-error");
 
 let me = null;
-let ring = null; // KeyRing: this page's memory only
+let ring = null; // KeyRing: key handles (the bytes stay in the SDK's worker)
 
 const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
 
@@ -147,7 +148,12 @@ form.addEventListener("submit", async (event) => {
   const restore = busy(create, "Encrypting…");
   try {
     const key = await newGroupKey();
-    const [encryptedName, encryptedKey] = await Promise.all([sdk.encrypt(name, key), sealKeyTo(key, me)]);
+    let encryptedName, encryptedKey;
+    try {
+      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name), sealKeyTo(key, me)]);
+    } finally {
+      forgetKey(key);
+    }
     create.textContent = "Creating…";
     const res = await api("POST", "/api/groups", { encrypted_name: encryptedName, encrypted_key: encryptedKey });
     location.assign("/groups/" + encodeURIComponent(res.id));
@@ -161,8 +167,7 @@ startPage(async () => {
   [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
   const stop = progress(status, "Opening your keys…");
   try {
-    const sk = await sessionKey(me);
-    ring = new KeyRing(me, await openPrivateKeys(me, sk));
+    ring = new KeyRing((await userHandle(me)).user);
   } finally {
     stop();
   }

@@ -18,7 +18,8 @@ import { watchPending } from "/static/sdk/share.js";
  * @param {(reconnected: boolean) => void} [handlers.onOpen] each time the socket opens;
  *   reconnected is true after a drop (messages may have been missed: refetch)
  * @param {(event: import("/static/sdk/share.js").PendingEvent) => (string | null | undefined | Promise<string | null | undefined>)} [handlers.onPending]
- *   the group key to seal to the listed members, or null to share nothing
+ *   the group key to seal to the listed members — a key handle of the SDK's handle API, sealed in
+ *   the worker (share.js) — or null to share nothing
  * @returns {import("/static/sdk/share.js").PendingWatcher}
  */
 export function connectPush({ onMessage, onOpen, onPending }) {
