@@ -37,7 +37,7 @@ func TestStaticDirectoryNotFound(t *testing.T) {
 
 // handleAPIPages are the page scripts moved to the SDK's handle API (issue
 // 13): their keys are handles, the bytes stay in the crypto worker(s).
-var handleAPIPages = []string{"home.js", "habits.js", "announcements.js", "habit.js", "profile.js", "groups.js", "group.js", "groupkeys.js", "push.js"}
+var handleAPIPages = []string{"home.js", "habits.js", "announcements.js", "habit.js", "profile.js", "groups.js", "group.js", "groupkeys.js", "push.js", "settings.js"}
 
 // keyByteUses are calls and names of the base64 key API that a page on the
 // handle API must not use: opening the private keys or the session key

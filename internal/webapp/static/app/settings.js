@@ -1,8 +1,8 @@
 // Settings: "Always require password". Turning it on also clears the key
 // cache of this browser (keys.js then never writes it again).
 
-import { api, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
-import { sessionKey } from "./keys.js";
+import { api, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { userHandle } from "./keys.js";
 import { clearKeyCache } from "/static/sdk/keycache.js";
 
 const box = document.getElementById("settings-always-password");
@@ -32,8 +32,11 @@ box.addEventListener("change", async () => {
 startPage(async () => {
   const [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
   // Like every signed-in page, run the session-key chain (PROTOCOL.md §4):
-  // a browser holding no key is sent to the unlock page here too.
-  await withProgress(status, "Opening your keys…", () => sessionKey(me));
+  // a browser holding no key is sent to the unlock page here too. The
+  // keys are not needed here: the handle is forgotten at once.
+  await withProgress(status, "Opening your keys…", async () => {
+    sdk.release((await userHandle(me)).user).catch(() => {});
+  });
   box.checked = Boolean(me.always_require_password);
   box.disabled = false;
 });
