@@ -128,6 +128,59 @@ export function finishSignup(args: FinishSignupOptions): Promise<B64>;
  */
 export function login(email: string, password: string,
   options?: AccountOptions & { onProgress?: (step: "lookup" | "derive" | "submit") => void }): Promise<B64>;
+/**
+ * login with the session key kept in the SDK's worker: resolves to the
+ * session handle (open the account with UserKeys#unlock). Only the auth key
+ * is sent.
+ */
+export function loginSession(email: string, password: string,
+  options?: AccountOptions & { onProgress?: (step: "lookup" | "derive" | "submit") => void }): Promise<string>;
+/**
+ * finishSignup with every key made and kept in the SDK's worker: resolves
+ * to handles (keep the user with UserKeys#keep once /api/me answers).
+ */
+export function finishSignupSession(args: FinishSignupOptions):
+  Promise<{ session: string; user: string; userKey: string }>;
+
+export interface UserKeysOptions {
+  /** Names the caches: `${name}-keycache-v2` and `${name}-tab-<id>-keycache-v2`; default "sealkit". */
+  name?: string;
+  /** The kit's key-cache endpoint (accounts.Handlers.CacheSecret); default "/api/auth/key-cache". */
+  secretUrl?: string;
+  /** The sessionStorage name of this tab's id; default "sealkit.tab". */
+  tabIdName?: string;
+  /** Default the page's sessionStorage; null: no tab cache (every page load opens the shared cache or asks). */
+  storage?: KeyChainStorage | null;
+}
+
+export declare const DEFAULT_USER_KEYS: Readonly<Required<Omit<UserKeysOptions, "storage">>>;
+
+/** A user handle and the public keys, as the SDK's unlockUser resolves. */
+export interface OpenedUser {
+  user: string;
+  publicKey: B64;
+  pqPublicKey: B64 | null;
+}
+
+/**
+ * The user's keys across pages as handles: this tab's key cache → the
+ * shared key cache (unless always_require_password, which deletes it) →
+ * null (ask for the password). The caches (keycache.js v2) hold the private
+ * keys, never the session key, and open only with a live session's secret.
+ */
+export declare class UserKeys {
+  constructor(options?: UserKeysOptions);
+  open(me: AccountRecord): Promise<OpenedUser | null>;
+  /** Caches the user's keys for this tab and, unless always_require_password, the browser; true if this tab's cache was written. */
+  keep(me: AccountRecord, user: string): Promise<boolean>;
+  /** unlockUser with a session handle, keep, and release the session handle. */
+  unlock(me: AccountRecord, session: string): Promise<OpenedUser>;
+  /** Derives in the worker from the password and me.key_hash (nothing sent); keeps the keys if right. */
+  unlockWithPassword(me: AccountRecord, password: string): Promise<OpenedUser | { wrongPassword: true }>;
+  /** Logout: releaseAll, and every cache of this ring (and KeyChain's) deleted. */
+  forget(): Promise<void>;
+}
+
 /** Opens the wrapped private keys with the session key (DECRYPTION if it is not the user's). */
 export function openAccountKeys(me: AccountRecord, sessionKey: B64): Promise<AccountKeys>;
 /** Opens the user key sealed to the user: its base64 text. */
@@ -160,6 +213,10 @@ export interface KeyChainOptions {
 }
 
 /**
+ * @deprecated Use UserKeys: KeyChain keeps the session key (from which the
+ * login key is derived) in sessionStorage and in the v1 cache, which a
+ * copy of the browser profile opens.
+ *
  * The session-key chain: this tab's storage → the persistent key cache
  * (unless always_require_password) → the login hand-over key, read once
  * → {needsUnlock: true}. A candidate counts only if it opens

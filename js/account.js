@@ -15,7 +15,7 @@
 
 import * as core from "./index.js";
 import { ErrorCode, SealkitError } from "./errors.js";
-import { cacheKeys, getCachedKeys, clearKeyCache } from "./keycache.js";
+import { cacheKeys, getCachedKeys, clearKeyCache, clearKeyCacheV2 } from "./keycache.js";
 
 /** The kit's endpoint paths (package accounts). */
 export const DEFAULT_PATHS = Object.freeze({
@@ -239,7 +239,280 @@ export async function login(email, password, options) {
   return sessionKey;
 }
 
-// ---- the user's keys --------------------------------------------------------
+// ---- sign-up and login with the keys in the worker ---------------------------
+
+/**
+ * login, with the session key kept in the SDK's worker: asks the server
+ * for the address's key_hash, derives the session key and the auth key in
+ * the worker (deriveLoginKeys), and sends only the auth key. Resolves to
+ * the session handle — open the account with UserKeys#unlock(me, session),
+ * which releases it. The page never holds the session key. Rejects as
+ * login does.
+ *
+ * @param {string} email
+ * @param {string} password
+ * @param {import("./account.js").AccountOptions & {onProgress?: (step: "lookup"|"derive"|"submit") => void}} [options]
+ * @returns {Promise<string>}
+ */
+export async function loginSession(email, password, options) {
+  requireString(email, "email");
+  requireString(password, "password");
+  step(options, "lookup");
+  const answer = await post("salt", { email }, options);
+  const keyHash = answer?.key_hash;
+  if (typeof keyHash !== "string" || keyHash === "") {
+    throw new ApiError(200, "The server's answer could not be read. Please try again.");
+  }
+  step(options, "derive");
+  const { session, authKey } = await core.deriveLoginKeys(password, keyHash);
+  try {
+    step(options, "submit");
+    await post("login", { email, auth_key: authKey }, options);
+  } catch (err) {
+    core.release(session).catch(() => {});
+    throw err;
+  }
+  return session;
+}
+
+/**
+ * finishSignup, with every key made and kept in the SDK's worker
+ * (makeAccount): POSTs the public keys, the wrapped private keys and the
+ * link's token. Resolves to {session, user, userKey} handles; keep the
+ * user with UserKeys#keep(me, user) once /api/me answers, and release the
+ * rest. Rejects as finishSignup does.
+ *
+ * @param {import("./account.js").FinishSignupOptions} args
+ * @returns {Promise<{session: string, user: string, userKey: string}>}
+ */
+export async function finishSignupSession(args) {
+  const { token, email, password } = args ?? {};
+  requireString(token, "token");
+  requireString(password, "password");
+  requireString(email, "email");
+  step(args, "derive");
+  const made = await core.makeAccount(password, email, args?.level === undefined ? undefined : { level: args.level });
+  const handles = { session: made.session, user: made.user, userKey: made.userKey };
+  try {
+    step(args, "submit");
+    await post("finish", { token, ...made.request }, args);
+  } catch (err) {
+    for (const h of Object.values(handles)) core.release(h).catch(() => {});
+    throw err;
+  }
+  return handles;
+}
+
+// ---- UserKeys: the user's keys across pages (docs/PROTOCOL.md §4) -------------
+
+/** UserKeys's defaults (the reference app's). */
+export const DEFAULT_USER_KEYS = Object.freeze({
+  name: "sealkit",
+  secretUrl: "/api/auth/key-cache",
+  tabIdName: "sealkit.tab",
+});
+
+const TAB_ID = /^[A-Za-z0-9_-]{22}$/;
+
+// randomTabId: 16 random bytes as base64url (22 characters). It names a
+// database, it is not a secret.
+function randomTabId() {
+  const r = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...r)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Where a page finds the user's keys, as a user handle of the SDK's
+ * worker — the page never holds key bytes, and nothing stored can log in:
+ *
+ *   1. this tab's key cache (keycache.js v2, named
+ *      `${name}-tab-${tab id}`, the tab id a random name in this tab's
+ *      sessionStorage), written by every unlock in this tab and when
+ *      the tab first opens the shared cache;
+ *   2. unless me.always_require_password, the browser's shared cache
+ *      (`${name}`), which other tabs and later visits open; with the
+ *      setting on, it is deleted instead (perhaps it was set on another
+ *      device);
+ *   3. otherwise null: the page asks for the password (unlockWithPassword).
+ *
+ * Both caches hold the private keys, never the session key, sealed under a
+ * device secret and a secret the server gives only the live session
+ * (POST secretUrl): logout, a revoked or expired session, a password
+ * change and the server's lifetime (14 days by default) make them
+ * useless, and a copy of the browser profile opens nothing once the
+ * session has ended. A ring also clears what earlier versions kept — the
+ * v1 cache and KeyChain's session key in sessionStorage — the first time
+ * it looks.
+ */
+export class UserKeys {
+  /** @param {import("./account.js").UserKeysOptions} [options] */
+  constructor(options) {
+    const o = { ...DEFAULT_USER_KEYS, ...options };
+    requireString(o.name, "name");
+    requireString(o.secretUrl, "secretUrl");
+    requireString(o.tabIdName, "tabIdName");
+    this._name = o.name;
+    this._secretUrl = o.secretUrl;
+    this._tabIdName = o.tabIdName;
+    this._storage = options?.storage === undefined ? defaultStorage : () => options.storage;
+    this._legacyCleared = false;
+  }
+
+  // _tabId returns this tab's id, making one when `create` (null without storage).
+  _tabId(create) {
+    try {
+      const s = this._storage();
+      if (!s) return null;
+      const id = s.getItem(this._tabIdName);
+      if (id !== null && TAB_ID.test(id)) return id;
+      if (!create) return null;
+      const fresh = randomTabId();
+      s.setItem(this._tabIdName, fresh);
+      return fresh;
+    } catch {
+      return null;
+    }
+  }
+
+  _options(me, name) {
+    const userId = String(me?.user_id ?? "");
+    if (userId === "") throw invalid("me must be the account record (with user_id)");
+    return { userId, secretUrl: this._secretUrl, name };
+  }
+
+  // _clearLegacy forgets what KeyChain kept: a session key in sessionStorage
+  // and in the v1 cache, each enough to log in. Once per ring.
+  async _clearLegacy() {
+    if (this._legacyCleared) return;
+    this._legacyCleared = true;
+    try {
+      const s = this._storage();
+      s?.removeItem(DEFAULT_STORAGE_NAMES.sessionKey);
+      s?.removeItem(DEFAULT_STORAGE_NAMES.loginKey);
+    } catch {
+      // storage unavailable: nothing stored
+    }
+    await clearKeyCache({ name: this._name });
+  }
+
+  /**
+   * Steps 1–3: resolves to {user, publicKey, pqPublicKey} (a user handle)
+   * or null.
+   * @param {import("./account.js").AccountRecord} me
+   */
+  async open(me) {
+    await this._clearLegacy();
+    const tab = this._tabId(false);
+    if (tab !== null) {
+      const found = await core.openCachedUser(this._options(me, `${this._name}-tab-${tab}`));
+      if (found) return found;
+    }
+    if (me.always_require_password) {
+      await clearKeyCacheV2({ name: this._name });
+      return null;
+    }
+    const found = await core.openCachedUser(this._options(me, this._name));
+    // This tab keeps its own copy, as if it had unlocked: it stays open if
+    // "Always require password" is turned on meanwhile.
+    const newTab = found ? this._tabId(true) : null;
+    if (newTab !== null) await core.cacheUser(found.user, this._options(me, `${this._name}-tab-${newTab}`));
+    return found;
+  }
+
+  /**
+   * Caches a user handle's keys for this tab and, unless
+   * me.always_require_password, for the browser (steps 1 and 2). Resolves
+   * to whether this tab's cache was written (false: no storage, IndexedDB
+   * or server secret — the next page then asks for the password).
+   * @param {import("./account.js").AccountRecord} me
+   * @param {string} user
+   * @returns {Promise<boolean>}
+   */
+  async keep(me, user) {
+    await this._clearLegacy();
+    const tab = this._tabId(true);
+    const writes = [];
+    if (tab !== null) writes.push(core.cacheUser(user, this._options(me, `${this._name}-tab-${tab}`)));
+    if (me.always_require_password) writes.push(clearKeyCacheV2({ name: this._name }).then(() => false));
+    else writes.push(core.cacheUser(user, this._options(me, this._name)));
+    const [tabWritten] = await Promise.all(writes);
+    return tab !== null && tabWritten === true;
+  }
+
+  /**
+   * Opens the account with a session handle (loginSession; deriveLoginKeys),
+   * keeps it (keep) and releases the session handle. Resolves to
+   * {user, publicKey, pqPublicKey}. Rejects with DECRYPTION when the
+   * session key is not this account's.
+   * @param {import("./account.js").AccountRecord} me
+   * @param {string} session
+   */
+  async unlock(me, session) {
+    try {
+      const opened = await core.unlockUser(session, me);
+      await this.keep(me, opened.user);
+      return opened;
+    } finally {
+      core.release(session).catch(() => {});
+    }
+  }
+
+  /**
+   * The unlock page: derives the session key from the password and
+   * me.key_hash in the worker (nothing is sent) and, if it opens the
+   * account, keeps the keys. Resolves to {user, publicKey, pqPublicKey}
+   * or {wrongPassword: true}.
+   * @param {import("./account.js").AccountRecord} me
+   * @param {string} password
+   */
+  async unlockWithPassword(me, password) {
+    requireString(password, "password");
+    const { session } = await core.deriveLoginKeys(password, me?.key_hash);
+    try {
+      return await this.unlock(me, session);
+    } catch (err) {
+      if (err instanceof SealkitError && wrongKeyCodes.has(err.code)) return { wrongPassword: true };
+      throw err;
+    }
+  }
+
+  /**
+   * Logout: releases every handle of the SDK's workers (wiped), deletes
+   * the shared cache, every tab cache of this ring on this origin (other
+   * tabs' too: they belong to the session that is ending), this tab's id
+   * and what KeyChain kept.
+   * @returns {Promise<void>}
+   */
+  async forget() {
+    try {
+      await core.releaseAll();
+    } finally {
+      this._legacyCleared = false;
+      const names = new Set([this._name]);
+      const tab = this._tabId(false);
+      if (tab !== null) names.add(`${this._name}-tab-${tab}`);
+      try {
+        const prefix = `${this._name}-tab-`;
+        const suffix = "-keycache-v2";
+        for (const db of (await globalThis.indexedDB?.databases?.()) ?? []) {
+          const n = db?.name ?? "";
+          if (n.startsWith(prefix) && n.endsWith(suffix)) names.add(n.slice(0, -suffix.length));
+        }
+      } catch {
+        // indexedDB.databases() unsupported: this tab's and the shared cache only
+      }
+      await Promise.all([...names].map((name) => clearKeyCacheV2({ name })));
+      try {
+        this._storage()?.removeItem(this._tabIdName);
+      } catch {
+        // storage unavailable
+      }
+      await this._clearLegacy();
+    }
+  }
+}
+
+// ---- the user's keys as strings ---------------------------------------------
 
 /**
  * Opens the account's wrapped private keys with the session key.

@@ -410,16 +410,16 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 	cts, _ := json.Marshal(current)
 	res := mustEval[string](t, bt, fmt.Sprintf(`(async () => {
   const { sdk } = await import("/static/app/common.js");
-  const { openPrivateKeys } = await import("/static/app/keys.js");
+  const { userHandle } = await import("/static/app/keys.js");
   const me = await (await fetch("/api/me")).json();
-  const keys = await openPrivateKeys(me, sessionStorage.getItem("sealkit.session-key"));
+  const { user } = await userHandle(me);
   const out = { opened: 0, oldOpens: 0, opens: [], failures: [] };
   for (const copy of %s) {
-    const key = await sdk.call("unsealFromUser", copy.encrypted_key, me.public_key, keys.privateKey, keys.pqSecretKey);
+    const key = await sdk.openKey(user, copy.encrypted_key);
     out.opened++;
-    try { if (await sdk.decrypt(%q, key) === %q) out.oldOpens++; } catch {}
+    try { if (await sdk.decryptText(key, %q) === %q) out.oldOpens++; } catch {}
     for (const c of %s) {
-      try { await sdk.decrypt(c.ct, key); out.opens.push(c.what); } catch (e) { out.failures.push(e.code || String(e)); }
+      try { await sdk.decryptText(key, c.ct); out.opens.push(c.what); } catch (e) { out.failures.push(e.code || String(e)); }
     }
   }
   return JSON.stringify(out);

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -23,8 +24,7 @@ import (
 
 // TestBrowserJourney is a user's whole life with the app in a real
 // Chromium, on each database: register, confirm, log in and out, the
-// session key chain (sessionStorage, the persistent key cache, the unlock
-// page), "Always require password", a second browser, a profile edit, a
+// key ring (this tab's key cache, the shared one, the unlock page), "Always require password", a second browser, a profile edit, a
 // habit with a check-in — checking what the user sees at each step, that
 // logout leaves no key behind, that no page violates the CSP and that no
 // URL carries a key, the password or the address. Its last subtest,
@@ -118,15 +118,15 @@ func runJourney(t *testing.T, backend string) *journey {
 	}
 	a.open(t, "/profile", "/profile")
 	j.checkProfile(t, a, "")
-	j.checkSessionKey(t, a)
+	j.checkTabKeys(t, a)
 
 	step("log out")
 	j.logOut(t, a)
 	a.open(t, "/profile", "/login") // the session is gone
 
-	step("log in again; reload: still unlocked (sessionStorage)")
+	step("log in again; reload: still unlocked (this tab's key cache)")
 	j.logIn(t, a)
-	j.checkSessionKey(t, a)
+	j.checkTabKeys(t, a)
 	j.checkCache(t, a, true)
 	a.reload(t, "/profile")
 	j.checkProfile(t, a, "")
@@ -135,7 +135,7 @@ func runJourney(t *testing.T, backend string) *journey {
 	a2 := a.newTab("a2")
 	a2.open(t, "/profile", "/profile")
 	j.checkProfile(t, a2, "")
-	j.checkSessionKey(t, a2)
+	j.checkTabKeys(t, a2)
 
 	step("settings: always require password")
 	a.open(t, "/settings", "/settings")
@@ -144,7 +144,7 @@ func runJourney(t *testing.T, backend string) *journey {
 	}
 	a.do(t, "clicking #settings-always-password", chromedp.Click(chromedp.ID("settings-always-password")))
 	a.waitShown(t, "settings-saved")
-	j.checkCache(t, a, false) // turning it on clears this browser's cache
+	j.checkCache(t, a, false) // turning it on deletes the shared cache; this tab keeps its own
 	a.reload(t, "/settings")
 	if !mustEval[bool](t, a, `document.getElementById("settings-always-password").checked`) {
 		t.Fatal("'Always require password' is off again after a reload")
@@ -154,8 +154,8 @@ func runJourney(t *testing.T, backend string) *journey {
 	c := j.b.newBrowserContextTab("c")
 	c.open(t, "/profile", "/login") // no cookies here
 	j.logIn(t, c)
-	j.checkSessionKey(t, c)
-	j.checkCache(t, c, false) // always require password: nothing cached
+	j.checkTabKeys(t, c)
+	j.checkCache(t, c, false) // always require password: this tab's cache only
 	c2 := c.newTab("c2")
 	c2.open(t, "/profile", "/unlock")
 	if q := mustEval[string](t, c2, "location.search"); q != "?next=%2Fprofile" {
@@ -164,7 +164,7 @@ func runJourney(t *testing.T, backend string) *journey {
 	c2.typeInto(t, "unlock-password", j.password)
 	c2.clickTo(t, "unlock-submit", "/profile")
 	j.checkProfile(t, c2, "")
-	j.checkSessionKey(t, c2)
+	j.checkTabKeys(t, c2)
 	j.checkCache(t, c2, false)
 
 	step("edit the display name")
@@ -307,24 +307,34 @@ func (j *journey) checkProfile(t *testing.T, tb *tab, name string) {
 	}
 }
 
-// checkSessionKey checks that this tab keeps exactly the session key the
-// protocol defines, and nothing else, in sessionStorage.
-func (j *journey) checkSessionKey(t *testing.T, tb *tab) {
+// checkTabKeys checks what this tab keeps in sessionStorage: only its
+// tab id (which names its key cache), never a key — in particular not the
+// session key, from which the login key is derived.
+func (j *journey) checkTabKeys(t *testing.T, tb *tab) {
 	t.Helper()
 	keys := mustEval[[]string](t, tb, "Object.keys(sessionStorage)")
-	if len(keys) != 1 || keys[0] != "sealkit.session-key" {
-		t.Errorf("tab %s: sessionStorage holds %q, want only sealkit.session-key", tb.name, keys)
+	if len(keys) != 1 || keys[0] != "sealkit.tab" {
+		t.Errorf("tab %s: sessionStorage holds %q, want only sealkit.tab", tb.name, keys)
 	}
-	sk := mustEval[string](t, tb, `sessionStorage.getItem("sealkit.session-key") || ""`)
-	if sk != sealkit.EncodeBase64(j.sessionKey) {
-		t.Errorf("tab %s: sessionStorage session key %q is not Argon2id(password, stored salt)", tb.name, sk)
+	id := mustEval[string](t, tb, `sessionStorage.getItem("sealkit.tab") || ""`)
+	if !tabID.MatchString(id) {
+		t.Errorf("tab %s: sessionStorage sealkit.tab = %q, want 22 base64url characters", tb.name, id)
+	}
+	all := mustEval[string](t, tb, `JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])`)
+	for name, k := range map[string][]byte{"session key": j.sessionKey, "auth key": j.authKey} {
+		if strings.Contains(all, sealkit.EncodeBase64(k)) {
+			t.Errorf("tab %s: the %s is in the page's storage", tb.name, name)
+		}
 	}
 }
+
+var tabID = regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`)
 
 // storage is what the browser keeps for the app, seen from a page.
 type storage struct {
 	Session   []string `json:"session"`   // sessionStorage keys
-	Cache     bool     `json:"cache"`     // localStorage "sealkit.keycache.v1"
+	TabID     string   `json:"tabId"`     // sessionStorage "sealkit.tab"
+	CacheV1   bool     `json:"cacheV1"`   // localStorage "sealkit.keycache.v1" (KeyChain's, never written now)
 	Local     []string `json:"local"`     // localStorage keys
 	Databases []string `json:"databases"` // IndexedDB database names
 }
@@ -333,23 +343,32 @@ func (tb *tab) storage(t *testing.T) storage {
 	t.Helper()
 	return mustEval[storage](t, tb, `(async () => ({
   session: Object.keys(sessionStorage),
-  cache: localStorage.getItem("sealkit.keycache.v1") !== null,
+  tabId: sessionStorage.getItem("sealkit.tab") || "",
+  cacheV1: localStorage.getItem("sealkit.keycache.v1") !== null,
   local: Object.keys(localStorage),
   databases: (await indexedDB.databases()).map((d) => d.name),
 }))()`)
 }
 
-// checkCache checks whether the persistent key cache (its localStorage
-// entry and its IndexedDB database) exists.
-func (j *journey) checkCache(t *testing.T, tb *tab, want bool) {
+// checkCache checks the key caches (keycache.js v2) this tab sees: its own
+// tab cache always (every login and unlock writes it), the browser's shared
+// cache only when `shared`, and never the v1 cache, which held the session
+// key.
+func (j *journey) checkCache(t *testing.T, tb *tab, shared bool) {
 	t.Helper()
 	st := tb.storage(t)
-	db := false
+	has := map[string]bool{}
 	for _, d := range st.Databases {
-		db = db || d == "sealkit-keycache"
+		has[d] = true
 	}
-	if st.Cache != want || db != want {
-		t.Errorf("tab %s: key cache entry %v, IndexedDB sealkit-keycache %v; want both %v (storage %+v)", tb.name, st.Cache, db, want, st)
+	if has["sealkit-keycache-v2"] != shared {
+		t.Errorf("tab %s: shared key cache (IndexedDB sealkit-keycache-v2) present %v, want %v (storage %+v)", tb.name, !shared, shared, st)
+	}
+	if st.TabID == "" || !has["sealkit-tab-"+st.TabID+"-keycache-v2"] {
+		t.Errorf("tab %s: no key cache of its own (storage %+v)", tb.name, st)
+	}
+	if st.CacheV1 || has["sealkit-keycache"] {
+		t.Errorf("tab %s: the v1 key cache exists (storage %+v)", tb.name, st)
 	}
 }
 
@@ -358,13 +377,8 @@ func (j *journey) logOut(t *testing.T, tb *tab) {
 	t.Helper()
 	tb.clickTo(t, "logout-submit", "/")
 	st := tb.storage(t)
-	if len(st.Session) != 0 || st.Cache || len(st.Databases) != 0 {
+	if len(st.Session) != 0 || st.CacheV1 || len(st.Databases) != 0 {
 		t.Errorf("tab %s: after logout the browser still holds %+v", tb.name, st)
-	}
-	for _, d := range st.Databases {
-		if d == "sealkit-keycache" {
-			t.Errorf("tab %s: IndexedDB sealkit-keycache survived the logout", tb.name)
-		}
 	}
 	if n := mustEval[int](t, tb, `document.querySelectorAll("#logout-submit, #nav-profile").length`); n != 0 {
 		t.Errorf("tab %s: after logout the page still shows signed-in links", tb.name)

@@ -2,12 +2,14 @@
 // opens. Every key is made here (the SDK's finishSignup), the private ones
 // leave this page only wrapped under the session key, and the server gets
 // the link's token, the key_hash, the auth key and ciphertext. The account
-// is created confirmed and this browser is logged in; the session key is
-// handed to the next page's key chain like login.js does.
+// is created confirmed and this browser is logged in. The keys are made
+// in the SDK's worker (the SDK's finishSignupSession: this page holds
+// handles only) and left in the key cache for the next page, as login.js
+// does.
 
-import { finishSignup } from "/static/sdk/account.js";
-import { busy, errorMessage, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
-import { handOverLoginKey } from "./keys.js";
+import { finishSignupSession } from "/static/sdk/account.js";
+import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
+import { keepUser } from "./keys.js";
 
 const MIN_PASSWORD = 10;
 
@@ -21,15 +23,20 @@ const status = document.getElementById("finish-status");
 const errorEl = document.getElementById("finish-error");
 
 const steps = {
-  derive: "Deriving your keys…",
-  generate: "Generating and encrypting your keys…",
+  derive: "Deriving and generating your keys…",
   submit: "Creating your account…",
+  open: "Opening your account…",
 };
 
 async function createAccount(password) {
   // The progress of the last step stays shown while the next page loads.
-  const sk = await withSteps(status, steps, (onProgress) => finishSignup({ token, email, password, onProgress }));
-  handOverLoginKey(sk);
+  await withSteps(status, steps, async (onProgress) => {
+    const made = await finishSignupSession({ token, email, password, onProgress });
+    sdk.release(made.session).catch(() => {});
+    sdk.release(made.userKey).catch(() => {});
+    onProgress("open");
+    await keepUser(await fetchMe(), made.user);
+  });
   location.assign("/habits");
 }
 

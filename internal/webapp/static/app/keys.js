@@ -1,14 +1,14 @@
-// The session key chain of docs/PROTOCOL.md §4 (the SDK's KeyChain, with
-// its defaults: sessionStorage "sealkit.session-key" and
-// "sealkit.login-key", the "sealkit" key cache), and what pages do with
-// the key. `me` is the JSON of GET /api/me. Keys never go into the DOM, a
-// URL, a request or the console.
+// The user's keys across pages (docs/PROTOCOL.md §4), through the SDK's
+// UserKeys: the private keys live in the SDK's crypto worker(s) and a page
+// holds only a user handle. Between pages they wait in the key cache v2
+// (this tab's, and the browser's unless "Always require password"), which
+// holds no session key and opens only with the live session's secret.
+// `me` is the JSON of GET /api/me. No page script holds key bytes.
 
-import { KeyChain, openAccountKeys, openUserKey } from "/static/sdk/account.js";
-import { importSessionKey, release, releaseAll, unlockUser } from "/static/sdk/index.js";
+import { UserKeys } from "/static/sdk/account.js";
 import { loadSdk } from "./common.js"; // a cycle (common.js imports forgetKeys): used only in calls, never at load
 
-const chain = new KeyChain();
+const userKeys = new UserKeys();
 
 // Every function loads the core through common.js first (loadCrypto is
 // idempotent and the first call's arguments win), so that the SDK never
@@ -16,85 +16,52 @@ const chain = new KeyChain();
 // the pages'.
 
 /**
- * Leaves a just-derived session key for the next page's chain (login and
- * the end of sign-up, before they navigate).
- */
-export function handOverLoginKey(sk) {
-  chain.handOverLoginKey(sk);
-}
-
-/**
- * The user's session key, from the chain; or, when there is none, a
- * redirect to /unlock?next=<this page> (the returned promise then never
- * settles).
- * @param {object} me the /api/me JSON
- * @returns {Promise<string>}
- */
-export async function sessionKey(me) {
-  await loadSdk();
-  const found = await chain.findSessionKey(me);
-  if (found.sessionKey) return found.sessionKey;
-  location.assign("/unlock?next=" + encodeURIComponent(location.pathname + location.search));
-  return new Promise(() => {});
-}
-
-/**
- * The unlock page: the session key from the password (nothing is sent),
- * kept if right. Resolves to {sessionKey} or {wrongPassword: true}.
- */
-export async function unlockWithPassword(me, password) {
-  await loadSdk();
-  return chain.unlockWithPassword(me, password);
-}
-
-/** Forgets every key this browser holds for the app (logout), the workers' handles included. */
-export async function forgetKeys() {
-  try {
-    await releaseAll();
-  } finally {
-    await chain.forgetKeys();
-  }
-}
-
-/**
- * The user's private keys as a handle of the SDK's handle API: the keys
- * stay in the crypto worker(s) and the page holds only the handle. The
- * session key is taken from the chain once (as sessionKey(me): without
- * one, a redirect to /unlock), imported into the worker, used to unlock
- * the account and released again.
- *
- * Transition: the chain still keeps the session key as base64 text in
- * sessionStorage; once login and unlock derive in the worker and hand
- * over through the key cache v2 (cacheUser / openCachedUser), this
- * function opens the cache instead and no page touches a key string.
+ * The user's private keys as a handle: from UserKeys (the caches); or, when it
+ * holds nothing, a redirect to /unlock?next=<this page> (the returned
+ * promise then never settles).
  * @param {object} me the /api/me JSON
  * @returns {Promise<{user: string, publicKey: string, pqPublicKey: string | null}>}
  */
 export async function userHandle(me) {
   await loadSdk();
-  const session = await importSessionKey(await sessionKey(me));
-  try {
-    return await unlockUser(session, me);
-  } finally {
-    release(session).catch(() => {});
-  }
+  const found = await userKeys.open(me);
+  if (found) return found;
+  location.assign("/unlock?next=" + encodeURIComponent(location.pathname + location.search));
+  return new Promise(() => {});
 }
 
 /**
- * Opens the wrapped private keys with the session key.
- * @returns {Promise<{publicKey: string, privateKey: string, pqSecretKey: string}>}
+ * After login: opens the account with the session handle (released
+ * again) and keeps the keys for the next page.
  */
-export async function openPrivateKeys(me, sk) {
+export async function unlockSession(me, session) {
   await loadSdk();
-  return openAccountKeys(me, sk);
+  return userKeys.unlock(me, session);
 }
 
 /**
- * Opens the user_key (base64) sealed to the user.
- * @param {{privateKey: string, pqSecretKey: string}} keys openPrivateKeys's result
- * @returns {Promise<string>}
+ * Keeps the keys for the next page: after sign-up, and when "Always
+ * require password" changes (on: the shared cache is deleted and only this
+ * tab keeps them; off: other tabs can open them again).
  */
-export async function userKey(me, keys) {
+export async function keepUser(me, user) {
   await loadSdk();
-  return openUserKey(me, keys);
+  return userKeys.keep(me, user);
+}
+
+/**
+ * The unlock page: the session key from the password, in the worker
+ * (nothing is sent). Resolves to the user handle or {wrongPassword: true}.
+ */
+export async function unlockWithPassword(me, password) {
+  await loadSdk();
+  return userKeys.unlockWithPassword(me, password);
+}
+
+/**
+ * Forgets every key this browser holds for the app (logout): the
+ * workers' handles, wiped, and every key cache.
+ */
+export function forgetKeys() {
+  return userKeys.forget(); // never loads the core: releaseAll only reaches workers that run
 }

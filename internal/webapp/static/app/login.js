@@ -1,12 +1,13 @@
-// Login (docs/PROTOCOL.md §2, §3), the SDK's login: the salt comes from
-// the server, the session key is derived here, and only the one-way auth
-// key is sent. The session key is left in sessionStorage for the next
-// page's key chain, and the user lands on the habits dashboard, where the
-// app's work is.
+// Login (docs/PROTOCOL.md §2, §3), the SDK's loginSession: the salt comes
+// from the server, the session key is derived in the SDK's worker (this
+// page gets a handle), and only the one-way auth key is sent. The private
+// keys are then opened in the worker and left in the key cache for the
+// next page, and the user lands on the habits dashboard, where the app's
+// work is.
 
-import { login } from "/static/sdk/account.js";
-import { busy, errorMessage, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
-import { handOverLoginKey } from "./keys.js";
+import { loginSession } from "/static/sdk/account.js";
+import { busy, errorMessage, fetchMe, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
+import { unlockSession } from "./keys.js";
 
 const form = document.getElementById("login-form");
 const emailInput = document.getElementById("login-email");
@@ -19,12 +20,16 @@ const steps = {
   lookup: "Looking up your account…",
   derive: "Deriving your keys…",
   submit: "Logging in…",
+  open: "Opening your keys…",
 };
 
 async function logIn(email, password) {
   // The progress of the last step stays shown while the next page loads.
-  const sk = await withSteps(status, steps, (onProgress) => login(email, password, { onProgress }));
-  handOverLoginKey(sk);
+  await withSteps(status, steps, async (onProgress) => {
+    const session = await loginSession(email, password, { onProgress });
+    onProgress("open");
+    await unlockSession(await fetchMe(), session);
+  });
   location.assign("/habits");
 }
 

@@ -1,14 +1,17 @@
-// Settings: "Always require password". Turning it on also clears the key
-// cache of this browser (keys.js then never writes it again).
+// Settings: "Always require password". Turning it on also deletes this
+// browser's shared key cache (only this tab keeps the keys, until it
+// closes or logs out); turning it off lets other tabs open them again.
 
-import { api, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
-import { userHandle } from "./keys.js";
-import { clearKeyCache } from "/static/sdk/keycache.js";
+import { api, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { keepUser, userHandle } from "./keys.js";
 
 const box = document.getElementById("settings-always-password");
 const status = document.getElementById("settings-status");
 const saved = document.getElementById("settings-saved");
 const errorEl = document.getElementById("settings-error");
+
+let me = null;
+let user = null; // the user handle, for re-keeping the keys when the setting changes
 
 box.addEventListener("change", async () => {
   const on = box.checked;
@@ -18,7 +21,8 @@ box.addEventListener("change", async () => {
   const stop = progress(status, "Saving…");
   try {
     await api("PUT", "/api/me/settings", { always_require_password: on });
-    if (on) await clearKeyCache();
+    me = { ...me, always_require_password: on };
+    await keepUser(me, user);
     saved.hidden = false;
   } catch (err) {
     box.checked = !on;
@@ -30,13 +34,10 @@ box.addEventListener("change", async () => {
 });
 
 startPage(async () => {
-  const [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
-  // Like every signed-in page, run the session-key chain (PROTOCOL.md §4):
-  // a browser holding no key is sent to the unlock page here too. The
-  // keys are not needed here: the handle is forgotten at once.
-  await withProgress(status, "Opening your keys…", async () => {
-    sdk.release((await userHandle(me)).user).catch(() => {});
-  });
+  [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
+  // Like every signed-in page, open the keys (PROTOCOL.md §4): a browser
+  // holding none is sent to the unlock page here too.
+  user = (await withProgress(status, "Opening your keys…", () => userHandle(me))).user;
   box.checked = Boolean(me.always_require_password);
   box.disabled = false;
 });

@@ -1,6 +1,7 @@
-// Unlock: derive the session key from the password again, check it
-// against the wrapped private key (nothing is sent), keep it as the key
-// chain does (keys.js, the SDK's KeyChain), and go back to the page that
+// Unlock: derive the session key from the password again, in the SDK's
+// worker, and open the wrapped private keys with it (nothing is sent; a
+// key that does not open them means a wrong password); keep the keys in
+// the key cache (keys.js, the SDK's KeyRing) and go back to the page that
 // asked.
 
 import { busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
