@@ -216,6 +216,10 @@ func (h *Handlers) CacheSecret() http.Handler {
 			WriteError(w, http.StatusBadRequest, "written: unix seconds of when the cache was written")
 			return
 		}
+		// Date is the clock the write time is judged by (Config.Now), so
+		// that a browser whose clock is off can retry at the server's time
+		// (keycache.js does, once, on a 410 at write time).
+		w.Header().Set("Date", h.Manager.cfg.Now().UTC().Format(http.TimeFormat))
 		s, err := h.Manager.CacheSecret(r.Context(), h.Token(r), time.Unix(b.Written, 0))
 		switch {
 		case errors.Is(err, ErrNoSession):

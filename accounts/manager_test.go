@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -547,6 +548,19 @@ func TestCacheSecret(t *testing.T) {
 	f.clock.Advance(3 * 24 * time.Hour)
 	if _, err := f.m.CacheSecret(ctx, s1, written); !errors.Is(err, accounts.ErrCacheExpired) {
 		t.Fatalf("15 days: %v", err)
+	}
+	// The endpoint's Date header is the Manager's clock, the one a write
+	// time is judged by, so that a browser whose clock is ahead can retry
+	// at the server's time (keycache.js does on a 410 at write time).
+	h := &accounts.Handlers{Manager: f.m, Cookie: "app"}
+	r := httptest.NewRequest("POST", "/api/auth/key-cache", strings.NewReader(fmt.Sprintf(`{"written":%d}`, time.Now().Unix())))
+	r.Header.Set("Content-Type", "application/json")
+	r.AddCookie(&http.Cookie{Name: "app", Value: s1})
+	w := httptest.NewRecorder()
+	h.CacheSecret().ServeHTTP(w, r)
+	if w.Code != http.StatusGone || w.Header().Get("Date") != f.clock.Now().UTC().Format(http.TimeFormat) {
+		t.Fatalf("a write time on this machine's clock, the Manager's clock in 2027: %d, Date %q, want 410 and %q",
+			w.Code, w.Header().Get("Date"), f.clock.Now().UTC().Format(http.TimeFormat))
 	}
 	f.m.EndSession(ctx, s1)
 	if _, err := f.m.CacheSecret(ctx, s1, f.clock.Now()); !errors.Is(err, accounts.ErrNoSession) {

@@ -15,7 +15,8 @@ export { sdk, ApiError };
 /**
  * Loads the crypto core once (a pool of dedicated workers, one a core up
  * to four, so that the many hybrid unseals of a dashboard run in
- * parallel) from the content-hashed URL the server put on <body>.
+ * parallel, with exportKey turned off) from the content-hashed URL the
+ * server put on <body>.
  * Resolves to the SDK module. A failed load may be retried by calling
  * again. keys.js loads through this function too: the first load's
  * options are the ones that count.
@@ -27,6 +28,10 @@ export async function loadSdk() {
   if (document.body.dataset.wasmMissing === "1") throw new MissingWasmError();
   await sdk.loadCrypto(document.body.dataset.wasmUrl || undefined, {
     workers: Math.min(Math.max(navigator.hardwareConcurrency || 1, 1), 4),
+    // No page exports a key, so the one way out of the handle API is shut:
+    // a script injected into a page can use the keys while it runs, never
+    // take them.
+    exportKeys: false,
   });
   return sdk;
 }
