@@ -208,7 +208,7 @@ export interface KeyChainOptions {
   /** Default the page's sessionStorage; null: none (every page asks for the password). */
   storage?: KeyChainStorage | null;
   names?: Partial<KeyChainNames>;
-  /** The persistent cache's options (keycache.js); false: never cache. Default the "sealkit" cache. */
+  /** The v1 cache's options (keycache.js); default (and false): none — the v1 cache keeps the session key, which a profile copy opens. */
   cache?: KeyCacheOptions | false;
 }
 

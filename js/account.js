@@ -556,11 +556,16 @@ function defaultStorage() {
 }
 
 /**
+ * @deprecated Use UserKeys with loginSession / finishSignupSession: a
+ * KeyChain keeps the session key — from which the login key is derived —
+ * as text in sessionStorage and hands it to the page.
+ *
  * Where a page finds the user's session key, in order:
  *   1. sessionStorage[names.sessionKey] (this tab's key);
- *   2. the persistent key cache (keycache.js, entry {user_id, session_key}),
- *      unless me.always_require_password (then the cache is cleared) or
- *      {cache: false}; an entry of another user is ignored;
+ *   2. only with {cache: {...}} (off by default), the v1 key cache
+ *      (keycache.js, entry {user_id, session_key}), unless
+ *      me.always_require_password (then it is cleared); an entry of
+ *      another user is ignored;
  *   3. sessionStorage[names.loginKey], left by login or sign-up
  *      (handOverLoginKey), read once and removed;
  *   4. otherwise {needsUnlock: true}: the page asks for the password
@@ -574,8 +579,10 @@ export class KeyChain {
     const storage = options?.storage;
     this._storage = storage === undefined ? defaultStorage : () => storage;
     this._names = { ...DEFAULT_STORAGE_NAMES, ...options?.names };
+    // Off unless asked for: the v1 cache keeps the session key, which a
+    // copy of the browser profile opens (UserKeys uses the v2 cache).
     const cache = options?.cache;
-    this._cache = cache === false ? null : { ...(cache ?? {}) };
+    this._cache = cache === undefined || cache === false ? null : { ...cache };
   }
 
   _get(name) {
