@@ -116,12 +116,18 @@ export function emailProblem(email: string): string;
 export function makeAccountKeys(password: string, email: string, options?: MakeAccountKeysOptions):
   Promise<{ request: AccountRequest; sessionKey: B64 }>;
 /**
+ * @deprecated Use finishSignupSession: this resolves to the session key
+ * (from which the login key is derived) as text, for KeyChain.
+ *
  * Sign-up step 2: makes the keys and posts them with the token; resolves
  * to the session key (the browser now holds the session cookie). Rejects
  * with ApiError (410 link used or expired, 409 address taken meanwhile) or SealkitError.
  */
 export function finishSignup(args: FinishSignupOptions): Promise<B64>;
 /**
+ * @deprecated Use loginSession: this resolves to the session key (from
+ * which the login key is derived) as text, for KeyChain.
+ *
  * salt → Argon2id → auth key → POST login; resolves to the session key,
  * which is never sent. Rejects with ApiError (401 wrong address or
  * password, 429 too many attempts) or SealkitError.

@@ -188,6 +188,9 @@ export async function makeAccountKeys(password, email, options) {
 }
 
 /**
+ * @deprecated Use finishSignupSession: this resolves to the session key
+ * (from which the login key is derived) as text, for KeyChain.
+ *
  * Sign-up, step 2, on the page the mailed link opens: makes the keys
  * (makeAccountKeys) and POSTs them with the link's token. On success the
  * account exists and this browser holds its session cookie; resolves to
@@ -209,6 +212,9 @@ export async function finishSignup(args) {
 }
 
 /**
+ * @deprecated Use loginSession: this resolves to the session key (from
+ * which the login key is derived) as text, for KeyChain.
+ *
  * Logs in: asks the server for the address's key_hash, derives the session
  * key from the password, and sends only the auth key derived from it. On
  * success this browser holds the session cookie; resolves to the session

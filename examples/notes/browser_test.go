@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/sealkit/sealkit"
 )
 
 // chromium is the browser to run (SEALKIT_CHROMIUM, default Debian's
@@ -41,7 +43,8 @@ const cspListener = `addEventListener("securitypolicyviolation", (e) =>
   console.error("csp-violation", e.effectiveDirective, e.blockedURI), true);`
 
 // tab is a page in a browser context of its own (no shared cookies or
-// storage: another user, or the same user on another device).
+// storage: another user, or the same user on another device), or a second
+// tab in another tab's (the same user in the same browser).
 type tab struct {
 	t    *testing.T
 	name string
@@ -51,10 +54,18 @@ type tab struct {
 	bad  []string // exceptions and CSP violations
 }
 
-func newTab(t *testing.T, root context.Context, name, base string) *tab {
+// newTab opens a tab: with ownBrowser, in a new browser context; else in
+// parent's (another tab's) browser context, sharing its cookies and IndexedDB.
+func newTab(t *testing.T, parent context.Context, name, base string, ownBrowser bool) *tab {
 	tb := &tab{t: t, name: name, base: base}
-	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext(), chromedp.WithListener(tb.record))
+	opts := []chromedp.ContextOption{chromedp.WithListener(tb.record)}
+	if ownBrowser {
+		opts = append(opts, chromedp.WithNewBrowserContext())
+	}
+	ctx, cancel := chromedp.NewContext(parent, opts...)
 	t.Cleanup(cancel)
+	// The first action opens the tab, for ctx's lifetime: it must not be a
+	// derived context with a timeout, which would close the tab.
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("opening tab %s: %v", name, err)
 	}
@@ -145,8 +156,10 @@ func (tb *tab) text() string {
 // The whole story in Chromium: Ada signs up, writes a note and shares it
 // with Bob's address before Bob has an account; Bob signs up and sees the
 // note waiting; Ada logs in on another device, her page seals the note's
-// key to Bob, and Bob's open page shows the text. Then nothing of it is in
-// the database files or the server's log.
+// key to Bob, and Bob's open page shows the text; a second tab there opens
+// her keys from the key cache, and logout deletes it. No page's storage
+// holds a key, and nothing of it is in the database files or the server's
+// log.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	s := startServer(t)
@@ -183,7 +196,7 @@ func TestBrowser(t *testing.T) {
 		tb.waitPage("/notes")
 	}
 
-	ada := newTab(t, root, "ada", s.url)
+	ada := newTab(t, root, "ada", s.url, true)
 	signUp(ada, adaEmail, adaPass)
 	ada.submit("#write", map[string]string{"body": canary})
 	ada.wait("the note", fmt.Sprintf(`document.getElementById("notes").textContent.includes(%q)`, canary))
@@ -192,7 +205,7 @@ func TestBrowser(t *testing.T) {
 	sessions := cookies(t, ada)
 	ada.open(s.url+"/", "/") // Ada's page, the only holder of the key, is gone
 
-	bob := newTab(t, root, "bob", s.url)
+	bob := newTab(t, root, "bob", s.url, true)
 	signUp(bob, bobEmail, bobPass)
 	bob.wait("the pending note", `document.getElementById("notes").textContent.includes("waiting for the owner's browser")`)
 	time.Sleep(300 * time.Millisecond) // nobody holds the key: it stays pending
@@ -201,26 +214,73 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Ada on another device: login, and her notes page seals to Bob.
-	ada2 := newTab(t, root, "ada-2", s.url)
+	ada2 := newTab(t, root, "ada-2", s.url, true)
 	ada2.open(s.url+"/login", "/login")
 	ada2.submit("#login", map[string]string{"email": adaEmail, "password": adaPass})
 	ada2.waitPage("/notes")
 	bob.wait("the shared note's text", fmt.Sprintf(`document.getElementById("notes").textContent.includes(%q)`, canary))
 
-	for _, tb := range []*tab{ada, ada2, bob} {
+	// Another tab of the same browser opens Ada's keys from the shared key
+	// cache, without the password.
+	ada3 := newTab(t, ada2.ctx, "ada-3", s.url, false)
+	ada3.open(s.url+"/notes", "/notes")
+	ada3.wait("the note in a second tab", fmt.Sprintf(`document.getElementById("notes").textContent.includes(%q)`, canary))
+
+	// The keys wait between pages in the SDK's key cache (IndexedDB, sealed
+	// under a secret of the live session), never in the page's storage:
+	// sessionStorage holds only the tab's id, which names this tab's cache.
+	for _, tb := range []*tab{ada, ada2, ada3, bob} {
+		if got, _ := tb.eval(`JSON.stringify(Object.keys(sessionStorage)) + " " + localStorage.length`); got != `["sealkit.tab"] 0` {
+			t.Errorf("tab %s: sessionStorage keys and localStorage length %q, want the tab id only", tb.name, got)
+		}
+	}
+	if got, _ := ada2.eval(`indexedDB.databases().then((l) => l.map((d) => d.name).sort().join(" "))`); !strings.Contains(got, "sealkit-keycache-v2") {
+		t.Errorf("ada's browser holds databases %q, want the shared key cache", got)
+	}
+	for _, tb := range []*tab{ada, ada2, ada3, bob} {
 		if len(tb.bad) > 0 {
 			t.Errorf("tab %s: %s", tb.name, strings.Join(tb.bad, "\n  "))
 		}
 	}
 	sessions = append(append(sessions, cookies(t, ada2)...), cookies(t, bob)...)
-	sessionKey, _ := ada2.eval(`sessionStorage.getItem("sealkit.session-key") || ""`)
-	if len(sessions) != 3 || sessionKey == "" {
-		t.Fatalf("want 3 session cookies and ada's session key, got %d and %q", len(sessions), sessionKey)
+	if len(sessions) != 3 {
+		t.Fatalf("want 3 session cookies, got %d", len(sessions))
 	}
+	// Ada's session and auth keys, derived here as her browser did, for the
+	// scan: no page kept them, and neither may the server.
+	keyHash, err := ada2.eval(`fetch("/api/me").then((r) => r.json()).then((me) => me.key_hash)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saltText, err := sealkit.ParseSaltFromKeyHash(keyHash)
+	salt, err2 := base64.StdEncoding.DecodeString(saltText)
+	if err != nil || err2 != nil {
+		t.Fatalf("ada's key_hash %q: %v %v", keyHash, err, err2)
+	}
+	sessionKey, err := sealkit.DeriveSessionKey(adaPass, salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authKey, err := sealkit.DeriveAuthKey(sessionKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Logout forgets the keys: no key cache is left, and the notes page
+	// sends the user to log in. (The page's UserKeys.forget and the
+	// server's Clear-Site-Data each delete the caches, so this checks the
+	// two together.)
+	ada2.submit("#logout", nil)
+	ada2.waitPage("/")
+	if got, _ := ada2.eval(`indexedDB.databases().then((l) => l.map((d) => d.name).filter((n) => n.endsWith("-keycache-v2")).join(" "))`); got != "" {
+		t.Errorf("after logout ada's browser still holds key caches %q", got)
+	}
+	ada3.open(s.url+"/notes", "/login")
 
 	// The canary scan, while the server runs (the WAL holds the recent
 	// writes) and after it stopped (checkpointed into the database).
-	secrets := append([]string{canary, adaEmail, strings.ToLower(adaEmail), bobEmail, adaPass, bobPass, sessionKey}, tokens...)
+	secrets := append([]string{canary, adaEmail, strings.ToLower(adaEmail), bobEmail, adaPass, bobPass,
+		base64.StdEncoding.EncodeToString(sessionKey), base64.StdEncoding.EncodeToString(authKey), string(sessionKey), string(authKey)}, tokens...)
 	secrets = append(secrets, sessions...)
 	for _, v := range secrets[:6] {
 		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(v)))

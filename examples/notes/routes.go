@@ -30,6 +30,10 @@ func (a *app) routes() http.Handler {
 	mux.Handle("POST /api/auth/register/address", a.signupAddress())
 	mux.Handle("POST /api/auth/salt", a.auth.Salt())
 	mux.Handle("POST /api/auth/login", a.auth.Login())
+	// The server's half of the SDK's key cache (UserKeys): a secret for the
+	// live session only, so that a cache outlives neither logout nor the
+	// session. CacheSecret checks the session itself: no Require.
+	mux.Handle("POST /api/auth/key-cache", a.auth.CacheSecret())
 	mux.Handle("GET /api/me", req(a.auth.Keys())) // the wrapped key bundle
 
 	// Notes, and the socket of pending access (package keydist).

@@ -1,7 +1,8 @@
-// account.js in Node against the real wasm (in-thread): the keys of a new
-// account open as the protocol says, sign-up and login talk to a small
-// HTTP server implementing the kit's four account endpoints, and the
-// session-key chain runs over an in-memory sessionStorage.
+// account.js in Node against the real wasm (in-thread, but for the last
+// test): the keys of a new account open as the protocol says, sign-up and
+// login talk to a small HTTP server implementing the kit's four account
+// endpoints, the session-key chain runs over an in-memory sessionStorage,
+// and UserKeys runs without storage or IndexedDB (Node has neither).
 
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -9,10 +10,11 @@ import { createServer } from "node:http";
 
 import * as sdk from "../index.js";
 import {
-  ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, KeyChain, emailProblem, finishSignup, login,
-  makeAccountKeys, openAccountKeys, openUserKey, startSignup,
+  ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, DEFAULT_USER_KEYS, KeyChain, UserKeys, emailProblem, finishSignup,
+  finishSignupSession, login, loginSession, makeAccountKeys, openAccountKeys, openUserKey, startSignup,
 } from "../account.js";
 import { SealkitError } from "../errors.js";
+import { ShimWorker } from "./shim.mjs";
 
 const bytes = (b64) => Buffer.from(b64, "base64");
 const PASSWORD = "correct horse battery staple";
@@ -351,4 +353,129 @@ test("KeyChain: with no sessionStorage global (Node) the default is none", async
   const chain = new KeyChain();
   chain.handOverLoginKey(sessionKey);
   assert.deepEqual(await chain.findSessionKey({ user_id: 1, ...request }), { needsUnlock: true });
+});
+
+// ---- the handle flow: loginSession, finishSignupSession, UserKeys ------------
+
+const HANDLE = /^sk1\.[A-Za-z0-9_-]{22}$/;
+
+test("finishSignupSession: posts the keys with the token and resolves to handles of them", async (t) => {
+  const srv = await accountServer();
+  t.after(srv.close);
+  const steps = [];
+  const made = await finishSignupSession({ token: "tok-1", email: EMAIL, password: PASSWORD, base: srv.base, onProgress: (s) => steps.push(s) });
+  assert.deepEqual(steps, ["derive", "submit"]);
+  assert.deepEqual(Object.keys(made).sort(), ["session", "user", "userKey"]);
+  for (const h of Object.values(made)) assert.match(h, HANDLE);
+  const finish = srv.requests.at(-1);
+  assert.equal(finish.url, "/api/auth/register/finish");
+  const { token, ...request } = JSON.parse(finish.raw);
+  assert.equal(token, "tok-1");
+  // The handles hold what was posted: the session key the password and
+  // key_hash give (checkAccount), the private keys and the user key.
+  const sessionKey = await sdk.exportKey(made.session);
+  const { me, keys } = await checkAccount(request, sessionKey);
+  const user = await sdk.exportKey(made.user);
+  assert.deepEqual([user.publicKey, user.privateKey, user.pqSecretKey], [keys.publicKey, keys.privateKey, keys.pqSecretKey]);
+  assert.equal(await sdk.exportKey(made.userKey), await openUserKey(me, keys));
+
+  // A used link: ApiError, as finishSignup.
+  await assert.rejects(finishSignupSession({ token: "tok-1", email: EMAIL, password: PASSWORD, base: srv.base }), (e) => e instanceof ApiError && e.status === 410);
+  await assert.rejects(finishSignupSession({ email: EMAIL, password: PASSWORD }), (e) => e.code === "INVALID_ARGUMENT");
+  await assert.rejects(finishSignupSession({ token: "t", email: EMAIL, password: "" }), (e) => e.code === "INVALID_ARGUMENT");
+  await sdk.releaseAll();
+});
+
+test("loginSession: posts only the auth key and resolves to the session handle; UserKeys.unlock opens and releases it", async (t) => {
+  const srv = await accountServer();
+  t.after(srv.close);
+  const { request, sessionKey } = await makeAccountKeys(PASSWORD, EMAIL);
+  srv.users.set(EMAIL, request);
+  const me = { user_id: 7, always_require_password: false, ...request };
+
+  const steps = [];
+  const session = await loginSession(EMAIL, PASSWORD, { base: srv.base, onProgress: (s) => steps.push(s) });
+  assert.deepEqual(steps, ["lookup", "derive", "submit"]);
+  assert.match(session, HANDLE);
+  assert.equal(await sdk.exportKey(session), sessionKey);
+  const [salt, loginReq] = srv.requests.slice(-2);
+  assert.equal(salt.url, "/api/auth/salt");
+  assert.deepEqual(JSON.parse(salt.raw), { email: EMAIL });
+  assert.equal(loginReq.url, "/api/auth/login");
+  assert.deepEqual(JSON.parse(loginReq.raw), { email: EMAIL, auth_key: await sdk.deriveAuthKey(sessionKey) });
+  for (const r of srv.requests) {
+    assert.ok(!r.raw.includes(PASSWORD) && !r.raw.includes(sessionKey), r.url);
+  }
+
+  // unlock opens the account with the handle, and releases it.
+  const keys = new UserKeys({ storage: null, secretUrl: srv.base + "/api/auth/key-cache" });
+  const opened = await keys.unlock(me, session);
+  assert.equal(opened.publicKey, request.public_key);
+  assert.equal(opened.pqPublicKey, request.pq_public_key);
+  assert.equal((await sdk.exportKey(opened.user)).privateKey, (await openAccountKeys(me, sessionKey)).privateKey);
+  assert.equal(await sdk.release(session), false, "unlock left the session handle held");
+
+  // Wrong password, unknown address: 401, as login.
+  await assert.rejects(loginSession(EMAIL, "not the password", { base: srv.base }), (e) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.status, 401);
+    assert.equal(e.message, "Wrong email address or password.");
+    return true;
+  });
+  await assert.rejects(loginSession("nobody@example.test", PASSWORD, { base: srv.base }), (e) => e.status === 401);
+  await assert.rejects(loginSession(EMAIL, "", { base: srv.base }), (e) => e.code === "INVALID_ARGUMENT");
+  await sdk.releaseAll();
+});
+
+test("UserKeys without storage or IndexedDB: nothing cached, so open finds nothing; unlockWithPassword", async (t) => {
+  assert.deepEqual({ ...DEFAULT_USER_KEYS }, { name: "sealkit", secretUrl: "/api/auth/key-cache", tabIdName: "sealkit.tab" });
+  const srv = await accountServer();
+  t.after(srv.close);
+  const { request, sessionKey } = await makeAccountKeys(PASSWORD, EMAIL);
+  const me = { user_id: 7, always_require_password: false, ...request };
+  const keys = new UserKeys({ storage: null, secretUrl: srv.base + "/api/auth/key-cache" });
+
+  assert.equal(await keys.open(me), null);
+  assert.deepEqual(await keys.unlockWithPassword(me, "wrong password"), { wrongPassword: true });
+  const opened = await keys.unlockWithPassword(me, PASSWORD);
+  assert.match(opened.user, HANDLE);
+  assert.equal(opened.publicKey, request.public_key);
+  const exported = await sdk.exportKey(opened.user);
+  assert.equal(exported.privateKey, (await openAccountKeys(me, sessionKey)).privateKey);
+  // keep: no tab cache without storage, and no shared one without IndexedDB.
+  assert.equal(await keys.keep(me, opened.user), false);
+  assert.equal(await keys.open(me), null);
+  // Nothing was asked of the server: without IndexedDB there is no cache to lock.
+  assert.deepEqual(srv.requests, []);
+
+  await assert.rejects(keys.open({}), (e) => e.code === "INVALID_ARGUMENT");
+  await assert.rejects(keys.unlockWithPassword(me, ""), (e) => e.code === "INVALID_ARGUMENT");
+  assert.throws(() => new UserKeys({ name: "" }), (e) => e.code === "INVALID_ARGUMENT");
+
+  // forget releases every handle.
+  await keys.forget();
+  await assert.rejects(sdk.exportKey(opened.user), (e) => e.code === "UNKNOWN_HANDLE");
+});
+
+// Last, as it reloads the core in a worker (shim.mjs), whose key store it
+// can inspect: a failed login or sign-up leaves no secret held.
+test("loginSession and finishSignupSession release their handles when the server refuses", async (t) => {
+  const srv = await accountServer();
+  t.after(srv.close);
+  sdk.terminate();
+  globalThis.Worker = ShimWorker;
+  t.after(() => { sdk.terminate(); delete globalThis.Worker; });
+  const n = ShimWorker.instances.length;
+  assert.deepEqual(await sdk.loadCrypto(undefined, { worker: true }), { mode: "worker" });
+  const [w] = ShimWorker.instances.slice(n);
+  const { request } = await makeAccountKeys(PASSWORD, EMAIL);
+  srv.users.set(EMAIL, request);
+
+  await assert.rejects(loginSession(EMAIL, "not the password", { base: srv.base }), (e) => e.status === 401);
+  await assert.rejects(finishSignupSession({ token: "no such token", email: EMAIL, password: PASSWORD, base: srv.base }), (e) => e.status === 410);
+  // The releases are sent before the rejections, so the worker has run them
+  // by the time it answers the inspection.
+  const entries = await w.inspect();
+  assert.deepEqual(entries.map((e) => e.kind).sort(), ["key", "session", "session", "user"]);
+  for (const e of entries) for (const [k, s] of Object.entries(e.secrets)) assert.ok(s.zero, `${e.kind} ${k} still held`);
 });

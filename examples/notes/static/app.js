@@ -1,13 +1,18 @@
 // The notes app's one script. Every key is made and used here, through the
-// SDK; the server gets the auth key, public keys and ciphertext only.
-// Decrypted text reaches the page through textContent, never as markup.
+// SDK's handle API: the keys stay in the SDK's crypto worker and this page
+// holds only handles (opaque names), so no secret key's bytes are in its
+// variables, its storage or the DOM. The server gets the auth key, public
+// keys and ciphertext only. Decrypted text reaches the page through
+// textContent, never as markup.
 
-import { decrypt, encrypt } from "/static/sdk/index.js";
-import { ApiError, KeyChain, finishSignup, login, openAccountKeys, startSignup } from "/static/sdk/account.js";
-import { newResourceKey, openResourceKey, sealToMember, watchPending } from "/static/sdk/share.js";
+import { decryptText, encryptText, loadCrypto, newKey, openKey, release } from "/static/sdk/index.js";
+import { ApiError, UserKeys, finishSignupSession, loginSession, startSignup } from "/static/sdk/account.js";
+import { sealToMember, watchPending } from "/static/sdk/share.js";
 
 const $ = (id) => document.getElementById(id);
-const chain = new KeyChain();
+// The user's private keys between pages: the SDK's key cache, which only
+// the live session (POST /api/auth/key-cache) can open.
+const userKeys = new UserKeys();
 
 // api sends JSON to the server; a failure carries the server's sentence.
 async function api(method, path, body) {
@@ -48,16 +53,19 @@ const pages = {
     const { email } = await api("POST", "/api/auth/register/address", { token });
     $("email").textContent = email;
     onSubmit($("finish"), $("status"), async (f) => {
-      const sessionKey = await finishSignup({ token, email, password: f.get("password") });
-      chain.handOverLoginKey(sessionKey);
+      const made = await finishSignupSession({ token, email, password: f.get("password") });
+      // Only the user handle is needed: the example encrypts nothing under
+      // the user key, and keep needs no session key.
+      await Promise.all([release(made.session), release(made.userKey)]);
+      await userKeys.keep(await api("GET", "/api/me"), made.user); // for the notes page
       location.replace("/notes");
     });
   },
 
   login() {
     onSubmit($("login"), $("status"), async (f) => {
-      const sessionKey = await login(f.get("email"), f.get("password"));
-      chain.handOverLoginKey(sessionKey);
+      const session = await loginSession(f.get("email"), f.get("password"));
+      await userKeys.unlock(await api("GET", "/api/me"), session); // opens, keeps, releases the session
       location.assign("/notes");
     });
   },
@@ -67,10 +75,14 @@ const pages = {
 
 async function notes() {
   const me = await api("GET", "/api/me").catch((err) => (err.status === 401 ? null : Promise.reject(err)));
-  const found = me && (await chain.findSessionKey(me));
-  if (!found || found.needsUnlock) return location.assign("/login");
-  const myKeys = await openAccountKeys(me, found.sessionKey);
-  const noteKeys = new Map(); // id → key of each note this user owns
+  const found = me && (await userKeys.open(me));
+  // No unlock page here: when the caches hold nothing (it expired, the
+  // browser's storage was cleared), logging in again opens the keys. An app
+  // with an unlock page asks for the password only (unlockWithPassword).
+  if (!found) return location.assign("/login");
+  // id → a note's key handle, or the promise of it, so that overlapping
+  // loads open each note once (its key never changes in this example).
+  const noteKeys = new Map();
 
   async function show(note) {
     const item = $("note").content.firstElementChild.cloneNode(true);
@@ -79,10 +91,9 @@ async function notes() {
       text.textContent = "Shared with you: waiting for the owner's browser to share the key.";
       return item;
     }
-    const key = await openResourceKey(note.sealed_key, myKeys);
-    text.textContent = await decrypt(note.body, key);
+    if (!noteKeys.has(note.id)) noteKeys.set(note.id, openKey(found.user, note.sealed_key));
+    text.textContent = await decryptText(await noteKeys.get(note.id), note.body);
     if (note.mine) {
-      noteKeys.set(note.id, key);
       const form = item.querySelector(".share");
       form.hidden = false;
       onSubmit(form, $("status"), async (f) => {
@@ -102,7 +113,8 @@ async function notes() {
   await load();
 
   // The owner's open page holds the note keys: the hub lists readers who
-  // have no copy, and the SDK seals the key to each and sends it back.
+  // have no copy, and the SDK seals the key handle to each in its worker
+  // and sends the copy back.
   watchPending("/api/ws", {
     resource: "note",
     onPending: async ({ resourceId }) => {
@@ -114,10 +126,11 @@ async function notes() {
   });
 
   onSubmit($("write"), $("status"), async (f) => {
-    const key = await newResourceKey();
-    const body = await encrypt(f.get("body"), key);
+    const key = await newKey();
+    const body = await encryptText(key, f.get("body"));
     const sealed_key = await sealToMember(key, me); // to my own public keys
-    await api("POST", "/api/notes", { body, sealed_key });
+    const { id } = await api("POST", "/api/notes", { body, sealed_key });
+    noteKeys.set(id, key);
     $("write").reset();
     await load();
     return "Saved.";
@@ -125,12 +138,16 @@ async function notes() {
 
   $("logout").addEventListener("submit", async (event) => {
     event.preventDefault();
-    await chain.forgetKeys();
+    await userKeys.forget(); // the worker's keys and every key cache
     event.target.submit();
   });
 }
 
 try {
+  // Before any other SDK call, as the first load's options are the ones
+  // that count: with exportKeys false, exportKey fails, so no call of this
+  // load hands a key's bytes to the page.
+  await loadCrypto(undefined, { exportKeys: false });
   await pages[document.body.dataset.page]?.();
   document.body.dataset.ready = "1";
 } catch (err) {

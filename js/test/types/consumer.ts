@@ -23,10 +23,10 @@ import {
   type CachedKeys, type KeyCacheEntry,
 } from "../../keycache.js";
 import {
-  ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, KeyChain, emailProblem, finishSignup, login, makeAccountKeys,
-  openAccountKeys, openUserKey, startSignup,
+  ApiError, DEFAULT_PATHS, DEFAULT_STORAGE_NAMES, DEFAULT_USER_KEYS, KeyChain, UserKeys, emailProblem, finishSignup,
+  finishSignupSession, login, loginSession, makeAccountKeys, openAccountKeys, openUserKey, startSignup,
 } from "../../account.js";
-import type { AccountRecord, AccountRequest, AccountStep, KeyChainStorage } from "../../account.js";
+import type { AccountRecord, AccountRequest, AccountStep, KeyChainStorage, OpenedUser, UserKeysOptions } from "../../account.js";
 import { newResourceKey, openResourceKey, sealToMember, sealToMembers, watchPending } from "../../share.js";
 import type { MemberKeys, PendingWatcher, SealedCopy } from "../../share.js";
 
@@ -182,6 +182,44 @@ async function account(me: AccountRecord): Promise<void> {
   void [register, name, problem, sessionKey, hash, sk2, step, uk, ok];
 }
 
+// The handle flow: the page gets handles (strings), never key bytes.
+async function accountHandles(me: AccountRecord): Promise<void> {
+  const session: string = await loginSession("a@example.test", "pw", { onProgress: (s) => void s, base: "https://api.example.test" });
+  // @ts-expect-error loginSession takes the password as a string
+  await loginSession("a@example.test", new Uint8Array(1));
+  const made = await finishSignupSession({ token: "t", email: "a@example.test", password: "pw", level: "cat1" });
+  const handles: string[] = [made.session, made.user, made.userKey];
+  // @ts-expect-error finishSignupSession needs the token
+  await finishSignupSession({ email: "a@example.test", password: "pw" });
+  const secretUrl: string = DEFAULT_USER_KEYS.secretUrl;
+  const options: UserKeysOptions = { name: "app", secretUrl: "/api/auth/key-cache", tabIdName: "app.tab", storage: sessionStorage };
+  const keys = new UserKeys(options);
+  new UserKeys({ storage: null });
+  new UserKeys();
+  // @ts-expect-error storage is a Storage or null, not a boolean
+  new UserKeys({ storage: false });
+  const found: OpenedUser | null = await keys.open(me);
+  if (found) {
+    const user: string = found.user;
+    const pq: string | null = found.pqPublicKey;
+    void [user, pq];
+  }
+  const kept: boolean = await keys.keep(me, made.user);
+  const opened: OpenedUser = await keys.unlock(me, session);
+  const r = await keys.unlockWithPassword(me, "pw");
+  if ("wrongPassword" in r) {
+    const wrong: true = r.wrongPassword;
+    void wrong;
+  } else {
+    const user: string = r.user;
+    void user;
+  }
+  // @ts-expect-error open needs the account record
+  await keys.open();
+  await keys.forget();
+  void [handles, secretUrl, kept, opened];
+}
+
 async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKey: string }): Promise<void> {
   const key: string = await newResourceKey();
   const members: MemberKeys<number>[] = [{ user_id: 1, public_key: "pk", pq_public_key: "pq" }, { user_id: 2, public_key: "pk" }];
@@ -274,4 +312,4 @@ async function handles(me: AccountRecord): Promise<void> {
   void [authKey, pk, pq, uid, text, t0, mixed, bytes, body, userKey, exported, priv, had];
 }
 
-void [compat, sdk, cache, cacheV2, account, share, handles];
+void [compat, sdk, cache, cacheV2, account, accountHandles, share, handles];
