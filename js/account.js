@@ -1,11 +1,16 @@
 // @sealkit/sdk/account.js: the browser half of sealkit's account flows
 // (docs/PROTOCOL.md §1–§4), so that an app does not rewrite them.
 //
-//   await startSignup(email);                            // POST {email} → 202, a link is mailed
-//   const sk = await finishSignup({ token, email, password });   // on the link's page
-//   const sk = await login(email, password);             // salt → Argon2id → auth key → POST
-//   const chain = new KeyChain();
-//   const found = await chain.findSessionKey(me);        // {sessionKey} | {needsUnlock: true}
+//   await startSignup(email);                           // POST {email} → 202, a link is mailed
+//   const made = await finishSignupSession({ token, email, password }); // on the link's page: handles
+//   const session = await loginSession(email, password); // salt → Argon2id in the worker → auth key → POST
+//   const userKeys = new UserKeys();
+//   await userKeys.unlock(me, session);                 // opens the keys, caches them for the next page
+//   const found = await userKeys.open(me);              // on the next page: {user, …} | null (ask the password)
+//
+// The session key and the private keys stay in the SDK's worker; the page
+// gets handles. login, finishSignup and KeyChain, which hand the session
+// key to the page as text, are deprecated.
 //
 // Only the one-way auth key, public keys and ciphertext leave the page; the
 // password and the session key are never sent, stored in the DOM, put in a
