@@ -452,20 +452,26 @@ export class UserKeys {
 
   /**
    * Opens the account with a session handle (loginSession; deriveLoginKeys),
-   * keeps it (keep) and releases the session handle. Resolves to
+   * keeps it (keep) and releases the session handle (also when it is the
+   * wrong key, never when it is not a session handle). Resolves to
    * {user, publicKey, pqPublicKey}. Rejects with DECRYPTION when the
    * session key is not this account's.
    * @param {import("./account.js").AccountRecord} me
    * @param {string} session
    */
   async unlock(me, session) {
+    let opened;
     try {
-      const opened = await core.unlockUser(session, me);
-      await this.keep(me, opened.user);
-      return opened;
-    } finally {
-      core.release(session).catch(() => {});
+      opened = await core.unlockUser(session, me);
+    } catch (err) {
+      // A wrong session key is done with; anything else (not a session
+      // handle, a malformed record) leaves the caller's handle alone.
+      if (err instanceof SealkitError && wrongKeyCodes.has(err.code)) core.release(session).catch(() => {});
+      throw err;
     }
+    core.release(session).catch(() => {});
+    await this.keep(me, opened.user);
+    return opened;
   }
 
   /**
