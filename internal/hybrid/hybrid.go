@@ -138,6 +138,13 @@ func init() {
 // TestWipeKey and
 // js/test/memory.test.mjs fail if a library changes so that d or z
 // survive.
+//
+// Not inlined: the compiler would otherwise copy it into the wrapper of
+// every `defer wipeKey(...)`, ~1 KB of wasm code each (8 KB in all, ~0.4
+// KB of the brotli module); one call per key is nothing next to ML-KEM's
+// work.
+//
+//go:noinline
 func wipeKey[K any](k *K, l *keyLayout) {
 	base := unsafe.Pointer(k)
 	for _, f := range l.inner {
