@@ -624,12 +624,12 @@ func writeTrims(w io.Writer, sr *sizeReport) {
 	if c, ok := sr.candidate("github.com/cloudflare/circl/kem/mlkem/mlkem512"); ok {
 		item("**ML-KEM-512 without circl.** circl (plus `golang.org/x/sys/cpu`) is %s code (est. ≈ %s brotli), only for Cat-1, which `crypto/mlkem` lacks; it carries its own Keccak next to the standard library's. "+
 			"An ML-KEM-512 sharing `crypto/sha3` (a port of the standard library's `crypto/internal/fips140/mlkem` to k=2; BSD licence) would cost perhaps half of that, so ≈ %s brotli net; "+
-			"or build Cat-1 support only natively if browsers never need it.",
+			"or build Cat-1 support only natively if browsers never need it. (Done since: the wasm build uses `internal/mlkem512`, and this item shows only if circl comes back.)",
 			commas(c.Exclusive), kbOf(sr, c.Exclusive, true), kbOf(sr, c.Exclusive/2, true))
 	}
 	item("**What cannot be trimmed from the Go side.** The Go runtime (`runtime`, `internal/runtime/*`, `sync`, maps, GC, scheduler) is %s of the %s code bytes; "+
 		"the data section (%s bytes, already packed by `internal/wasmpack`) is mostly pclntab (with the runtime's findfunctab, 20 bytes per 4096 PCs, almost all zeros) and type data, and shrinks only with the code. `internal/godebug` + `internal/bisect` (%s code) come with `crypto/fips140`, `crypto/internal/rand`, `math/rand` and `time`; "+
-		"`os` with `crypto/internal/sysrand` and `golang.org/x/sys/cpu`, so dropping `os` from `cmd/sealkit-wasm` alone gains nothing. "+
+		"`os` with `crypto/internal/sysrand`, so dropping `os` from `cmd/sealkit-wasm` alone gains nothing. "+
 		"Only a different toolchain would move this floor (TinyGo has a far smaller runtime, but it is another compiler with its own standard-library gaps; it would need its own port and test run).",
 		areaShare(sr, "Go runtime, sync, godebug"), commas(sr.CodeTotal), commas(dataSize(sr)), commas(sr.pkgCode("internal/godebug")+sr.pkgCode("internal/bisect")))
 	for _, v := range sr.Variants[1:] {

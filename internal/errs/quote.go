@@ -17,44 +17,34 @@ func Quote(s string) string {
 	b = append(b, '"')
 	for len(s) > 0 {
 		r, width := utf8.DecodeRuneInString(s)
-		if width == 1 && r == utf8.RuneError {
+		// An escape is a backslash, a letter, then digits hex digits of v:
+		// one append loop for all of them keeps the function small (it was
+		// ~2 KB of the brotli module with a case per escape).
+		var letter byte
+		digits, v := 0, uint32(r)
+		switch {
+		case width == 1 && r == utf8.RuneError:
 			// Not UTF-8: the byte in hex, as strconv writes it.
-			b = append(b, '\\', 'x', hex[s[0]>>4], hex[s[0]&0xf])
-			s = s[1:]
+			letter, digits, v = 'x', 2, uint32(s[0])
+		case r == '"' || r == '\\':
+			letter = byte(r)
+		case strconv.IsPrint(r):
+			b = append(b, s[:width]...) // valid UTF-8: the rune's encoding
+			s = s[width:]
 			continue
+		case r >= '\a' && r <= '\r':
+			letter = "abtnvfr"[r-'\a']
+		case r < ' ' || r == 0x7f:
+			letter, digits = 'x', 2
+		case r < 0x10000:
+			letter, digits = 'u', 4
+		default:
+			letter, digits = 'U', 8
 		}
 		s = s[width:]
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case strconv.IsPrint(r):
-			b = utf8.AppendRune(b, r)
-		case r == '\a':
-			b = append(b, `\a`...)
-		case r == '\b':
-			b = append(b, `\b`...)
-		case r == '\f':
-			b = append(b, `\f`...)
-		case r == '\n':
-			b = append(b, `\n`...)
-		case r == '\r':
-			b = append(b, `\r`...)
-		case r == '\t':
-			b = append(b, `\t`...)
-		case r == '\v':
-			b = append(b, `\v`...)
-		case r < ' ' || r == 0x7f:
-			b = append(b, '\\', 'x', hex[r>>4], hex[r&0xf])
-		case r < 0x10000:
-			b = append(b, '\\', 'u')
-			for shift := 12; shift >= 0; shift -= 4 {
-				b = append(b, hex[r>>uint(shift)&0xf])
-			}
-		default:
-			b = append(b, '\\', 'U')
-			for shift := 28; shift >= 0; shift -= 4 {
-				b = append(b, hex[r>>uint(shift)&0xf])
-			}
+		b = append(b, '\\', letter)
+		for shift := 4 * (digits - 1); shift >= 0; shift -= 4 {
+			b = append(b, hex[v>>uint(shift)&0xf])
 		}
 	}
 	return string(append(b, '"'))

@@ -4,7 +4,10 @@
 //
 // At Cat-3 the KEM is byte-identical to X-Wing (libsodium
 // crypto_kem_xwing, noble ml_kem768_x25519, circl kem/xwing); Cat-1 and
-// Cat-5 are the same construction with the other ML-KEM sizes.
+// Cat-5 are the same construction with the other ML-KEM sizes. ML-KEM-768
+// and -1024 are crypto/mlkem's; ML-KEM-512, which the standard library
+// lacks, is circl's natively and internal/mlkem512's (a port of the
+// standard library's code) in WebAssembly.
 package hybrid
 
 import (
@@ -12,8 +15,6 @@ import (
 	"crypto/sha3"
 	"io"
 	"unsafe"
-
-	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/nacl"
@@ -62,7 +63,7 @@ func newParams(tag byte, name string, ekSize, ctSize int) Params {
 
 // Cat1, Cat3 and Cat5 are the three levels, indexed by tag.
 var (
-	Cat1 = newParams(0x01, "ML-KEM-512", mlkem512.PublicKeySize, mlkem512.CiphertextSize)
+	Cat1 = newParams(0x01, "ML-KEM-512", cat1EKSize, cat1CTSize)
 	Cat3 = newParams(0x02, "ML-KEM-768", mlkem.EncapsulationKeySize768, mlkem.CiphertextSize768)
 	Cat5 = newParams(0x03, "ML-KEM-1024", mlkem.EncapsulationKeySize1024, mlkem.CiphertextSize1024)
 )
@@ -73,32 +74,10 @@ var (
 type Encapsulate func(ek []byte) (ct, ss []byte, err error)
 
 func init() {
-	// ML-KEM-512 is not in the standard library; circl's implementation
-	// is the one X-Wing's and Go's own ML-KEM code were checked against.
-	Cat1.encaps = func(ek []byte) ([]byte, []byte, error) {
-		var pk mlkem512.PublicKey
-		if err := pk.Unpack(ek); err != nil {
-			return nil, nil, errs.Hybrid("invalid ML-KEM-512 encapsulation key")
-		}
-		ct := make([]byte, mlkem512.CiphertextSize)
-		ss := make([]byte, mlkem512.SharedKeySize)
-		pk.EncapsulateTo(ct, ss, nil) // nil seed: circl reads crypto/rand
-		return ct, ss, nil
-	}
-	Cat1.decaps = func(seed, ct []byte) ([]byte, error) {
-		_, sk := mlkem512.NewKeyFromSeed(seed)
-		defer wipeKey(sk, layout512)
-		ss := make([]byte, mlkem512.SharedKeySize)
-		sk.DecapsulateTo(ss, ct)
-		return ss, nil
-	}
-	Cat1.ek = func(seed []byte) ([]byte, error) {
-		pk, sk := mlkem512.NewKeyFromSeed(seed)
-		b := make([]byte, mlkem512.PublicKeySize)
-		pk.Pack(b)
-		wipeKey(sk, layout512) // after Pack: sk shares its public part with pk
-		return b, nil
-	}
+	// ML-KEM-512 is not in the standard library: circl natively,
+	// internal/mlkem512 in WebAssembly (cat1_native.go, cat1_wasm.go say
+	// why).
+	Cat1.encaps, Cat1.decaps, Cat1.ek = cat1Encaps, cat1Decaps, cat1EK
 
 	Cat3.encaps = func(ek []byte) ([]byte, []byte, error) {
 		k, err := mlkem.NewEncapsulationKey768(ek)
@@ -151,13 +130,21 @@ func init() {
 	}
 }
 
-// wipeKey zeroes what a decapsulation key of crypto/mlkem or circl holds
-// (the d‖z seed and the secret vector among it): neither library offers a
-// way to, and the key would otherwise stay in memory until the garbage
-// collector reuses it. The key, and anything sharing its parts (circl's
-// public key), must not be used afterwards. TestWipeKey and
+// wipeKey zeroes what a decapsulation key of crypto/mlkem, circl or
+// internal/mlkem512 holds (the d‖z seed and the secret vector among it):
+// the libraries offer no way to, and the key would otherwise stay in
+// memory until the garbage collector reuses it. The key, and anything
+// sharing its parts (circl's public key), must not be used afterwards.
+// TestWipeKey and
 // js/test/memory.test.mjs fail if a library changes so that d or z
 // survive.
+//
+// Not inlined: the compiler would otherwise copy it into the wrapper of
+// every `defer wipeKey(...)`, ~1 KB of wasm code each (8 KB in all, ~0.4
+// KB of the brotli module); one call per key is nothing next to ML-KEM's
+// work.
+//
+//go:noinline
 func wipeKey[K any](k *K, l *keyLayout) {
 	base := unsafe.Pointer(k)
 	for _, f := range l.inner {
@@ -186,24 +173,19 @@ type keyLayout struct {
 // the tests before it can make wipeKey clear the wrong bytes; the array
 // lengths below fail the build if an outer struct changes size.
 //
-//   - circl's mlkem512.PrivateKey: *cpapke.PrivateKey (the secret vector,
-//     2 × 256 int16) at 0, *cpapke.PublicKey (ρ, t and the matrix Aᵀ: 32 +
-//     2×512 + 4×512 bytes) at 8, then h(pk) and z inline.
+//   - ML-KEM-512's: in cat1_native.go (circl) and cat1_wasm.go
+//     (internal/mlkem512).
 //   - crypto/mlkem's DecapsulationKey768 and DecapsulationKey1024: one
 //     pointer to the FIPS 140 module's key (d, z, ρ, h; t, Aᵀ and s as NTT
 //     elements of 512 bytes: 128 + (k + k² + k) × 512).
 var (
-	layout512  = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 2 * 512}, {8, 32 + 2*512 + 4*512}}}
 	layout768  = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (3+9+3)*512}}}
 	layout1024 = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (4+16+4)*512}}}
 )
 
 // Compile-time checks of the outer structs' sizes (an array length must
-// not be negative): two pointers and two 32-byte arrays, one pointer, one
-// pointer.
+// not be negative): one pointer each.
 var (
-	_ = [unsafe.Sizeof(mlkem512.PrivateKey{}) - 2*8 - 2*32]struct{}{}
-	_ = [2*8 + 2*32 - unsafe.Sizeof(mlkem512.PrivateKey{})]struct{}{}
 	_ = [unsafe.Sizeof(mlkem.DecapsulationKey768{}) - 8]struct{}{}
 	_ = [8 - unsafe.Sizeof(mlkem.DecapsulationKey768{})]struct{}{}
 	_ = [unsafe.Sizeof(mlkem.DecapsulationKey1024{}) - 8]struct{}{}

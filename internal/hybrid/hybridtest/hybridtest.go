@@ -1,7 +1,8 @@
 // Package hybridtest replays hybrid seals from fixed randomness, for the
 // known-answer tests: ML-KEM encapsulation with caller-chosen coins, which
 // the standard library offers only in crypto/mlkem/mlkemtest and reserves
-// for tests.
+// for tests (internal/mlkem512 likewise: EncapsulateInternal, which only
+// this package and tests call).
 //
 // Only _test.go files may import this package. Deterministic
 // encapsulation in a production binary would let a caller that controls
@@ -14,8 +15,6 @@ import (
 	"crypto/mlkem"
 	"crypto/mlkem/mlkemtest"
 	"io"
-
-	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/hybrid"
@@ -45,14 +44,8 @@ func Encapsulate(p *hybrid.Params, ek, coins []byte) (ct, ss []byte, err error) 
 	invalid := errs.Hybrid("invalid " + p.Name + " encapsulation key")
 	switch p.Tag {
 	case hybrid.Cat1.Tag:
-		var pk mlkem512.PublicKey
-		if err := pk.Unpack(ek); err != nil {
-			return nil, nil, invalid
-		}
-		ct = make([]byte, mlkem512.CiphertextSize)
-		ss = make([]byte, mlkem512.SharedKeySize)
-		pk.EncapsulateTo(ct, ss, coins)
-		return ct, ss, nil
+		// The ML-KEM-512 hybrid.Cat1 uses on this target (cat1_*.go).
+		return encapsulate512(ek, coins, invalid)
 	case hybrid.Cat3.Tag:
 		k, err := mlkem.NewEncapsulationKey768(ek)
 		if err != nil {
