@@ -47,7 +47,7 @@ var keyByteUses = []string{
 	"openPrivateKeys", "privateKey", "pqSecretKey", "sessionKey(", "userKey(",
 	"sdk.decrypt(", "sdk.encrypt(", "sdk.unseal(", "sdk.unsealBytes(", "sdk.generateKey(",
 	`sdk.call("unsealFromUser"`, `sdk.call("sealForUser"`, `sdk.call("decryptSecretbox"`, `sdk.call("encryptSecretbox"`,
-	"openResourceKey", "newResourceKey", "exportKey",
+	"openResourceKey", "newResourceKey", "exportKey(",
 	// The string session-key flows: KeyChain kept the session key in
 	// sessionStorage; login and finishSignup return it to the page.
 	"KeyChain", "handOverLoginKey", "importSessionKey", "deriveSessionKey", "sealkit.session-key", "sealkit.login-key",
