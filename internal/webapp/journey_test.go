@@ -136,6 +136,16 @@ func runJourney(t *testing.T, backend string) *journey {
 	a2.open(t, "/profile", "/profile")
 	j.checkProfile(t, a2, "")
 	j.checkTabKeys(t, a2)
+	// The pages load the SDK with exportKey shut: a script in the page can
+	// use a handle, not take its key.
+	if got := mustEval[string](t, a2, `(async () => {
+  const { sdk } = await import("/static/app/common.js");
+  const { userHandle } = await import("/static/app/keys.js");
+  const { user } = await userHandle(await (await fetch("/api/me")).json());
+  try { await sdk.exportKey(user); return "exported"; } catch (e) { return e.code; }
+})()`); got != "UNSUPPORTED" {
+		t.Errorf("tab a2: exportKey of the user handle gave %q, want UNSUPPORTED", got)
+	}
 
 	step("settings: always require password")
 	a.open(t, "/settings", "/settings")
