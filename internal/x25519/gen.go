@@ -99,9 +99,9 @@ func carry(dst int) {
 
 // floorCarry selects the ladder's carries: c = h >> 26, h &= 2^26-1
 // (three operations) instead of ref10's rounding c = (h + 2^25) >> 26,
-// h -= c << 26 (five). In wasm this measured the ladder about twice as
-// fast (V8 compiles the shorter body much better), not just the 2/5 of
-// the carries. The limbs then come out in [0, 2^26) rather than
+// h -= c << 26 (five). In Node this measured the ladder about twice as
+// fast, far more than the operations removed account for (why V8 gains
+// that much was not investigated; the tests pin the result). The limbs then come out in [0, 2^26) rather than
 // [-2^25, 2^25], twice the magnitude; interval arithmetic over the whole
 // ladder step (TestLadderBounds) puts every product row below 2^61,
 // against 2^59 with rounding and the int64 limit of 2^63. Only the ladder
