@@ -74,6 +74,8 @@ type block [blockLength]uint64
 // q the state between the row and the column rounds.
 type scratch struct {
 	r, q block
+	// touch receives one word of each 64-byte line of in2 (see gen.go).
+	touch uint64
 }
 
 var (
@@ -209,7 +211,10 @@ func (s *segmentState) processSegment(B []block, time, memory, threads, n, slice
 			random = B[prev][0]
 		}
 		// indexAlpha, inlined by hand (calls are costly in wasm).
-		refLane := uint32(random>>32) % threads
+		refLane := uint32(0)
+		if threads > 1 { // a division less per block in the usual p=1
+			refLane = uint32(random>>32) % threads
+		}
 		if n == 0 && slice == 0 {
 			refLane = lane
 		}
@@ -230,7 +235,13 @@ func (s *segmentState) processSegment(B []block, time, memory, threads, n, slice
 		x := random & 0xFFFFFFFF
 		x = (x * x) >> 32
 		x = (x * uint64(m)) >> 32
-		newOffset := refLane*lanes + uint32((uint64(st)+uint64(m)-(x+1))%uint64(lanes))
+		// (st + m - (x+1)) mod lanes without a division (an i64.rem_u,
+		// tens of cycles, per block): st < lanes and x < m ≤ lanes, so
+		// the sum is below 2·lanes and one conditional subtraction,
+		// done with a mask, reduces it.
+		pos := uint64(st) + uint64(m) - (x + 1) - uint64(lanes)
+		pos += uint64(lanes) & -(pos >> 63)
+		newOffset := refLane*lanes + uint32(pos)
 		processBlockXOR(&B[offset], &B[prev], &B[newOffset])
 		index, offset = index+1, offset+1
 	}

@@ -15,6 +15,7 @@ import "math/bits"
 func processBlock(out, in1, in2 *block) {
 	r, q := &gs.r, &gs.q
 	var v00, v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13, v14, v15 uint64
+	gs.touch = in2[0] ^ in2[8] ^ in2[16] ^ in2[24] ^ in2[32] ^ in2[40] ^ in2[48] ^ in2[56] ^ in2[64] ^ in2[72] ^ in2[80] ^ in2[88] ^ in2[96] ^ in2[104] ^ in2[112] ^ in2[120]
 
 	// row 0
 	v00 = in1[0] ^ in2[0]
@@ -1718,6 +1719,7 @@ func processBlock(out, in1, in2 *block) {
 func processBlockXOR(out, in1, in2 *block) {
 	r, q := &gs.r, &gs.q
 	var v00, v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13, v14, v15 uint64
+	gs.touch = in2[0] ^ in2[8] ^ in2[16] ^ in2[24] ^ in2[32] ^ in2[40] ^ in2[48] ^ in2[56] ^ in2[64] ^ in2[72] ^ in2[80] ^ in2[88] ^ in2[96] ^ in2[104] ^ in2[112] ^ in2[120]
 
 	// row 0
 	v00 = in1[0] ^ in2[0]

@@ -152,56 +152,32 @@ func feToBytes(s *[32]byte, h *fe) {
 }
 
 // feInvert sets out = z^(p-2) = 1/z (0 for z = 0), with the usual chain
-// of 254 squarings and 11 multiplications.
+// of 254 squarings and 11 multiplications; runs of squarings go through
+// feSqN.
 func feInvert(out, z *fe) {
 	var t0, t1, t2, t3 fe
 
 	feSq(&t0, z)         // 2
-	feSq(&t1, &t0)       // 4
-	feSq(&t1, &t1)       // 8
+	feSqN(&t1, &t0, 2)   // 8
 	feMul(&t1, z, &t1)   // 9
 	feMul(&t0, &t0, &t1) // 11
 	feSq(&t2, &t0)       // 22
 	feMul(&t1, &t1, &t2) // 31 = 2^5 - 2^0
-	feSq(&t2, &t1)
-	for range 4 {
-		feSq(&t2, &t2)
-	}
+	feSqN(&t2, &t1, 5)
 	feMul(&t1, &t2, &t1) // 2^10 - 2^0
-	feSq(&t2, &t1)
-	for range 9 {
-		feSq(&t2, &t2)
-	}
+	feSqN(&t2, &t1, 10)
 	feMul(&t2, &t2, &t1) // 2^20 - 2^0
-	feSq(&t3, &t2)
-	for range 19 {
-		feSq(&t3, &t3)
-	}
+	feSqN(&t3, &t2, 20)
 	feMul(&t2, &t3, &t2) // 2^40 - 2^0
-	feSq(&t2, &t2)
-	for range 9 {
-		feSq(&t2, &t2)
-	}
+	feSqN(&t2, &t2, 10)
 	feMul(&t1, &t2, &t1) // 2^50 - 2^0
-	feSq(&t2, &t1)
-	for range 49 {
-		feSq(&t2, &t2)
-	}
+	feSqN(&t2, &t1, 50)
 	feMul(&t2, &t2, &t1) // 2^100 - 2^0
-	feSq(&t3, &t2)
-	for range 99 {
-		feSq(&t3, &t3)
-	}
+	feSqN(&t3, &t2, 100)
 	feMul(&t2, &t3, &t2) // 2^200 - 2^0
-	feSq(&t2, &t2)
-	for range 49 {
-		feSq(&t2, &t2)
-	}
+	feSqN(&t2, &t2, 50)
 	feMul(&t1, &t2, &t1) // 2^250 - 2^0
-	feSq(&t1, &t1)
-	for range 4 {
-		feSq(&t1, &t1)
-	}
+	feSqN(&t1, &t1, 5)
 	feMul(out, &t1, &t0) // 2^255 - 2^5 + 11 = p - 2
 }
 
@@ -331,4 +307,84 @@ func feSq(h, f *fe) {
 	h0 -= c << 26
 	h[0], h[1], h[2], h[3], h[4] = int32(h0), int32(h1), int32(h2), int32(h3), int32(h4)
 	h[5], h[6], h[7], h[8], h[9] = int32(h5), int32(h6), int32(h7), int32(h8), int32(h9)
+}
+
+// feSqN sets h = f^(2^n), n ≥ 1: n squarings in one loop on local
+// variables, for feInvert's chain (254 squarings). Why not feSq n times:
+// each call in Go's wasm code costs the resumable-call machinery plus a
+// store and a reload of the ten limbs. The carries are floor carries
+// (c = h >> 26, h &= 2^26-1; three operations instead of ref10's five):
+// the limbs come out in [0, 2^26) resp. [0, 2^25) but for a small carry
+// into limb 1, inside ref10's input bounds for feSq and feMul (1.65·2^26
+// resp. 1.65·2^25), so the row sums stay within ref10's proved bounds.
+func feSqN(h, f *fe, n int) {
+	f0, f1, f2, f3, f4, f5, f6, f7, f8, f9 := int64(f[0]), int64(f[1]), int64(f[2]), int64(f[3]), int64(f[4]), int64(f[5]), int64(f[6]), int64(f[7]), int64(f[8]), int64(f[9])
+	var h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, c int64
+	for range n {
+		f0_2 := 2 * f0
+		f1_2 := 2 * f1
+		f2_2 := 2 * f2
+		f3_2 := 2 * f3
+		f4_2 := 2 * f4
+		f5_2 := 2 * f5
+		f5_38 := 38 * f5
+		f6_19 := 19 * f6
+		f6_2 := 2 * f6
+		f7_19 := 19 * f7
+		f7_2 := 2 * f7
+		f7_38 := 38 * f7
+		f8_19 := 19 * f8
+		f8_2 := 2 * f8
+		f9_19 := 19 * f9
+		f9_38 := 38 * f9
+		h0 = f0*f0 + f1_2*f9_38 + f2_2*f8_19 + f3_2*f7_38 + f4_2*f6_19 + f5*f5_38
+		h1 = f0_2*f1 + f2_2*f9_19 + f3_2*f8_19 + f4_2*f7_19 + f5_2*f6_19
+		h2 = f0_2*f2 + f1*f1_2 + f3_2*f9_38 + f4_2*f8_19 + f5_2*f7_38 + f6*f6_19
+		h3 = f0_2*f3 + f1_2*f2 + f4_2*f9_19 + f5_2*f8_19 + f6_2*f7_19
+		h4 = f0_2*f4 + f1_2*f3_2 + f2*f2 + f5_2*f9_38 + f6_2*f8_19 + f7*f7_38
+		h5 = f0_2*f5 + f1_2*f4 + f2_2*f3 + f6_2*f9_19 + f7_2*f8_19
+		h6 = f0_2*f6 + f1_2*f5_2 + f2_2*f4 + f3*f3_2 + f7_2*f9_38 + f8*f8_19
+		h7 = f0_2*f7 + f1_2*f6 + f2_2*f5 + f3_2*f4 + f8_2*f9_19
+		h8 = f0_2*f8 + f1_2*f7_2 + f2_2*f6 + f3_2*f5_2 + f4*f4 + f9*f9_38
+		h9 = f0_2*f9 + f1_2*f8 + f2_2*f7 + f3_2*f6 + f4_2*f5
+		c = h0 >> 26
+		h1 += c
+		h0 &= 1<<26 - 1
+		c = h4 >> 26
+		h5 += c
+		h4 &= 1<<26 - 1
+		c = h1 >> 25
+		h2 += c
+		h1 &= 1<<25 - 1
+		c = h5 >> 25
+		h6 += c
+		h5 &= 1<<25 - 1
+		c = h2 >> 26
+		h3 += c
+		h2 &= 1<<26 - 1
+		c = h6 >> 26
+		h7 += c
+		h6 &= 1<<26 - 1
+		c = h3 >> 25
+		h4 += c
+		h3 &= 1<<25 - 1
+		c = h7 >> 25
+		h8 += c
+		h7 &= 1<<25 - 1
+		c = h4 >> 26
+		h5 += c
+		h4 &= 1<<26 - 1
+		c = h8 >> 26
+		h9 += c
+		h8 &= 1<<26 - 1
+		c = h9 >> 25
+		h0 += c * 19
+		h9 &= 1<<25 - 1
+		c = h0 >> 26
+		h1 += c
+		h0 &= 1<<26 - 1
+		f0, f1, f2, f3, f4, f5, f6, f7, f8, f9 = h0, h1, h2, h3, h4, h5, h6, h7, h8, h9
+	}
+	h[0], h[1], h[2], h[3], h[4] = int32(f0), int32(f1), int32(f2), int32(f3), int32(f4)
+	h[5], h[6], h[7], h[8], h[9] = int32(f5), int32(f6), int32(f7), int32(f8), int32(f9)
 }

@@ -97,17 +97,40 @@ func carry(dst int) {
 	}
 }
 
+// floorCarry selects the ladder's carries: c = h >> 26, h &= 2^26-1
+// (three operations) instead of ref10's rounding c = (h + 2^25) >> 26,
+// h -= c << 26 (five). In Node this measured the ladder about twice as
+// fast, far more than the operations removed account for (why V8 gains
+// that much was not investigated; the tests pin the result). The limbs then come out in [0, 2^26) rather than
+// [-2^25, 2^25], twice the magnitude; interval arithmetic over the whole
+// ladder step (TestLadderBounds) puts every product row below 2^61,
+// against 2^59 with rounding and the int64 limit of 2^63. Only the ladder
+// uses it: base.go feeds ref10's Edwards formulas (edwards.go), whose
+// additions were proved for ref10's signed limb bounds, so it keeps
+// rounding.
+var floorCarry bool
+
+// carryOne emits the carry from limb a into the next.
+func carryOne(a int) {
+	bits := 26 - a%2
+	next, mult := fmt.Sprintf("h%d += c", a+1), ""
+	if a == 9 {
+		next, mult = "h0 += c", " * 19"
+	}
+	if floorCarry {
+		p("\tc = h%d >> %d\n\t%s%s\n\th%d &= %d\n", a, bits, next, mult, a, 1<<bits-1)
+		return
+	}
+	p("\tc = (h%d + 1<<%d) >> %d\n\t%s%s\n\th%d -= c << %d\n", a, bits-1, bits, next, mult, a, bits)
+}
+
 func carryLocals() {
-	c := func(a int) {
-		bits := 26 - a%2
-		p("\tc = (h%d + 1<<%d) >> %d\n\th%d += c\n\th%d -= c << %d\n", a, bits-1, bits, a+1, a, bits)
-	}
 	for _, pr := range [][2]int{{0, 4}, {1, 5}, {2, 6}, {3, 7}, {4, 8}} {
-		c(pr[0])
-		c(pr[1])
+		carryOne(pr[0])
+		carryOne(pr[1])
 	}
-	p("\tc = (h9 + 1<<24) >> 25\n\th0 += c * 19\n\th9 -= c << 25\n")
-	c(0)
+	carryOne(9)
+	carryOne(0)
 }
 
 // mul emits dst = a·b; dst may be a or b.
@@ -155,8 +178,10 @@ func main() {
 	p("package x25519\n\nimport \"sync\"\n\n")
 	p("var (\n\tladderMu sync.Mutex\n\tladderScratch [%d]int64\n)\n\n", mLen)
 	p("// ladder runs the Montgomery ladder of RFC 7748 over the clamped scalar\n")
-	p("// e and the u-coordinate x1, and returns x2/z2 (unreduced, ref10 limb\n")
-	p("// bounds). The ten-limb field elements live in the array m, as int64;\n")
+	p("// e and the u-coordinate x1, and returns x2/z2 (unreduced; with the\n")
+	p("// floor carries of gen.go the limbs are in [0, 2^26) resp. [0, 2^25)\n")
+	p("// but for a small carry into limb 1, within the input bounds of feMul\n")
+	p("// and feSq). The ten-limb field elements live in the array m, as int64;\n")
 	p("// see gen.go for why. Constant time: the only secret-dependent\n")
 	p("// operation is the swap, done with a mask.\n")
 	p("//\n// m is the package-level ladderScratch, whose address is a link-time\n")
@@ -164,6 +189,7 @@ func main() {
 	p("// offset and a pointer argument is reloaded at each use, while a global\n")
 	p("// element is a constant address. ladderMu guards it; it is cleared on\n")
 	p("// return.\n")
+	floorCarry = true
 	p("func ladder(x2out, z2out, x1 *fe, e *[32]byte) {\n")
 	p("\tladderMu.Lock()\n")
 	p("\tdefer ladderMu.Unlock()\n")
@@ -212,12 +238,7 @@ func main() {
 	}
 	// ref10's feMul121666Add carry order.
 	for _, a := range []int{9, 1, 3, 5, 7, 0, 2, 4, 6, 8} {
-		if a == 9 {
-			p("\tc = (h9 + 1<<24) >> 25\n\th0 += c * 19\n\th9 -= c << 25\n")
-			continue
-		}
-		bits := 26 - a%2
-		p("\tc = (h%d + 1<<%d) >> %d\n\th%d += c\n\th%d -= c << %d\n", a, bits-1, bits, a+1, a, bits)
+		carryOne(a)
 	}
 	for i := 0; i < 10; i++ {
 		p("\tm[%d] = h%d\n", sS+i, i)
@@ -243,6 +264,7 @@ func main() {
 	if err := os.WriteFile("ladder.go", out, 0o644); err != nil {
 		panic(err)
 	}
+	floorCarry = false
 	genBase()
 }
 

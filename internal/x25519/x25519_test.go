@@ -290,3 +290,22 @@ func BenchmarkReferenceECDH(b *testing.B) {
 		k.ECDH(pub)
 	}
 }
+
+// BenchmarkLadder and BenchmarkInvert split BenchmarkScalarMult into its
+// two parts, the ladder and the final inversion.
+func BenchmarkLadder(b *testing.B) {
+	var x1, x2, z2 fe
+	feFromBytes(&x1, &[32]byte{9})
+	e := [32]byte{1, 2, 3, 31: 64}
+	for b.Loop() {
+		ladder(&x2, &z2, &x1, &e)
+	}
+}
+
+func BenchmarkInvert(b *testing.B) {
+	var z fe
+	feFromBytes(&z, &[32]byte{9, 8, 7})
+	for b.Loop() {
+		feInvert(&z, &z)
+	}
+}
