@@ -147,11 +147,15 @@ type DecapsulationKey struct {
 // EncapsulationKey returns the public encapsulation key necessary to produce
 // ciphertexts.
 func (dk *DecapsulationKey) EncapsulationKey() *EncapsulationKey {
-	return &EncapsulationKey{
-		ρ:             dk.ρ,
-		h:             dk.h,
-		encryptionKey: dk.encryptionKey,
-	}
+	// The used parts only, not the whole struct: k = 3 uses 12 of its 20
+	// polynomials, and copying the rest would make this slower than the
+	// standard library's ML-KEM-768.
+	ek := &EncapsulationKey{ρ: dk.ρ, h: dk.h}
+	ek.l = dk.l
+	k := int(dk.l)
+	copy(ek.t[:k], dk.t[:k])
+	copy(ek.a[:k*k], dk.a[:k*k])
+	return ek
 }
 
 // Level returns the key's parameter set.
@@ -187,8 +191,8 @@ func (ex *encryptionKey) bytes(b []byte, ρ *[32]byte) []byte {
 // encryptionKey is the parsed and expanded form of a PKE encryption key.
 type encryptionKey struct {
 	t [maxK]nttElement        // ByteDecode₁₂(ek[:384k])
-	a [maxK * maxK]nttElement // A[i*maxK+j] = sampleNTT(ρ, j, i)
-	l Level                   // k: t[:k] and the k×k top left of A are used
+	a [maxK * maxK]nttElement // A[i*k+j] = sampleNTT(ρ, j, i), a[:k*k] used
+	l Level                   // k: t[:k] and a[:k*k] are used
 }
 
 // decryptionKey is the parsed and expanded form of a PKE decryption key.
@@ -218,13 +222,13 @@ func newKeyFromSeed(dk *DecapsulationKey, l Level, seed []byte) (*DecapsulationK
 	return dk, nil
 }
 
-// sampleA fills the k×k top left of ex.a from ρ, A[i][j] = SampleNTT(ρ‖j‖i)
+// sampleA fills ex.a[:k*k] from ρ, A[i][j] = SampleNTT(ρ‖j‖i)
 // (FIPS 203, Algorithm 13 steps 3–7 and Algorithm 14 steps 4–8).
 func (ex *encryptionKey) sampleA(ρ []byte) {
 	k := byte(ex.l)
 	for i := byte(0); i < k; i++ {
 		for j := byte(0); j < k; j++ {
-			ex.a[i*maxK+j] = sampleNTT(ρ, j, i)
+			ex.a[i*k+j] = sampleNTT(ρ, j, i)
 		}
 	}
 }
@@ -265,22 +269,19 @@ func kemKeyGen(dk *DecapsulationKey, l Level, d, z *[32]byte) {
 		s[i] = ntt(samplePolyCBDη1(l, σ, N))
 		N++
 	}
-	var e [maxK]nttElement
-	for i := range k {
-		e[i] = ntt(samplePolyCBDη1(l, σ, N))
-		N++
-	}
-	clear(σ)
-
+	// t = A ◦ s + e, each e[i] drawn straight into t[i]: no array of the
+	// secret e to zero and clear (maxK of them, for any k, would make this
+	// slower than the standard library's ML-KEM-768).
 	A := &dk.a
 	t := &dk.t
-	for i := range k { // t = A ◦ s + e
-		t[i] = e[i]
+	for i := range k {
+		t[i] = ntt(samplePolyCBDη1(l, σ, N))
+		N++
 		for j := range k {
-			t[i] = polyAdd(t[i], nttMul(A[i*maxK+j], s[j]))
+			t[i] = polyAdd(t[i], nttMul(A[i*k+j], s[j]))
 		}
 	}
-	clear(e[:])
+	clear(σ)
 
 	var ek [EncapsulationKeySize1024]byte
 	b := dk.encryptionKey.bytes(ek[:0], &dk.ρ)
@@ -378,27 +379,25 @@ func parseEK(ek *EncapsulationKey, l Level, ekPKE []byte) (*EncapsulationKey, er
 func pkeEncrypt(cc *[maxCiphertextSize]byte, ex *encryptionKey, m *[messageSize]byte, rnd []byte) []byte {
 	l := ex.l
 	k := int(l)
-	var N byte
+	// r[i] is PRF(rnd, i), e1[i] PRF(rnd, k+i) and e2 PRF(rnd, 2k). Unlike
+	// the standard library, e1 is drawn where it is added and each u[i]
+	// encoded as soon as computed: no arrays of e1 and u to zero and clear
+	// (maxK of them, for any k, would make this slower than its ML-KEM-768).
 	var r [maxK]nttElement
-	var e1 [maxK]ringElement
 	for i := range k {
-		r[i] = ntt(samplePolyCBDη1(l, rnd, N))
-		N++
+		r[i] = ntt(samplePolyCBDη1(l, rnd, byte(i)))
 	}
-	for i := range k {
-		e1[i] = samplePolyCBD2(rnd, N)
-		N++
-	}
-	e2 := samplePolyCBD2(rnd, N)
 
-	var u [maxK]ringElement // NTT⁻¹(AT ◦ r) + e1
-	for i := range k {
+	du, dv := l.du(), l.dv()
+	c := cc[:0]
+	for i := range k { // u = NTT⁻¹(AT ◦ r) + e1
 		var uHat nttElement
 		for j := range k {
 			// Note that i and j are inverted, as we need the transposed of A.
-			uHat = polyAdd(uHat, nttMul(ex.a[j*maxK+i], r[j]))
+			uHat = polyAdd(uHat, nttMul(ex.a[j*k+i], r[j]))
 		}
-		u[i] = polyAdd(e1[i], inverseNTT(uHat))
+		u := polyAdd(samplePolyCBD2(rnd, byte(k+i)), inverseNTT(uHat))
+		c = ringCompressAndEncode(c, u, du)
 	}
 
 	μ := ringDecodeAndDecompress1(m)
@@ -407,18 +406,13 @@ func pkeEncrypt(cc *[maxCiphertextSize]byte, ex *encryptionKey, m *[messageSize]
 	for i := range k {
 		vNTT = polyAdd(vNTT, nttMul(ex.t[i], r[i]))
 	}
+	e2 := samplePolyCBD2(rnd, byte(2*k))
 	v := polyAdd(polyAdd(inverseNTT(vNTT), e2), μ)
-
-	du, dv := l.du(), l.dv()
-	c := cc[:0]
-	for i := range k {
-		c = ringCompressAndEncode(c, u[i], du)
-	}
 	c = ringCompressAndEncode(c, v, dv)
 
-	// r, e1, e2 and μ would let anyone who reads them recover m from c.
-	clear(r[:])
-	clear(e1[:])
+	// r, e2 and μ would let anyone who reads them recover m from c (as
+	// in internal/mlkem512; e1 and u are not kept in arrays here).
+	clear(r[:k])
 	clear(e2[:])
 	clear(μ[:])
 	return c[:len(c):len(c)]
