@@ -420,10 +420,14 @@ func pkeEncrypt(cc *[maxCiphertextSize]byte, ex *encryptionKey, m *[messageSize]
 
 // Decapsulate generates a shared key from a ciphertext and a decapsulation key.
 // If the ciphertext is not valid (not of the level's length), Decapsulate
-// returns an error.
+// returns an error; so does a key that was zeroed (wiped) after use, rather
+// than decapsulating with nothing.
 //
 // The shared key must be kept secret.
 func (dk *DecapsulationKey) Decapsulate(ciphertext []byte) (sharedKey []byte, err error) {
+	if !dk.l.valid() {
+		return nil, errors.New("mlkem: invalid decapsulation key")
+	}
 	if len(ciphertext) != dk.l.CiphertextSize() {
 		return nil, errors.New("mlkem: invalid ciphertext length")
 	}

@@ -509,7 +509,8 @@ func refDecodeAndDecompress(b []byte, d uint8) ringElement {
 }
 
 // TestWipe: a DecapsulationKey holds no pointers, so zeroing the struct
-// (what internal/hybrid's wipeKey does) erases d, z and s at every level.
+// (what internal/hybrid's wipeKey does) erases d, z and s at every level,
+// and leaves a key that refuses to be used.
 func TestWipe(t *testing.T) {
 	for _, l := range levels {
 		seed := bytes.Repeat([]byte{0x5a, 0xc3}, 32)
@@ -520,6 +521,12 @@ func TestWipe(t *testing.T) {
 		*dk = DecapsulationKey{}
 		if dk.d != [32]byte{} || dk.z != [32]byte{} || dk.s != [maxK]nttElement{} {
 			t.Fatal("not wiped")
+		}
+		// A wiped key refuses to decapsulate, at any ciphertext length.
+		for _, n := range []int{0, 128, CiphertextSize512, CiphertextSize768, CiphertextSize1024} {
+			if _, err := dk.Decapsulate(make([]byte, n)); err == nil {
+				t.Fatalf("a wiped key decapsulated a %d-byte ciphertext", n)
+			}
 		}
 	}
 }
