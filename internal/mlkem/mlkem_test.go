@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -527,6 +528,35 @@ func TestWipe(t *testing.T) {
 			if _, err := dk.Decapsulate(make([]byte, n)); err == nil {
 				t.Fatalf("a wiped key decapsulated a %d-byte ciphertext", n)
 			}
+		}
+	}
+}
+
+// TestPointerFree: the key structs hold arrays and integers only (what the
+// package promises, and internal/hybrid's wipeKey relies on: it clears a
+// key with one store of the zero value, which would miss anything behind a
+// pointer, slice or interface).
+func TestPointerFree(t *testing.T) {
+	var check func(reflect.Type) bool
+	check = func(typ reflect.Type) bool {
+		switch typ.Kind() {
+		case reflect.Uint8, reflect.Uint16:
+			return true
+		case reflect.Array:
+			return check(typ.Elem())
+		case reflect.Struct:
+			for i := range typ.NumField() {
+				if !check(typ.Field(i).Type) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	for _, v := range []any{DecapsulationKey{}, EncapsulationKey{}} {
+		if typ := reflect.TypeOf(v); !check(typ) {
+			t.Errorf("%v holds something other than arrays and integers", typ)
 		}
 	}
 }
