@@ -119,21 +119,11 @@ func (l Level) EncapsulationKeySize() int { return int(l)*encodingSize12 + 32 }
 // coefficient, one of d_v.
 func (l Level) CiphertextSize() int { return int(l)*32*int(l.du()) + 32*int(l.dv()) }
 
-func (l Level) String() string {
-	switch l {
-	case MLKEM512:
-		return "ML-KEM-512"
-	case MLKEM768:
-		return "ML-KEM-768"
-	case MLKEM1024:
-		return "ML-KEM-1024"
-	}
-	return "ML-KEM-invalid"
-}
-
 // A DecapsulationKey is the secret key used to decapsulate a shared key from a
 // ciphertext. It includes various precomputed values.
 type DecapsulationKey struct {
+	_ noCompare
+
 	d [32]byte // decapsulation key seed
 	z [32]byte // implicit rejection sampling seed
 
@@ -164,6 +154,8 @@ func (dk *DecapsulationKey) Level() Level { return dk.l }
 // An EncapsulationKey is the public key used to produce ciphertexts to be
 // decapsulated by the corresponding [DecapsulationKey].
 type EncapsulationKey struct {
+	_ noCompare
+
 	ρ [32]byte // sampleNTT seed for A
 	h [32]byte // H(ek)
 	encryptionKey
@@ -187,6 +179,13 @@ func (ex *encryptionKey) bytes(b []byte, ρ *[32]byte) []byte {
 	b = append(b, ρ[:]...)
 	return b
 }
+
+// noCompare makes the key structs incomparable (and holds no pointer: it
+// is empty). Why: the compiler generates an equality function, ~1 KB of
+// wasm each, for a comparable struct whose type descriptor the program
+// keeps, and internal/hybrid's generic wipeKey keeps it; nothing compares
+// keys.
+type noCompare [0]func()
 
 // encryptionKey is the parsed and expanded form of a PKE encryption key.
 type encryptionKey struct {
