@@ -480,6 +480,11 @@ func TestCodec(t *testing.T) {
 	}
 }
 
+// refCompressAndEncode and refDecodeAndDecompress are the standard
+// library's ringCompressAndEncode and ringDecodeAndDecompress (Go 1.26,
+// crypto/internal/fips140/mlkem/field.go; Copyright 2024 The Go Authors,
+// BSD licence: see LICENSE), unchanged but for the names and the dropped
+// internal-error checks.
 func refCompressAndEncode(s []byte, f ringElement, d uint8) []byte {
 	var b byte
 	var bIdx uint8
