@@ -337,13 +337,13 @@ func writeSizes(w io.Writer, sr *sizeReport, results map[string]map[string]resul
 	p("\n")
 	switch {
 	case base.Brotli < 0:
-		p("**Target (at most 600 KB = 614,400 bytes brotli):** not measured (no brotli).\n\n")
+		p("**Target (at most 600 KB = 600,000 bytes brotli):** not measured (no brotli).\n\n")
 	case base.Brotli <= brotliTarget:
-		p("**Target (at most 600 KB = 614,400 bytes brotli): reached** by the plain `make wasm` build: %s brotli, %s under the target (%.1f%% of it); ",
+		p("**Target (at most 600 KB = 600,000 bytes brotli): reached** by the plain `make wasm` build: %s brotli, %s under the target (%.1f%% of it); ",
 			commas(base.Brotli), commas(brotliTarget-base.Brotli), 100*float64(base.Brotli)/brotliTarget)
 		p("smallest measured: %s with %s. gzip -9 is %s, %s the target.\n\n", commas(best), bestName, commas(base.Gzip), overUnder(base.Gzip))
 	default:
-		p("**Target (at most 600 KB = 614,400 bytes brotli): not reached** by the plain build (%s brotli, %s over); smallest measured: %s with %s.\n\n",
+		p("**Target (at most 600 KB = 600,000 bytes brotli): not reached** by the plain build (%s brotli, %s over); smallest measured: %s with %s.\n\n",
 			commas(base.Brotli), commas(base.Brotli-brotliTarget), commas(best), bestName)
 	}
 
