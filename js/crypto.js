@@ -49,8 +49,12 @@ function start(instanceFor) {
     const name = manifest.str();
     const params = [];
     for (let j = 0, m = manifest.u32(); j < m; j++) {
-      const p = manifest.str();
-      params.push(p.endsWith("?") ? { name: p.slice(0, -1), optional: true } : { name: p, optional: false });
+      // "name", then "*" (bytes) or "#" (number), then "?" (optional).
+      let p = manifest.str();
+      const optional = p.endsWith("?");
+      if (optional) p = p.slice(0, -1);
+      const kind = p.endsWith("*") ? BYTES : p.endsWith("#") ? NUMBER : STRING;
+      params.push({ name: kind === STRING ? p : p.slice(0, -1), optional, kind });
     }
     functions[name] = bindExport(wasm, i, params);
   }
@@ -61,7 +65,10 @@ function start(instanceFor) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const ABSENT = 0xffffffff;
-const KIND_STRING = 0, KIND_BOOL = 1, KIND_OBJECT = 2, KIND_ERROR = 3;
+const KIND_STRING = 0, KIND_BOOL = 1, KIND_OBJECT = 2, KIND_ERROR = 3, KIND_BYTES = 4, KIND_NUMBER = 5;
+// Parameter kinds: a string (UTF-8), raw bytes (a Uint8Array, copied in
+// as it is), a number (u32le, a slot id).
+const STRING = 0, BYTES = 1, NUMBER = 2;
 
 // Reader walks the module's output buffer: u32le lengths and UTF-8 text.
 class Reader {
@@ -90,6 +97,8 @@ class Reader {
   }
 }
 
+const kindNames = ["string", "Uint8Array", "slot number"];
+
 function codedError(code, message) {
   const err = new Error(message);
   err.code = code;
@@ -103,10 +112,12 @@ function bindExport(wasm, index, params) {
   return (...args) => {
     let max = 0;
     for (let i = 0; i < params.length; i++) {
-      const v = args[i];
-      if (typeof v === "string") max += 4 + 3 * v.length; // UTF-16 unit → at most 3 UTF-8 bytes
-      else if (params[i].optional && v == null) max += 4;
-      else return codedError("INVALID_ARGUMENT", "invalid argument: " + params[i].name + " must be a string");
+      const v = args[i], p = params[i];
+      if (p.optional && v == null) max += 4;
+      else if (p.kind === STRING && typeof v === "string") max += 4 + 3 * v.length; // UTF-16 unit → at most 3 UTF-8 bytes
+      else if (p.kind === BYTES && v instanceof Uint8Array) max += 4 + v.length;
+      else if (p.kind === NUMBER && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) max += 8;
+      else return codedError("INVALID_ARGUMENT", "invalid argument: " + p.name + " must be a " + kindNames[p.kind]);
     }
     const ptr = wasm.input(max);
     const mem = new Uint8Array(wasm.mem.buffer); // after input(): memory may have grown
@@ -114,14 +125,20 @@ function bindExport(wasm, index, params) {
     let off = ptr;
     for (let i = 0; i < params.length; i++) {
       const v = args[i];
-      if (typeof v !== "string") {
-        view.setUint32(off, ABSENT, true);
-        off += 4;
-        continue;
+      let n;
+      if (v == null) {
+        n = ABSENT;
+      } else if (typeof v === "string") {
+        n = encoder.encodeInto(v, mem.subarray(off + 4, ptr + max)).written;
+      } else if (typeof v === "number") {
+        n = 4;
+        view.setUint32(off + 4, v, true);
+      } else {
+        n = v.length;
+        mem.set(v, off + 4);
       }
-      const { written } = encoder.encodeInto(v, mem.subarray(off + 4, ptr + max));
-      view.setUint32(off, written, true);
-      off += 4 + written;
+      view.setUint32(off, n, true);
+      off += n === ABSENT ? 4 : 4 + n;
     }
     const kind = wasm.call(index, off - ptr);
     const r = new Reader(wasm, wasm.outputLen());
@@ -135,6 +152,8 @@ function bindExport(wasm, index, params) {
           return o;
         }
         case KIND_ERROR: { const code = r.str(); return codedError(code, r.str()); }
+        case KIND_BYTES: return r.bytes.slice(); // a copy: the output is wiped below
+        case KIND_NUMBER: return r.u32();
         default: return codedError("INTERNAL", "sealkit: unknown result kind " + kind);
       }
     } finally {
@@ -241,12 +260,32 @@ export const exportNames = Object.freeze([
 ]);
 
 /**
- * The same functions, throwing an Error with `code` and the crate's
- * `message` for every failure instead of a plain string. Used by the SDK.
+ * The bytes API: the compatible functions of the same name without
+ * "Bytes", over Uint8Arrays instead of base64 text — the same checks,
+ * errors and results, without the base64 work and string copies. Not in
+ * metamorphic-crypto.
  */
-export function codedExports() {
+export const bytesExportNames = Object.freeze([
+  "encryptSecretboxBytes", "decryptSecretboxBytes", "boxSealOpenBytes", "unsealFromUserBytes",
+]);
+
+/**
+ * Internal (keystore.js's; the shape may change between versions): the key
+ * slots of cmd/sealkit-wasm/slots.go, keys held in the module between calls
+ * and named by a number. Reach them through codedExports(slotNames).
+ */
+export const slotNames = Object.freeze([
+  "slotUser", "slotKey", "slotFree", "slotUnseal", "slotEncrypt", "slotDecrypt", "slotDecryptText", "slotSeal",
+]);
+
+/**
+ * The functions named (default: exportNames, the compatible table),
+ * throwing an Error with `code` and the crate's `message` for every
+ * failure instead of a plain string. Used by the SDK.
+ */
+export function codedExports(names = exportNames) {
   const out = {};
-  for (const name of exportNames) out[name] = coded(name);
+  for (const name of names) out[name] = coded(name);
   return Object.freeze(out);
 }
 
@@ -274,3 +313,7 @@ export const recoveryKeyToSecret = compat("recoveryKeyToSecret");
 export const encryptPrivateKeyForRecovery = compat("encryptPrivateKeyForRecovery");
 export const decryptPrivateKeyWithRecovery = compat("decryptPrivateKeyWithRecovery");
 export const parseSaltFromKeyHash = compat("parseSaltFromKeyHash");
+export const encryptSecretboxBytes = compat("encryptSecretboxBytes");
+export const decryptSecretboxBytes = compat("decryptSecretboxBytes");
+export const boxSealOpenBytes = compat("boxSealOpenBytes");
+export const unsealFromUserBytes = compat("unsealFromUserBytes");

@@ -77,6 +77,14 @@ func X25519(priv, peer []byte) (public, shared []byte, ok bool) {
 	return x25519Both(priv, peer)
 }
 
+// X25519Shared returns the raw shared u-coordinate X25519(priv, peer)
+// alone, for a caller that already has priv's public key (in the wasm
+// build, one scalar multiplication instead of X25519's two); ok as for
+// X25519.
+func X25519Shared(priv, peer []byte) (shared []byte, ok bool) {
+	return x25519Shared(priv, peer)
+}
+
 // boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)). The caller
 // clears the key.
 func boxKey(priv, pub []byte) (*[32]byte, bool) {
