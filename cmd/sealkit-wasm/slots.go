@@ -64,6 +64,10 @@ func newSlot(user bool, key, pub, seed []byte) number {
 }
 
 // clone copies b onto the heap, where the slot can wipe it; nil for none.
+// slotOf and clone are not inlined: at each call site they cost the wasm
+// module more than the call does.
+//
+//go:noinline
 func clone(b []byte) []byte {
 	if len(b) == 0 {
 		return nil
@@ -73,6 +77,8 @@ func clone(b []byte) []byte {
 
 // slotOf returns the slot a number argument names, if it is of the kind
 // wanted.
+//
+//go:noinline
 func slotOf(arg string, user bool) (*slot, error) {
 	if len(arg) != 4 {
 		return nil, errSlot
@@ -160,42 +166,33 @@ func publicBytesOf(b []byte, err error) (result, error) {
 	return publicBytes(b), nil
 }
 
-// Parameter shorthands of the table below.
-var (
-	pSlot = param{name: "slot", kind: kindNumberParam}
-	pCt   = param{name: "ciphertext", kind: kindBytesParam}
-	pPub  = param{name: "publicKey", kind: kindBytesParam}
-	pPriv = param{name: "privateKey", kind: kindBytesParam}
-	pSeed = param{name: "pqSecretKey", kind: kindBytesParam, optional: true}
-	pKey  = param{name: "key", kind: kindBytesParam}
-	pPt   = param{name: "plaintext", kind: kindBytesParam}
-)
-
 // slotExports follows the compatible table in the manifest (exportAt).
 // The first four are the public bytes API — the compatible functions of
 // the same name without "Bytes", over raw bytes instead of base64 text:
 // the same checks, errors and results. The rest are the key slots, for
 // js/keystore.js: a slot's calls produce exactly what the compatible
 // function given the slot's keys produces (slots_test.go). Argument
-// values are views of the input buffer, as for the compatible table.
+// values are views of the input buffer, as for the compatible table. Like
+// that table, it is a literal of constants and closures that capture
+// nothing, so that it is static data rather than init code.
 var slotExports = []export{
-	{"encryptSecretboxBytes", []param{pPt, pKey}, func(_ *wipeList, a []string) (result, error) {
+	{"encryptSecretboxBytes", []param{{name: "plaintext", kind: kindBytesParam}, {name: "key", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		return publicBytesOf(sealkit.EncryptSecretbox(bytesOf(a[0]), bytesOf(a[1])))
 	}},
-	{"decryptSecretboxBytes", []param{pCt, pKey}, func(_ *wipeList, a []string) (result, error) {
+	{"decryptSecretboxBytes", []param{{name: "ciphertext", kind: kindBytesParam}, {name: "key", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		return secretBytesOf(sealkit.DecryptSecretbox(bytesOf(a[0]), bytesOf(a[1])))
 	}},
-	{"boxSealOpenBytes", []param{pCt, pPub, pPriv}, func(_ *wipeList, a []string) (result, error) {
+	{"boxSealOpenBytes", []param{{name: "ciphertext", kind: kindBytesParam}, {name: "publicKey", kind: kindBytesParam}, {name: "privateKey", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		return secretBytesOf(sealkit.BoxSealOpen(bytesOf(a[0]), bytesOf(a[1]), bytesOf(a[2])))
 	}},
-	{"unsealFromUserBytes", []param{pCt, pPub, pPriv, pSeed}, func(_ *wipeList, a []string) (result, error) {
+	{"unsealFromUserBytes", []param{{name: "ciphertext", kind: kindBytesParam}, {name: "publicKey", kind: kindBytesParam}, {name: "privateKey", kind: kindBytesParam}, {name: "pqSecretKey", kind: kindBytesParam, optional: true}}, func(_ *wipeList, a []string) (result, error) {
 		return unsealBytes(bytesOf(a[0]), bytesOf(a[1]), bytesOf(a[2]), bytesOf(a[3]))
 	}},
 
 	// slotUser(privateKey, publicKeyB64, pqSecretKey?) → a user slot. The
 	// public key comes as the account record's base64 text; the keys are
 	// kept as given and checked when used, as unsealFromUser checks them.
-	{"slotUser", []param{pPriv, {name: "publicKeyB64"}, pSeed}, func(w *wipeList, a []string) (result, error) {
+	{"slotUser", []param{{name: "privateKey", kind: kindBytesParam}, {name: "publicKeyB64"}, {name: "pqSecretKey", kind: kindBytesParam, optional: true}}, func(w *wipeList, a []string) (result, error) {
 		pub, err := w.one(a[1])
 		if err != nil {
 			return nil, err
@@ -203,14 +200,14 @@ var slotExports = []export{
 		return newSlot(true, bytesOf(a[0]), pub, bytesOf(a[2])), nil
 	}},
 	// slotKey(key) → a key slot; the key must be 32 bytes.
-	{"slotKey", []param{pKey}, func(_ *wipeList, a []string) (result, error) {
+	{"slotKey", []param{{name: "key", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		if len(a[0]) != sealkit.KeySize {
 			return nil, errs.InvalidLength(sealkit.KeySize, len(a[0]))
 		}
 		return newSlot(false, bytesOf(a[0]), nil, nil), nil
 	}},
 	// slotFree(slot) → whether the id named a slot; wipes it.
-	{"slotFree", []param{pSlot}, func(_ *wipeList, a []string) (result, error) {
+	{"slotFree", []param{{name: "slot", kind: kindNumberParam}}, func(_ *wipeList, a []string) (result, error) {
 		if s, err := slotOf(a[0], true); err == nil {
 			return s.free(), nil
 		}
@@ -220,7 +217,7 @@ var slotExports = []export{
 		return false, nil
 	}},
 	// slotUnseal(user slot, ciphertextB64) → bytes: unsealFromUser.
-	{"slotUnseal", []param{pSlot, {name: "ciphertextB64"}}, func(w *wipeList, a []string) (result, error) {
+	{"slotUnseal", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertextB64"}}, func(w *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], true)
 		if err != nil {
 			return nil, err
@@ -232,7 +229,7 @@ var slotExports = []export{
 		return secretBytesOf(s.unseal(ct))
 	}},
 	// slotEncrypt(key slot, plaintext) → bytes: encryptSecretboxBytes.
-	{"slotEncrypt", []param{pSlot, pPt}, func(_ *wipeList, a []string) (result, error) {
+	{"slotEncrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "plaintext", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
@@ -240,7 +237,7 @@ var slotExports = []export{
 		return publicBytesOf(sealkit.EncryptSecretbox(bytesOf(a[1]), s.key))
 	}},
 	// slotDecrypt(key slot, ciphertext) → bytes: decryptSecretboxBytes.
-	{"slotDecrypt", []param{pSlot, pCt}, func(_ *wipeList, a []string) (result, error) {
+	{"slotDecrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertext", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
@@ -249,7 +246,7 @@ var slotExports = []export{
 	}},
 	// slotDecryptText(key slot, ciphertextB64) → string:
 	// decryptSecretboxToString.
-	{"slotDecryptText", []param{pSlot, {name: "ciphertextB64"}}, func(w *wipeList, a []string) (result, error) {
+	{"slotDecryptText", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertextB64"}}, func(w *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
@@ -271,7 +268,7 @@ var slotExports = []export{
 	// slotSeal(key slot, publicKeyB64, pqPublicKeyB64?, level?) → base64:
 	// sealForUserWithLevel of the key's 32 bytes ("" is Cat-3, as
 	// sealForUser).
-	{"slotSeal", []param{pSlot, {name: "publicKeyB64"}, {name: "pqPublicKeyB64", optional: true}, {name: "level", optional: true}}, func(w *wipeList, a []string) (result, error) {
+	{"slotSeal", []param{{name: "slot", kind: kindNumberParam}, {name: "publicKeyB64"}, {name: "pqPublicKeyB64", optional: true}, {name: "level", optional: true}}, func(w *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err

@@ -131,7 +131,10 @@ func init() {
 // collector reuses it. The key, and anything sharing its parts (circl's
 // public key), must not be used afterwards. TestWipeKey and
 // js/test/memory.test.mjs fail if a library changes so that d or z
-// survive.
+// survive. Not inlined: PrivateKey.Wipe calls it for three key types, and
+// inlined there it was ~2 KB of wasm code.
+//
+//go:noinline
 func wipeKey[K any](k *K, l *keyLayout) {
 	base := unsafe.Pointer(k)
 	for _, f := range l.inner {
@@ -328,8 +331,9 @@ func Open(blob, seed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, errs.ErrDecryption
 	}
-	defer k.Wipe()
-	return k.Open(blob)
+	pt, err := k.Open(blob)
+	k.Wipe()
+	return pt, err
 }
 
 // A PrivateKey is a hybrid seed expanded for one level: the ML-KEM
@@ -356,9 +360,9 @@ func NewPrivateKey(p *Params, seed []byte) (*PrivateKey, error) {
 	if len(seed) != SeedSize {
 		return nil, errs.InvalidLength(SeedSize, len(seed))
 	}
+	// Cleared without defer, which costs the wasm module more code: none
+	// of the calls below panics on these sizes.
 	ms, xsk := expand(seed)
-	defer clear(ms)
-	defer clear(xsk)
 	k := &PrivateKey{p: p}
 	var err error
 	switch p.Tag {
@@ -371,17 +375,18 @@ func NewPrivateKey(p *Params, seed []byte) (*PrivateKey, error) {
 	default:
 		k.k1024, err = mlkem.NewDecapsulationKey1024(ms)
 	}
-	if err != nil {
-		return nil, err
-	}
-	xpk, err := nacl.X25519Public(xsk)
-	if err != nil {
-		k.Wipe()
-		return nil, err
-	}
+	clear(ms)
 	copy(k.xsk[:], xsk)
-	copy(k.xpk[:], xpk)
-	return k, nil
+	clear(xsk)
+	if err == nil {
+		var xpk []byte
+		if xpk, err = nacl.X25519Public(k.xsk[:]); err == nil {
+			copy(k.xpk[:], xpk)
+			return k, nil
+		}
+	}
+	k.Wipe()
+	return nil, err
 }
 
 // Params is the key's level.
@@ -425,8 +430,9 @@ func (k *PrivateKey) Open(blob []byte) ([]byte, error) {
 		return nil, errs.ErrDecryption
 	}
 	key := combine(ssKEM, ssX, epk, k.xpk[:])
-	defer clear(key[:])
-	return nacl.Open(box, key[:])
+	pt, err := nacl.Open(box, key[:])
+	clear(key[:])
+	return pt, err
 }
 
 // Wipe zeroes the expanded keys (the ML-KEM key through wipeKey). k must
