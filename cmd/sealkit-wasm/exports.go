@@ -66,13 +66,9 @@ const (
 )
 
 // A result is a string (public text), a secretText, a secretB64, a bool,
-// an object whose keys keep this order, or (slots.go) publicBytes,
-// secretBytes or a number.
+// an object whose keys keep this order, or (slots.go) secretBytes,
+// inPlace or a number.
 type result any
-
-// publicBytes is a byte result that is not secret (a ciphertext),
-// returned as raw bytes.
-type publicBytes []byte
 
 // secretBytes is a byte result that may be key material, returned as raw
 // bytes: invoke copies it out, then clears it.

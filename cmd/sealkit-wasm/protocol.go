@@ -83,6 +83,16 @@ func appendParam(b []byte, p param) []byte {
 	return b
 }
 
+// outNext is the output buffer of the call in progress (invoke sets it):
+// an export with a large byte result (a secretbox of the bytes API or of a
+// key slot, slots.go) appends it there through reserve and returns it as
+// inPlace, which invoke passes on without a copy or a second buffer.
+var outNext []byte
+
+// inPlace is a byte result already written to outNext. It is not cleared
+// here: it is the output, which JS zeroes once read.
+type inPlace []byte
+
 // exportAt is export i of the module: the compatible table, then the
 // slot and bytes exports (slots.go). nil past the end.
 func exportAt(i uint32) *export {
@@ -107,7 +117,9 @@ func invoke(out []byte, index uint32, args []byte) (kind uint32, _ []byte) {
 	if !ok {
 		return appendError(out, codeInvalidArgument, "invalid call: malformed arguments")
 	}
+	outNext = out
 	r, err := e.call(a)
+	outNext = nil
 	if err != nil {
 		return appendError(out, errorCode(err), err.Error())
 	}
@@ -137,12 +149,12 @@ func appendResult(out []byte, r result) (kind uint32, _ []byte) {
 		return kindObject, out
 	case string, secretText, secretB64:
 		return kindString, appendValue(reserve(out, valueLen(r)), r)
-	case publicBytes:
-		return kindBytes, appendBytes(out, r)
 	case secretBytes:
 		out = appendBytes(out, r)
 		clear(r)
 		return kindBytes, out
+	case inPlace:
+		return kindBytes, r
 	case number:
 		return kindNumber, binary.LittleEndian.AppendUint32(out, uint32(r))
 	}

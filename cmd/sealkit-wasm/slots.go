@@ -1,12 +1,14 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 
 	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/hybrid"
+	"github.com/sealkit/sealkit/internal/nacl"
 )
 
 // Key slots: keys held in the module between calls, named by a small
@@ -150,20 +152,33 @@ func unsealBytes(ct, pub, priv, seed []byte) (result, error) {
 	return secretBytesOf(sealkit.BoxSealOpen(ct, pub, priv))
 }
 
+// sealInto is sealkit.EncryptSecretbox written straight into the output
+// buffer (outNext), and openInto sealkit.DecryptSecretbox: for a 1 MiB
+// blob, no result array to allocate, copy and clear. Room is reserved
+// first, so that the output never grows elsewhere than in reserve, which
+// wipes what it leaves.
+func sealInto(pt, key []byte) (result, error) {
+	out, err := nacl.AppendSeal(reserve(outNext, nacl.SecretboxMin+len(pt)), rand.Reader, pt, key)
+	if err != nil {
+		return nil, err
+	}
+	return inPlace(out), nil
+}
+
+func openInto(ct, key []byte) (result, error) {
+	out, err := nacl.AppendOpen(reserve(outNext, max(len(ct)-nacl.SecretboxMin, 0)), ct, key)
+	if err != nil {
+		return nil, err
+	}
+	return inPlace(out), nil
+}
+
 // secretBytesOf returns a secret byte result as raw bytes.
 func secretBytesOf(b []byte, err error) (result, error) {
 	if err != nil {
 		return nil, err
 	}
 	return secretBytes(b), nil
-}
-
-// publicBytesOf returns a public byte result as raw bytes.
-func publicBytesOf(b []byte, err error) (result, error) {
-	if err != nil {
-		return nil, err
-	}
-	return publicBytes(b), nil
 }
 
 // slotExports follows the compatible table in the manifest (exportAt).
@@ -177,10 +192,10 @@ func publicBytesOf(b []byte, err error) (result, error) {
 // nothing, so that it is static data rather than init code.
 var slotExports = []export{
 	{"encryptSecretboxBytes", []param{{name: "plaintext", kind: kindBytesParam}, {name: "key", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
-		return publicBytesOf(sealkit.EncryptSecretbox(bytesOf(a[0]), bytesOf(a[1])))
+		return sealInto(bytesOf(a[0]), bytesOf(a[1]))
 	}},
 	{"decryptSecretboxBytes", []param{{name: "ciphertext", kind: kindBytesParam}, {name: "key", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
-		return secretBytesOf(sealkit.DecryptSecretbox(bytesOf(a[0]), bytesOf(a[1])))
+		return openInto(bytesOf(a[0]), bytesOf(a[1]))
 	}},
 	{"boxSealOpenBytes", []param{{name: "ciphertext", kind: kindBytesParam}, {name: "publicKey", kind: kindBytesParam}, {name: "privateKey", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
 		return secretBytesOf(sealkit.BoxSealOpen(bytesOf(a[0]), bytesOf(a[1]), bytesOf(a[2])))
@@ -234,7 +249,7 @@ var slotExports = []export{
 		if err != nil {
 			return nil, err
 		}
-		return publicBytesOf(sealkit.EncryptSecretbox(bytesOf(a[1]), s.key))
+		return sealInto(bytesOf(a[1]), s.key)
 	}},
 	// slotDecrypt(key slot, ciphertext) → bytes: decryptSecretboxBytes.
 	{"slotDecrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertext", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
@@ -242,7 +257,7 @@ var slotExports = []export{
 		if err != nil {
 			return nil, err
 		}
-		return secretBytesOf(sealkit.DecryptSecretbox(bytesOf(a[1]), s.key))
+		return openInto(bytesOf(a[1]), s.key)
 	}},
 	// slotDecryptText(key slot, ciphertextB64) → string:
 	// decryptSecretboxToString.

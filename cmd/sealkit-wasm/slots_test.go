@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 
 	"github.com/sealkit/sealkit"
@@ -294,40 +295,57 @@ func TestSlotLifecycle(t *testing.T) {
 }
 
 // TestBytesResultsWiped: a secret byte result is cleared once it is in
-// the output, as secretB64 is; a public one is copied as it is.
+// the output, as secretB64 is; an inPlace one is the output.
 func TestBytesResultsWiped(t *testing.T) {
 	sb := secretBytes("secret plaintext")
 	kind, out := appendResult([]byte("x"), sb)
 	if kind != kindBytes || string(out) != "xsecret plaintext" || !isZero(sb) {
 		t.Fatalf("secretBytes: %d %q, left %q", kind, out, sb)
 	}
-	pb := publicBytes("ciphertext")
-	if kind, out = appendResult(nil, pb); kind != kindBytes || string(out) != "ciphertext" || string(pb) != "ciphertext" {
-		t.Fatalf("publicBytes: %d %q", kind, out)
+	ip := inPlace("ciphertext")
+	if kind, out = appendResult(nil, ip); kind != kindBytes || &out[0] != &ip[0] {
+		t.Fatalf("inPlace: %d %q, a copy", kind, out)
 	}
 	if kind, out = appendResult(nil, number(0x01020304)); kind != kindNumber || string(out) != "\x04\x03\x02\x01" {
 		t.Fatalf("number: %d %q", kind, out)
 	}
 
-	// Through the table: the decrypting calls return secretBytes.
+	// Through the table: the box opens return secretBytes; the secretbox
+	// calls write into the output buffer in place (no other copy).
 	key := sealkit.GenerateKey()
 	ct, _ := sealkit.EncryptSecretbox([]byte("secret plaintext"), key)
 	id := newID(t, "slotKey", key)
 	defer invokeWith(t, "slotFree", id)
+	slotArg := string(binary.LittleEndian.AppendUint32(nil, uint32(id)))
+	pub, priv, _ := sealkit.GenerateKeyPair()
+	box, _ := sealkit.BoxSeal([]byte("boxed"), pub)
 	for _, c := range []struct {
 		name string
 		args []string
+		kind string
 	}{
-		{"slotDecrypt", []string{string(binary.LittleEndian.AppendUint32(nil, uint32(id))), string(ct)}},
-		{"decryptSecretboxBytes", []string{string(ct), string(key)}},
+		{"slotDecrypt", []string{slotArg, string(ct)}, "main.inPlace"},
+		{"decryptSecretboxBytes", []string{string(ct), string(key)}, "main.inPlace"},
+		{"slotEncrypt", []string{slotArg, "x"}, "main.inPlace"},
+		{"encryptSecretboxBytes", []string{"x", string(key)}, "main.inPlace"},
+		{"boxSealOpenBytes", []string{string(box), string(pub), string(priv)}, "main.secretBytes"},
+		{"unsealFromUserBytes", []string{string(box), string(pub), string(priv), ""}, "main.secretBytes"},
 	} {
+		outNext = make([]byte, 0, 100)
 		r, err := exportAt(index(t, c.name)).call(c.args)
-		if _, ok := r.(secretBytes); !ok || err != nil {
-			t.Errorf("%s returns %T, %v", c.name, r, err)
+		if got := fmt.Sprintf("%T", r); got != c.kind || err != nil {
+			t.Errorf("%s returns %s, %v; want %s", c.name, got, err, c.kind)
 		}
+		if p, ok := r.(inPlace); ok && &p[:1][0] != &outNext[:1][0] {
+			t.Errorf("%s: an inPlace result not in the output buffer", c.name)
+		}
+		outNext = nil
 	}
-	if got := want(t, kindBytes, "slotDecrypt", id, ct); got != "secret plaintext" {
-		t.Fatalf("slotDecrypt = %q", got)
+	// A grown output wipes the array it leaves, as reserve does.
+	old := []byte("stale secret")
+	kind, out = invoke(old[:0], index(t, "slotDecrypt"), putString(putString(nil, slotArg), string(ct)))
+	if kind != kindBytes || string(out) != "secret plaintext" || !isZero(old) {
+		t.Fatalf("slotDecrypt into a small output: %d %q, left %q", kind, out, old)
 	}
 }
 
