@@ -31,6 +31,22 @@
 //   PrivateKey/Encrypt|Decrypt        encryptPrivateKey(skB64, sessionKeyB64) / decryptPrivateKey(ct, sessionKeyB64)
 //   RecoveryKey/Generate|ToSecret     generateRecoveryKey() / recoveryKeyToSecret(key)
 // BlindIndex and Base64 are not in the JavaScript API.
+//
+// Two more columns time the paths without base64 keys:
+//   sealkit-wasm-bytes   the bytes API (crypto.js bytesExportNames): the
+//                        same functions over Uint8Arrays — the same inputs
+//                        as libsodium.js's column. Hybrid/Open expands the
+//                        seed on every call, as libsodium's
+//                        crypto_kem_xwing_dec does.
+//   sealkit-wasm-handle  the key slots behind the SDK's handles
+//                        (keystore.js: a handle's keys go into a slot of
+//                        the core once, cmd/sealkit-wasm/slots.go), timed
+//                        at the core call the key store makes, without its
+//                        async wrapper: slotEncrypt / slotDecrypt (bytes)
+//                        with a key slot, slotUnseal(slot, ctB64) with a
+//                        user slot, whose ML-KEM key stays expanded between
+//                        opens. The ciphertext is base64 there, as the key
+//                        store gets it from a server.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,8 +70,11 @@ const wasmBytes = readFileSync(wasmPath);
 // Imported only now: js/crypto.js imports js/dist/wasm_exec.js.
 const { default: init, ...c } = await import('../js/crypto.js');
 await init(wasmBytes);
+const slot = c.codedExports(c.slotNames);
 
 const W = 'sealkit-wasm';
+const WB = 'sealkit-wasm-bytes';
+const WH = 'sealkit-wasm-handle';
 
 // What one timed call is, for the report (the table at the top).
 const CALLS = [
@@ -185,6 +204,87 @@ add(W, 'UnsealFromUser/HybridCat3/32B', () => {
   const { kp, hy, hybrid } = user();
   return () => c.unsealFromUser(hybrid, kp.publicKey, kp.privateKey, hy.secretKey);
 });
+
+// ---- bytes and handles ----------------------------------------------------------
+
+for (const n of SECRETBOX_SIZES) {
+  const size = sizeName(n);
+  const fixture = () => {
+    const key = unb64(c.generateKey());
+    const pt = payload(n);
+    const ct = c.encryptSecretboxBytes(pt, key);
+    same(c.decryptSecretboxBytes(ct, key), pt, 'secretbox (bytes)');
+    same(unb64(c.decryptSecretbox(b64(ct), b64(key))), pt, 'secretbox (bytes against base64)');
+    const id = slot.slotKey(key);
+    same(slot.slotDecrypt(id, slot.slotEncrypt(id, pt)), pt, 'secretbox (key slot)');
+    return { key, pt, ct, id };
+  };
+  addOp(WB, `Secretbox/Encrypt/${size}`, () => {
+    const { key, pt } = fixture();
+    return () => c.encryptSecretboxBytes(pt, key);
+  }, 'encryptSecretboxBytes(pt, key)');
+  addOp(WB, `Secretbox/Decrypt/${size}`, () => {
+    const { key, ct } = fixture();
+    return () => c.decryptSecretboxBytes(ct, key);
+  }, 'decryptSecretboxBytes(ct, key)');
+  addOp(WH, `Secretbox/Encrypt/${size}`, () => {
+    const { id, pt } = fixture();
+    return () => slot.slotEncrypt(id, pt);
+  }, 'slotEncrypt(keySlot, pt)');
+  addOp(WH, `Secretbox/Decrypt/${size}`, () => {
+    const { id, ct } = fixture();
+    return () => slot.slotDecrypt(id, ct);
+  }, 'slotDecrypt(keySlot, ct)');
+}
+
+// userBytes is user() as bytes, with a user slot holding its keys.
+function userBytes(level = 'Cat3') {
+  const u = user(level);
+  const r = {
+    pk: unb64(u.kp.publicKey), sk: unb64(u.kp.privateKey), seed: unb64(u.hy.secretKey), pt: unb64(u.pt),
+    box: unb64(u.box), hybrid: unb64(u.hybrid), boxB64: u.box, hybridB64: u.hybrid,
+  };
+  r.slot = slot.slotUser(r.sk, u.kp.publicKey, r.seed);
+  same(c.boxSealOpenBytes(r.box, r.pk, r.sk), r.pt, 'boxSealOpenBytes');
+  same(c.unsealFromUserBytes(r.hybrid, r.pk, r.sk, r.seed), r.pt, `unsealFromUserBytes (${level} hybrid)`);
+  same(c.unsealFromUserBytes(r.box, r.pk, r.sk, r.seed), r.pt, 'unsealFromUserBytes (box)');
+  same(slot.slotUnseal(r.slot, r.hybridB64), r.pt, `slotUnseal (${level} hybrid)`);
+  same(slot.slotUnseal(r.slot, r.boxB64), r.pt, 'slotUnseal (box)');
+  return r;
+}
+
+addOp(WB, 'Box/Open/32B', () => {
+  const { pk, sk, box } = userBytes();
+  return () => c.boxSealOpenBytes(box, pk, sk);
+}, 'boxSealOpenBytes(ct, pk, sk)');
+addOp(WB, 'UnsealFromUser/Box/32B', () => {
+  const { pk, sk, seed, box } = userBytes();
+  return () => c.unsealFromUserBytes(box, pk, sk, seed);
+}, 'unsealFromUserBytes(ct, pk, sk, pqSeed)');
+addOp(WB, 'UnsealFromUser/HybridCat3/32B', () => {
+  const { pk, sk, seed, hybrid } = userBytes();
+  return () => c.unsealFromUserBytes(hybrid, pk, sk, seed);
+}, 'unsealFromUserBytes(ct, pk, sk, pqSeed)');
+for (const level of ['Cat1', 'Cat3', 'Cat5']) {
+  addOp(WB, `Hybrid/Open/${level}`, () => {
+    const { pk, sk, seed, hybrid } = userBytes(level);
+    return () => c.unsealFromUserBytes(hybrid, pk, sk, seed);
+  }, 'unsealFromUserBytes(ct, pk, sk, pqSeed)');
+  addOp(WH, `Hybrid/Open/${level}`, () => {
+    const { slot: id, hybridB64 } = userBytes(level);
+    return () => slot.slotUnseal(id, hybridB64);
+  }, 'slotUnseal(userSlot, ctB64)');
+}
+for (const id of ['Box/Open/32B', 'UnsealFromUser/Box/32B']) {
+  addOp(WH, id, () => {
+    const { slot: s, boxB64 } = userBytes();
+    return () => slot.slotUnseal(s, boxB64);
+  }, 'slotUnseal(userSlot, ctB64)');
+}
+addOp(WH, 'UnsealFromUser/HybridCat3/32B', () => {
+  const { slot: s, hybridB64 } = userBytes();
+  return () => slot.slotUnseal(s, hybridB64);
+}, 'slotUnseal(userSlot, ctB64)');
 
 add(W, 'DeriveSessionKey/Argon2id-Interactive', () => {
   const salt = b64(SALT);

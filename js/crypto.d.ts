@@ -94,8 +94,35 @@ export interface CryptoFunctions {
   parseSaltFromKeyHash(keyHash: string): string;
 }
 
+/** The bytes API's names (not in metamorphic-crypto). */
+export type BytesExportName = "encryptSecretboxBytes" | "decryptSecretboxBytes" | "boxSealOpenBytes" | "unsealFromUserBytes";
+
+/** The bytes API's names, in table order. */
+export const bytesExportNames: readonly BytesExportName[];
+
+/**
+ * The bytes API: the compatible functions of the same name without "Bytes"
+ * over Uint8Arrays instead of base64 — the same checks, errors and
+ * results. Every result is a fresh Uint8Array. A non-Uint8Array argument
+ * throws an Error with code INVALID_ARGUMENT.
+ */
+export interface BytesFunctions {
+  /** Secretbox: nonce(24) ‖ tag(16) ‖ ct under a 32-byte key. */
+  encryptSecretboxBytes(plaintext: Uint8Array, key: Uint8Array): Uint8Array;
+  decryptSecretboxBytes(ciphertext: Uint8Array, key: Uint8Array): Uint8Array;
+  /** libsodium crypto_box_seal_open. */
+  boxSealOpenBytes(ciphertext: Uint8Array, publicKey: Uint8Array, privateKey: Uint8Array): Uint8Array;
+  /** Opens either format; the PQ secret key is the 32-byte seed (absent or empty: none). */
+  unsealFromUserBytes(ciphertext: Uint8Array, publicKey: Uint8Array, privateKey: Uint8Array, pqSecretKey?: Uint8Array | null): Uint8Array;
+}
+
+/** Internal (keystore.js's key slots); the shape may change between versions. */
+export const slotNames: readonly string[];
+
 /** The same functions, throwing an Error with `code` and the crate's message. */
 export function codedExports(): Readonly<CryptoFunctions>;
+/** The functions named, throwing an Error with `code` and the crate's message. */
+export function codedExports<N extends ExportName | BytesExportName>(names: readonly N[]): Readonly<Pick<CryptoFunctions & BytesFunctions, N>>;
 
 export const deriveSessionKey: CryptoFunctions["deriveSessionKey"];
 export const encryptSecretboxString: CryptoFunctions["encryptSecretboxString"];
@@ -121,3 +148,7 @@ export const recoveryKeyToSecret: CryptoFunctions["recoveryKeyToSecret"];
 export const encryptPrivateKeyForRecovery: CryptoFunctions["encryptPrivateKeyForRecovery"];
 export const decryptPrivateKeyWithRecovery: CryptoFunctions["decryptPrivateKeyWithRecovery"];
 export const parseSaltFromKeyHash: CryptoFunctions["parseSaltFromKeyHash"];
+export const encryptSecretboxBytes: BytesFunctions["encryptSecretboxBytes"];
+export const decryptSecretboxBytes: BytesFunctions["decryptSecretboxBytes"];
+export const boxSealOpenBytes: BytesFunctions["boxSealOpenBytes"];
+export const unsealFromUserBytes: BytesFunctions["unsealFromUserBytes"];

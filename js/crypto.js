@@ -49,8 +49,12 @@ function start(instanceFor) {
     const name = manifest.str();
     const params = [];
     for (let j = 0, m = manifest.u32(); j < m; j++) {
-      const p = manifest.str();
-      params.push(p.endsWith("?") ? { name: p.slice(0, -1), optional: true } : { name: p, optional: false });
+      // "name", then "*" (bytes) or "#" (number), then "?" (optional).
+      let p = manifest.str();
+      const optional = p.endsWith("?");
+      if (optional) p = p.slice(0, -1);
+      const kind = p.endsWith("*") ? BYTES : p.endsWith("#") ? NUMBER : STRING;
+      params.push({ name: kind === STRING ? p : p.slice(0, -1), optional, kind });
     }
     functions[name] = bindExport(wasm, i, params);
   }
@@ -61,12 +65,23 @@ function start(instanceFor) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const ABSENT = 0xffffffff;
-const KIND_STRING = 0, KIND_BOOL = 1, KIND_OBJECT = 2, KIND_ERROR = 3;
+const KIND_STRING = 0, KIND_BOOL = 1, KIND_OBJECT = 2, KIND_ERROR = 3, KIND_BYTES = 4, KIND_NUMBER = 5;
+// Parameter kinds: a string (UTF-8), raw bytes (a Uint8Array, copied in
+// as it is), a number (u32le, a slot id).
+const STRING = 0, BYTES = 1, NUMBER = 2;
+
+// enter calls a function of the module from one call site for all of
+// them, so that the optimizing compiler does not inline the JS-to-wasm
+// call: Node 20's (V8 11.3) inlined call crashed the process (SIGSEGV)
+// once bindMixed's code was optimized (bench/wasm.mjs's bytes and handle
+// rows; fine with --no-turbo-inline-js-wasm-calls). A call site that sees
+// several functions is not inlined.
+const enter = (f, a, b) => f(a, b);
 
 // Reader walks the module's output buffer: u32le lengths and UTF-8 text.
 class Reader {
   constructor(wasm, len) {
-    this.ptr = wasm.output();
+    this.ptr = enter(wasm.output);
     this.len = len;
     this.bytes = new Uint8Array(wasm.mem.buffer, this.ptr, len);
     this.off = 0;
@@ -90,6 +105,8 @@ class Reader {
   }
 }
 
+const kindNames = ["string", "Uint8Array", "slot number"];
+
 function codedError(code, message) {
   const err = new Error(message);
   err.code = code;
@@ -98,8 +115,14 @@ function codedError(code, message) {
 
 // bindExport returns a function that returns the result, or an Error with
 // the crate's message and a stable code (it does not throw: compat() and
-// coded() decide how to surface it).
+// coded() decide how to surface it). The compatible table's functions take
+// strings only and keep a function literal of their own (bindStrings), so
+// that the code optimized for them never sees a byte or number argument.
 function bindExport(wasm, index, params) {
+  return params.every((p) => p.kind === STRING) ? bindStrings(wasm, index, params) : bindMixed(wasm, index, params);
+}
+
+function bindStrings(wasm, index, params) {
   return (...args) => {
     let max = 0;
     for (let i = 0; i < params.length; i++) {
@@ -108,7 +131,7 @@ function bindExport(wasm, index, params) {
       else if (params[i].optional && v == null) max += 4;
       else return codedError("INVALID_ARGUMENT", "invalid argument: " + params[i].name + " must be a string");
     }
-    const ptr = wasm.input(max);
+    const ptr = enter(wasm.input, max);
     const mem = new Uint8Array(wasm.mem.buffer); // after input(): memory may have grown
     const view = new DataView(wasm.mem.buffer);
     let off = ptr;
@@ -123,24 +146,70 @@ function bindExport(wasm, index, params) {
       view.setUint32(off, written, true);
       off += 4 + written;
     }
-    const kind = wasm.call(index, off - ptr);
-    const r = new Reader(wasm, wasm.outputLen());
-    try {
-      switch (kind) {
-        case KIND_STRING: return r.rest();
-        case KIND_BOOL: return r.bytes[0] === 1;
-        case KIND_OBJECT: {
-          const o = {};
-          while (r.off < r.len) { const k = r.str(); o[k] = r.str(); }
-          return o;
-        }
-        case KIND_ERROR: { const code = r.str(); return codedError(code, r.str()); }
-        default: return codedError("INTERNAL", "sealkit: unknown result kind " + kind);
-      }
-    } finally {
-      r.wipe();
-    }
+    return result(wasm, enter(wasm.call, index, off - ptr));
   };
+}
+
+// bindMixed is bindStrings for the slot and bytes exports: a parameter may
+// also be raw bytes (a Uint8Array, copied in as it is) or a number.
+function bindMixed(wasm, index, params) {
+  return (...args) => {
+    let max = 0;
+    for (let i = 0; i < params.length; i++) {
+      const v = args[i], p = params[i];
+      if (p.optional && v == null) max += 4;
+      else if (p.kind === STRING && typeof v === "string") max += 4 + 3 * v.length;
+      else if (p.kind === BYTES && v instanceof Uint8Array) max += 4 + v.length;
+      else if (p.kind === NUMBER && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) max += 8;
+      else return codedError("INVALID_ARGUMENT", "invalid argument: " + p.name + " must be a " + kindNames[p.kind]);
+    }
+    const ptr = enter(wasm.input, max);
+    const mem = new Uint8Array(wasm.mem.buffer); // after input(): memory may have grown
+    const view = new DataView(wasm.mem.buffer);
+    let off = ptr;
+    for (let i = 0; i < params.length; i++) {
+      const v = args[i], kind = params[i].kind;
+      if (v === undefined || v === null) {
+        view.setUint32(off, ABSENT, true);
+        off += 4;
+      } else if (kind === STRING) {
+        const { written } = encoder.encodeInto(v, mem.subarray(off + 4, ptr + max));
+        view.setUint32(off, written, true);
+        off += 4 + written;
+      } else if (kind === NUMBER) {
+        view.setUint32(off, 4, true);
+        view.setUint32(off + 4, v, true);
+        off += 8;
+      } else {
+        view.setUint32(off, v.length, true);
+        mem.set(v, off + 4);
+        off += 4 + v.length;
+      }
+    }
+    return result(wasm, enter(wasm.call, index, off - ptr));
+  };
+}
+
+// result reads a call's result of the given kind, then wipes the output.
+function result(wasm, kind) {
+  const r = new Reader(wasm, enter(wasm.outputLen));
+  try {
+    switch (kind) {
+      case KIND_STRING: return r.rest();
+      case KIND_BOOL: return r.bytes[0] === 1;
+      case KIND_OBJECT: {
+        const o = {};
+        while (r.off < r.len) { const k = r.str(); o[k] = r.str(); }
+        return o;
+      }
+      case KIND_ERROR: { const code = r.str(); return codedError(code, r.str()); }
+      case KIND_BYTES: return r.bytes.slice(); // a copy: the output is wiped below
+      case KIND_NUMBER: return r.u32();
+      default: return codedError("INTERNAL", "sealkit: unknown result kind " + kind);
+    }
+  } finally {
+    r.wipe();
+  }
 }
 
 async function fetchBytesOrResponse(input) {
@@ -241,12 +310,32 @@ export const exportNames = Object.freeze([
 ]);
 
 /**
- * The same functions, throwing an Error with `code` and the crate's
- * `message` for every failure instead of a plain string. Used by the SDK.
+ * The bytes API: the compatible functions of the same name without
+ * "Bytes", over Uint8Arrays instead of base64 text — the same checks,
+ * errors and results, without the base64 work and string copies. Not in
+ * metamorphic-crypto.
  */
-export function codedExports() {
+export const bytesExportNames = Object.freeze([
+  "encryptSecretboxBytes", "decryptSecretboxBytes", "boxSealOpenBytes", "unsealFromUserBytes",
+]);
+
+/**
+ * Internal (keystore.js's; the shape may change between versions): the key
+ * slots of cmd/sealkit-wasm/slots.go, keys held in the module between calls
+ * and named by a number. Reach them through codedExports(slotNames).
+ */
+export const slotNames = Object.freeze([
+  "slotUser", "slotKey", "slotFree", "slotUnseal", "slotEncrypt", "slotDecrypt", "slotDecryptText", "slotSeal",
+]);
+
+/**
+ * The functions named (default: exportNames, the compatible table),
+ * throwing an Error with `code` and the crate's `message` for every
+ * failure instead of a plain string. Used by the SDK.
+ */
+export function codedExports(names = exportNames) {
   const out = {};
-  for (const name of exportNames) out[name] = coded(name);
+  for (const name of names) out[name] = coded(name);
   return Object.freeze(out);
 }
 
@@ -274,3 +363,7 @@ export const recoveryKeyToSecret = compat("recoveryKeyToSecret");
 export const encryptPrivateKeyForRecovery = compat("encryptPrivateKeyForRecovery");
 export const decryptPrivateKeyWithRecovery = compat("decryptPrivateKeyWithRecovery");
 export const parseSaltFromKeyHash = compat("parseSaltFromKeyHash");
+export const encryptSecretboxBytes = compat("encryptSecretboxBytes");
+export const decryptSecretboxBytes = compat("decryptSecretboxBytes");
+export const boxSealOpenBytes = compat("boxSealOpenBytes");
+export const unsealFromUserBytes = compat("unsealFromUserBytes");

@@ -7,7 +7,7 @@
 // "@sealkit/sdk/account.js" (sign-up, login, the session-key chain) and
 // "@sealkit/sdk/share.js" (sealing resource keys to members, watchPending).
 
-import type { CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, OptionalB64 } from "./crypto.js";
+import type { BytesExportName, BytesFunctions, CryptoFunctions, ExportName, HybridKeyPair, KeyPair, B64, OptionalB64 } from "./crypto.js";
 
 import type { SealkitError } from "./errors.js";
 export { ErrorCode, SealkitError } from "./errors.js";
@@ -68,10 +68,13 @@ export function terminate(): void;
  * crypto.js's functions in the current thread (loaded once), synchronous,
  * throwing SealkitError. For code already in a worker, and for tests.
  */
-export function getDirectCrypto(wasmUrl?: string | URL | BufferSource | WebAssembly.Module): Promise<Readonly<CryptoFunctions>>;
+export function getDirectCrypto(wasmUrl?: string | URL | BufferSource | WebAssembly.Module): Promise<Readonly<CryptoFunctions & BytesFunctions>>;
 
-/** Runs one of crypto.js's 24 exports by name (in the worker where there is one). */
-export function call<N extends ExportName>(name: N, ...args: Parameters<CryptoFunctions[N]>): Promise<ReturnType<CryptoFunctions[N]>>;
+/**
+ * Runs one of crypto.js's 24 exports, or of its bytes API, by name (in the
+ * worker where there is one). A byte result comes back transferred.
+ */
+export function call<N extends ExportName | BytesExportName>(name: N, ...args: Parameters<(CryptoFunctions & BytesFunctions)[N]>): Promise<ReturnType<(CryptoFunctions & BytesFunctions)[N]>>;
 
 /** A new random 32-byte secretbox key. */
 export function generateKey(): Promise<B64>;

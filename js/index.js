@@ -28,6 +28,7 @@ const defaultWasmURL = () => new URL("./dist/sealkit.wasm", import.meta.url);
 let loading = null; // the promise of the current load, or null
 let backend = null; // {mode, call(name, args), op(name, args), close()} once loaded
 let direct = null; // the promise of getDirectCrypto's wrapped exports
+let directSlots = null; // the same instance's key slots (keystore.js)
 let generation = 0; // bumps on terminate(), so a stale load cannot install itself
 let lastGood = null; // {wasmUrl, options} of the last successful load
 
@@ -130,7 +131,8 @@ function resolveUrl(u) {
 // ---- in-thread ------------------------------------------------------------
 
 /**
- * Loads crypto.js in the current thread (once) and returns its functions,
+ * Loads crypto.js in the current thread (once) and returns its functions
+ * (the compatible table and the bytes API, crypto.js bytesExportNames),
  * synchronous, throwing SealkitError instances. For code already running
  * in a worker and for tests; pages should prefer the async API.
  *
@@ -146,19 +148,25 @@ export function getDirectCrypto(wasmUrl) {
     } catch (err) {
       throw new SealkitError(ErrorCode.LOAD, loadMessage(err), { cause: err });
     }
-    const coded = crypto.codedExports();
-    const out = {};
-    for (const name of crypto.exportNames) {
-      const fn = coded[name];
-      out[name] = (...args) => {
-        try {
-          return fn(...args);
-        } catch (err) {
-          throw toSealkitError(err);
-        }
-      };
-    }
-    return Object.freeze(out);
+    const wrap = (names) => {
+      const coded = crypto.codedExports(names);
+      const out = {};
+      for (const name of names) {
+        const fn = coded[name];
+        out[name] = (...args) => {
+          try {
+            return fn(...args);
+          } catch (err) {
+            throw toSealkitError(err);
+          }
+        };
+      }
+      return Object.freeze(out);
+    };
+    // The key slots stay out of the returned object: they are the in-thread
+    // key store's (directBackend), not an API.
+    directSlots = wrap(crypto.slotNames);
+    return wrap([...crypto.exportNames, ...crypto.bytesExportNames]);
   })();
   const d = direct;
   d.catch(() => { if (direct === d) direct = null; });
@@ -171,7 +179,7 @@ async function directBackend(wasmUrl, options) {
   // In this thread the handles' keys are in the page's memory: the handle
   // API works (for tests, Node, code already in a worker) but protects
   // nothing.
-  const store = makeKeystore(api, { exportKeys: options?.exportKeys });
+  const store = makeKeystore(api, { exportKeys: options?.exportKeys, slots: directSlots });
   const hop = async (name, args, transfer) => {
     try {
       // Transfer as a worker would, so that callers see one behaviour.
@@ -464,9 +472,10 @@ async function op(name, args) {
 }
 
 /**
- * Calls one of crypto.js's 24 exports by name (in the worker where there
- * is one). Resolves to its result; rejects with SealkitError
- * (INVALID_ARGUMENT for a name that is not an export).
+ * Calls one of crypto.js's 24 exports, or of its bytes API
+ * (bytesExportNames), by name (in the worker where there is one).
+ * Resolves to its result; rejects with SealkitError (INVALID_ARGUMENT for
+ * a name that is not an export).
  * @param {string} name
  * @param {...unknown} args
  */

@@ -13,9 +13,22 @@
 //            without a PQ key pair); publicKey, pqPublicKey (base64)
 //   key      secrets.key: a 32-byte secretbox key (a resource key)
 // The secrets are Uint8Arrays; release() overwrites them with zeros before
-// forgetting them. Calling the core needs them as base64 text for the
-// duration of a call: those strings are the worker's own and cannot be
-// wiped (JavaScript strings are immutable); they die with the call.
+// forgetting them.
+//
+// Key slots. A user or key entry is used through a slot of the
+// WebAssembly core (cmd/sealkit-wasm/slots.go, crypto.js slotNames): on
+// its first use in this thread the entry's bytes are copied into the
+// core once (entry.slot: the slot's number), and every later call names
+// the slot instead of passing the key. The core keeps what it derives
+// from the key for the slot's life — a user slot's ML-KEM decapsulation
+// key, expanded from the hybrid seed once instead of on every open — and
+// no key crosses into the core as base64 text on these paths. Each
+// thread makes its own slots (replication sends the entry's bytes, never
+// a slot); release, releaseAll, a put over an entry and drop free the
+// slot, which wipes it in the core, expanded keys included. Session
+// entries are used once per login and go through the base64 API: those
+// strings are the worker's own and cannot be wiped (JavaScript strings
+// are immutable); they die with the call.
 //
 // Every operation takes a context {created: []} first: the handles it
 // made. run() drops them again if the operation fails, and hands them to
@@ -24,7 +37,7 @@
 // them. Internal module: its shape may change between versions.
 
 import { ErrorCode, SealkitError, serializeError } from "./errors.js";
-import { bytesToBase64, base64ToBytes, makeOps } from "./ops.js";
+import { bytesToBase64, base64ToBytes, decodeUtf8, makeOps } from "./ops.js";
 import { deriveAuthKey } from "./authkey.js";
 import { readKeyCache, writeKeyCache } from "./keycache.js";
 
@@ -93,16 +106,22 @@ function requireArray(v, what) {
   return v;
 }
 
+const encoder = new TextEncoder();
+
 /**
  * A key store over `api`, an object of coded exports (crypto.js
- * codedExports(), or index.js's in-thread wrappers).
+ * codedExports(), or index.js's in-thread wrappers), and `options.slots`,
+ * the coded slot functions of the same module instance
+ * (codedExports(slotNames)).
  *
  * @param {Record<string, Function>} api
- * @param {{exportKeys?: boolean}} [options] exportKeys: false makes
- *   exportKey fail with UNSUPPORTED
+ * @param {{slots: Record<string, Function>, exportKeys?: boolean}} options
+ *   exportKeys: false makes exportKey fail with UNSUPPORTED
  */
 export function makeKeystore(api, options) {
   const exportKeys = options?.exportKeys !== false;
+  const slots = options?.slots;
+  if (!slots || typeof slots.slotFree !== "function") throw new TypeError("makeKeystore: options.slots (crypto.js codedExports(slotNames)) is required");
   const entries = new Map(); // handle → entry
   const ops = makeOps(api);
 
@@ -121,8 +140,19 @@ export function makeKeystore(api, options) {
   }
 
   function wipe(entry) {
+    if (entry.slot) {
+      slots.slotFree(entry.slot); // wipes the slot in the core
+      entry.slot = 0;
+    }
     for (const b of Object.values(entry.secrets)) b?.fill(0);
   }
+
+  // userSlot and keySlot return the entry's slot, made on first use.
+  const userSlot = (e) => (e.slot ||= slots.slotUser(e.secrets.privateKey, e.publicKey, e.secrets.pqSecretKey));
+  const keySlot = (handle) => {
+    const e = get(handle, "key");
+    return (e.slot ||= slots.slotKey(e.secrets.key));
+  };
 
   function remove(handle) {
     const e = entries.get(handle);
@@ -141,11 +171,9 @@ export function makeKeystore(api, options) {
   }
 
   const b64 = (bytes) => bytesToBase64(bytes);
-  const keyB64 = (handle) => b64(get(handle, "key").secrets.key);
 
   function openKey(ctx, u, sealedB64) {
-    const plain = base64ToBytes(api.unsealFromUser(sealedB64, u.publicKey, b64(u.secrets.privateKey),
-      u.secrets.pqSecretKey ? b64(u.secrets.pqSecretKey) : undefined));
+    const plain = slots.slotUnseal(userSlot(u), sealedB64);
     return add(ctx, "key", { key: keyBytes(plain) });
   }
 
@@ -262,9 +290,12 @@ export function makeKeystore(api, options) {
     // A text sealed to the user (sealForUser of its UTF-8 bytes, e.g. an
     // operator's announcement), opened with the user handle's keys.
     unsealText(ctx, user, sealedB64) {
-      const u = get(user, "user");
-      return ops.unseal(sealedB64, u.publicKey, b64(u.secrets.privateKey),
-        u.secrets.pqSecretKey ? b64(u.secrets.pqSecretKey) : undefined);
+      const bytes = slots.slotUnseal(userSlot(get(user, "user")), sealedB64);
+      try {
+        return decodeUtf8(bytes);
+      } finally {
+        bytes.fill(0); // the decrypted bytes are not needed past the string
+      }
     },
 
     newKey(ctx) {
@@ -283,54 +314,45 @@ export function makeKeystore(api, options) {
     // share.js sealToMembers: the key's raw bytes, hybrid when the member
     // has a pq_public_key.
     sealKey(ctx, key, members, level) {
-      const k = keyB64(key);
+      const k = keySlot(key);
       return requireArray(members, "members").map((m) => {
         if (m === null || typeof m !== "object") throw invalid("a member must be {user_id, public_key, pq_public_key?}");
-        const pq = m.pq_public_key || "";
-        return {
-          user_id: m.user_id,
-          encrypted_key: level === undefined || level === null
-            ? api.sealForUser(k, m.public_key, pq)
-            : api.sealForUserWithLevel(k, m.public_key, pq, level),
-        };
+        // An absent level is sealForUser's (Cat-3 for a PQ key).
+        return { user_id: m.user_id, encrypted_key: slots.slotSeal(k, m.public_key, m.pq_public_key || "", level ?? undefined) };
       });
     },
 
     encryptText(ctx, key, text) {
       if (typeof text !== "string") throw invalid("plaintext must be a string");
-      return api.encryptSecretboxString(text, keyB64(key));
+      // TextEncoder turns lone surrogates into U+FFFD, as the string API's
+      // conversion does: the same bytes are encrypted.
+      return bytesToBase64(slots.slotEncrypt(keySlot(key), encoder.encode(text)));
     },
 
     decryptText(ctx, key, ciphertextB64) {
-      return api.decryptSecretboxToString(ciphertextB64, keyB64(key));
+      return slots.slotDecryptText(keySlot(key), ciphertextB64);
     },
 
     decryptTexts(ctx, key, ciphertexts) {
-      const k = keyB64(key);
-      return perItem(requireArray(ciphertexts, "ciphertexts"), (ct) => ({ text: api.decryptSecretboxToString(ct, k) }));
+      const k = keySlot(key);
+      return perItem(requireArray(ciphertexts, "ciphertexts"), (ct) => ({ text: slots.slotDecryptText(k, ct) }));
     },
 
     decryptMany(ctx, items) {
-      const keys = new Map(); // handle → base64, once per key
       return perItem(requireArray(items, "items"), (item) => {
         if (item === null || typeof item !== "object") throw invalid("an item must be {key, ciphertext}");
-        let k = keys.get(item.key);
-        if (k === undefined) {
-          k = keyB64(item.key);
-          keys.set(item.key, k);
-        }
-        return { text: api.decryptSecretboxToString(item.ciphertext, k) };
+        return { text: slots.slotDecryptText(keySlot(item.key), item.ciphertext) };
       });
     },
 
+    // The bytes go into the core as they are and the blob comes back as a
+    // fresh Uint8Array, which the worker transfers to the page.
     encryptBytes(ctx, key, plaintext) {
-      const k = keyB64(key);
-      return base64ToBytes(api.encryptSecretbox(bytesToBase64(asBytes(plaintext, "plaintext")), k));
+      return slots.slotEncrypt(keySlot(key), asBytes(plaintext, "plaintext"));
     },
 
     decryptBytes(ctx, key, ciphertext) {
-      const k = keyB64(key);
-      return base64ToBytes(api.decryptSecretbox(bytesToBase64(asBytes(ciphertext, "ciphertext")), k));
+      return slots.slotDecrypt(keySlot(key), asBytes(ciphertext, "ciphertext"));
     },
 
     exportKey(ctx, handle) {

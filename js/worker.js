@@ -7,7 +7,8 @@
 //   → {type: "init", wasmUrl}         ← {type: "ready"}
 //                                     ← {type: "error", code: "LOAD", message}
 //   → {id, fn, args}                  ← {id, result} | {id, error: {code, message}}
-//       fn: one of crypto.js exportNames, run through codedExports()
+//       fn: one of crypto.js exportNames or bytesExportNames, run through
+//       codedExports() (never a slot function: those are keystore.js's)
 //   → {id, op, args}                  ← {id, result} | {id, error: {code, message}}
 //       op: one of ops.js opNames (the SDK's high-level calls)
 //   → {id, h, args}                   ← {id, result} | {id, error: {code, message}}
@@ -59,10 +60,11 @@ function load(wasmUrl) {
   loading ??= (async () => {
     const crypto = await import("./crypto.js");
     await crypto.default(wasmUrl ?? undefined);
-    api = crypto.codedExports();
+    // The compatible functions and the bytes API, for {fn} requests.
+    api = crypto.codedExports([...crypto.exportNames, ...crypto.bytesExportNames]);
     ops = makeOps(api);
-    keystore = makeKeystore(api, { exportKeys });
-    exportSet = new Set(crypto.exportNames);
+    keystore = makeKeystore(api, { exportKeys, slots: crypto.codedExports(crypto.slotNames) });
+    exportSet = new Set(Object.keys(api));
   })();
   loading.catch(() => { loading = null; }); // allow a later init to retry
   return loading;
@@ -102,7 +104,8 @@ async function onMessage(event) {
   try {
     let result = run(data);
     if (result instanceof Promise) result = await result;
-    // A byte result is fresh and owned by nobody else: transfer, not copy.
+    // A byte result (the bytes API, encryptBytes, decryptBytes) is fresh
+    // and owned by nobody else: transfer, not copy.
     reply = result instanceof Uint8Array ? [{ id: data.id, result }, [result.buffer]] : [{ id: data.id, result }];
   } catch (err) {
     reply = [{ id: data.id, error: serializeError(err) }];

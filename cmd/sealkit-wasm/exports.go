@@ -46,18 +46,36 @@ func (e *export) call(a []string) (result, error) {
 	return e.fn(&w, a)
 }
 
-// A param is a JavaScript parameter. Every parameter is a string, as in
-// metamorphic-crypto's wasm-bindgen API; an optional one (the crate's
-// Option<String>) takes undefined or null, which reach call as "" — the
-// crate treats Some("") as None too.
+// A param is a JavaScript parameter. Every parameter of the compatible
+// table is a string, as in metamorphic-crypto's wasm-bindgen API; an
+// optional one (the crate's Option<String>) takes undefined or null, which
+// reach call as "" — the crate treats Some("") as None too. The slot and
+// bytes exports (slots.go) also take raw bytes (a Uint8Array) and numbers
+// (a slot id, as four bytes): they reach call as a string view too.
 type param struct {
 	name     string
 	optional bool
+	kind     uint8 // kindStringParam, kindBytesParam or kindNumberParam
 }
 
+// Parameter kinds (the manifest's name suffixes, protocol.go).
+const (
+	kindStringParam = iota
+	kindBytesParam
+	kindNumberParam
+)
+
 // A result is a string (public text), a secretText, a secretB64, a bool,
-// or an object whose keys keep this order.
+// an object whose keys keep this order, or (slots.go) secretBytes,
+// inPlace or a number.
 type result any
+
+// secretBytes is a byte result that may be key material, returned as raw
+// bytes: invoke copies it out, then clears it.
+type secretBytes []byte
+
+// number is a small integer result (a slot id).
+type number uint32
 
 // secretText is a text result that may be key material (a decrypted
 // string, a recovery key): invoke copies it out, then clears it.
@@ -391,6 +409,8 @@ func errorCode(err error) string {
 		return codeUTF8
 	case errors.Is(err, sealkit.ErrLowOrderKey):
 		return codeLowOrderKey
+	case errors.Is(err, errSlot):
+		return codeInvalidArgument
 	}
 	return codeInternal
 }

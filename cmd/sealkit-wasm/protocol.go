@@ -16,15 +16,19 @@ import (
 // libsodium.js on small operations. js/crypto.js is the other half:
 //
 //  1. manifest() describes the table: for each export, in order,
-//     "name" then its parameters ("?" marks an optional one), as
-//     length-prefixed strings (see putString).
+//     "name" then its parameters, as length-prefixed strings (see
+//     putString). A parameter's name may end in "*" (raw bytes: a
+//     Uint8Array) or "#" (a number: u32le), then in "?" (optional); a
+//     plain name is a string.
 //  2. For a call, JS asks input(n) for a buffer of n bytes and writes each
-//     argument as u32le length + UTF-8 bytes (length 0xFFFFFFFF: an absent
-//     optional argument), then calls call(index, n).
+//     argument as u32le length + its bytes — a string's UTF-8, a
+//     Uint8Array's bytes as they are, a number's four — (length
+//     0xFFFFFFFF: an absent optional argument), then calls call(index, n).
 //  3. call returns a kind; output() and outputLen() locate the result:
 //     kindString: the UTF-8 bytes; kindBool: one byte; kindObject: key,
 //     value, key, value… as length-prefixed strings; kindError: code,
-//     message as length-prefixed strings.
+//     message as length-prefixed strings; kindBytes: the raw bytes (JS
+//     returns a copy in a fresh Uint8Array); kindNumber: a u32le.
 //
 // Go zeroes the input after the call, and JS zeroes the output after
 // reading it. In between, arguments are not copied: a call sees views of
@@ -38,6 +42,8 @@ const (
 	kindBool   = 1
 	kindObject = 2
 	kindError  = 3
+	kindBytes  = 4
+	kindNumber = 5
 )
 
 const absent = 0xFFFFFFFF
@@ -50,37 +56,79 @@ func putString(b []byte, s string) []byte {
 
 // appendManifest appends the description of the export table.
 func appendManifest(b []byte) []byte {
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(exports)))
-	for _, e := range exports {
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(exports)+len(slotExports)))
+	for i := range len(exports) + len(slotExports) {
+		e := exportAt(uint32(i))
 		b = putString(b, e.name)
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(e.params)))
 		for _, p := range e.params {
-			name := p.name
-			if p.optional {
-				name += "?"
-			}
-			b = putString(b, name)
+			b = appendParam(b, p)
 		}
 	}
 	return b
+}
+
+// appendParam appends a parameter's name as the manifest writes it, with
+// its kind and optionality as suffixes, length-prefixed.
+func appendParam(b []byte, p param) []byte {
+	start := len(b)
+	b = putString(b, p.name)
+	if p.kind != kindStringParam {
+		b = append(b, "?*#"[p.kind])
+	}
+	if p.optional {
+		b = append(b, '?')
+	}
+	binary.LittleEndian.PutUint32(b[start:], uint32(len(b)-start-4))
+	return b
+}
+
+// outNext is the output buffer of the call in progress (invoke sets it):
+// an export with a large byte result (a secretbox of the bytes API or of a
+// key slot, slots.go) appends it there through reserve and returns it as
+// inPlace, which invoke passes on without a copy or a second buffer.
+var outNext []byte
+
+// inPlace is a byte result already written to outNext. It is not cleared
+// here: it is the output, which JS zeroes once read.
+type inPlace []byte
+
+// exportAt is export i of the module: the compatible table, then the
+// slot and bytes exports (slots.go). nil past the end.
+func exportAt(i uint32) *export {
+	if int(i) < len(exports) {
+		return &exports[i]
+	}
+	if j := int(i) - len(exports); j < len(slotExports) {
+		return &slotExports[j]
+	}
+	return nil
 }
 
 // invoke runs export index over encoded arguments and appends the encoded
 // result to out. Malformed input is an INVALID_ARGUMENT error, never a
 // panic. The arguments are views of args, valid during the call only.
 func invoke(out []byte, index uint32, args []byte) (kind uint32, _ []byte) {
-	if int(index) >= len(exports) {
+	e := exportAt(index)
+	if e == nil {
 		return appendError(out, codeInvalidArgument, "invalid call: no export")
 	}
-	e := exports[index]
 	a, ok := decodeArgs(args, len(e.params))
 	if !ok {
 		return appendError(out, codeInvalidArgument, "invalid call: malformed arguments")
 	}
+	outNext = out
 	r, err := e.call(a)
+	outNext = nil
 	if err != nil {
 		return appendError(out, errorCode(err), err.Error())
 	}
+	return appendResult(out, r)
+}
+
+// appendResult appends an encoded result to out, and wipes it if it is
+// secret.
+func appendResult(out []byte, r result) (kind uint32, _ []byte) {
 	switch r := r.(type) {
 	case bool:
 		if r {
@@ -101,6 +149,14 @@ func invoke(out []byte, index uint32, args []byte) (kind uint32, _ []byte) {
 		return kindObject, out
 	case string, secretText, secretB64:
 		return kindString, appendValue(reserve(out, valueLen(r)), r)
+	case secretBytes:
+		out = appendBytes(out, r)
+		clear(r)
+		return kindBytes, out
+	case inPlace:
+		return kindBytes, r
+	case number:
+		return kindNumber, binary.LittleEndian.AppendUint32(out, uint32(r))
 	}
 	return appendError(out, codeInternal, "internal error: unexpected result type")
 }
@@ -132,6 +188,12 @@ func appendValue(out []byte, v result) []byte {
 	}
 	return out
 }
+
+// appendBytes appends b to out through reserve. Not inlined: inlined in
+// both byte cases of appendResult, with reserve, it was ~3 KB of wasm code.
+//
+//go:noinline
+func appendBytes(out, b []byte) []byte { return append(reserve(out, len(b)), b...) }
 
 // reserve returns out with room for n more bytes. Growing out moves it:
 // the old array is wiped first, so that no earlier result or part of this

@@ -43,9 +43,9 @@ func (r *reader) str(t *testing.T) string {
 }
 
 func index(t *testing.T, name string) uint32 {
-	for i, e := range exports {
-		if e.name == name {
-			return uint32(i)
+	for i := uint32(0); exportAt(i) != nil; i++ {
+		if exportAt(i).name == name {
+			return i
 		}
 	}
 	t.Fatalf("no export %s", name)
@@ -56,10 +56,10 @@ func TestManifest(t *testing.T) {
 	b := appendManifest(nil)
 	n := binary.LittleEndian.Uint32(b)
 	r := &reader{b[4:]}
-	if int(n) != len(exports) {
+	if int(n) != len(exports)+len(slotExports) {
 		t.Fatalf("manifest has %d exports", n)
 	}
-	for _, e := range exports {
+	for _, e := range append(append([]export(nil), exports...), slotExports...) {
 		if got := r.str(t); got != e.name {
 			t.Fatalf("manifest name %q, want %q", got, e.name)
 		}
@@ -70,6 +70,12 @@ func TestManifest(t *testing.T) {
 		}
 		for _, p := range e.params {
 			want := p.name
+			if p.kind == kindBytesParam {
+				want += "*"
+			}
+			if p.kind == kindNumberParam {
+				want += "#"
+			}
 			if p.optional {
 				want += "?"
 			}
@@ -119,7 +125,7 @@ func TestInvokeMalformed(t *testing.T) {
 		index uint32
 		args  []byte
 	}{
-		"no such export":  {uint32(len(exports)), good},
+		"no such export":  {uint32(len(exports) + len(slotExports)), good},
 		"too few args":    {index(t, "decryptSecretbox"), encodeArgs(s("AAAA"))},
 		"too many args":   {index(t, "decryptSecretbox"), encodeArgs(s("AAAA"), s("AAAA"), s("AAAA"))},
 		"length past end": {index(t, "decryptSecretbox"), append(binary.LittleEndian.AppendUint32(nil, 100), "AAAA"...)},

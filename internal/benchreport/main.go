@@ -63,6 +63,8 @@ type runner struct {
 const (
 	goColumn   = "sealkit"
 	wasmColumn = "sealkit-wasm"
+	wasmBytes  = "sealkit-wasm-bytes"
+	wasmHandle = "sealkit-wasm-handle"
 	lsColumn   = "libsodium.js"
 	lsB64      = "libsodium.js+base64"
 )
@@ -70,6 +72,8 @@ const (
 var columns = []column{
 	{goColumn, "sealkit (Go)"},
 	{wasmColumn, "sealkit-wasm"},
+	{wasmBytes, "sealkit-wasm bytes"},
+	{wasmHandle, "sealkit-wasm handle"},
 	{lsColumn, "libsodium.js"},
 	{lsB64, "libsodium.js + base64"},
 	{"noble", "noble"},
@@ -90,16 +94,19 @@ var goTable = table{
 }
 
 // wasmTable is the table of section "WebAssembly (Node)": sealkit-wasm
-// next to the same libraries in the same Node process model, and next to
-// itself compiled natively.
+// (its base64 API, its bytes API and the key slots behind the SDK's
+// handles) next to the same libraries in the same Node process model, and
+// next to itself compiled natively. The bytes and handle columns take
+// what libsodium.js's column takes, so their ratio is against it.
 var wasmTable = table{
-	Columns: []string{wasmColumn, lsColumn, lsB64, "noble", goColumn},
-	Ratios:  []ratio{{wasmColumn, lsColumn}, {wasmColumn, lsB64}, {wasmColumn, "noble"}, {wasmColumn, goColumn}},
+	Columns: []string{wasmColumn, wasmBytes, wasmHandle, lsColumn, lsB64, "noble", goColumn},
+	Ratios: []ratio{{wasmColumn, lsColumn}, {wasmColumn, lsB64}, {wasmColumn, "noble"}, {wasmColumn, goColumn},
+		{wasmBytes, lsColumn}, {wasmHandle, lsColumn}},
 }
 
 var runners = []runner{
 	{Command: "node", Script: "bench/libsodium.mjs", Columns: []string{lsColumn, lsB64, "noble"}},
-	{Command: "node", Script: "bench/wasm.mjs", Columns: []string{wasmColumn}},
+	{Command: "node", Script: "bench/wasm.mjs", Columns: []string{wasmColumn, wasmBytes, wasmHandle}},
 }
 
 // result is one measurement.

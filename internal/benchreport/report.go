@@ -273,17 +273,32 @@ func writeWasm(w io.Writer, list []ops.Op, results map[string]map[string]result,
 	}
 	p("- **Randomness.** Go's `crypto/rand` on js/wasm fills a whole buffer with one `crypto.getRandomValues` call, so sealkit-wasm does not pay libsodium.js's per-byte cost (see *Peers*); ")
 	p("encrypt and seal rows therefore favour sealkit-wasm more than decrypt and open rows, which draw no randomness.\n")
+	if has(results, wasmBytes, rows) || has(results, wasmHandle, rows) {
+		p("- **Bytes and handles.** Two more sealkit-wasm columns time the same rows without base64 keys, on the inputs libsodium.js's column takes, ")
+		p("so their ratio is against plain libsodium.js (`bench/wasm.mjs`, the last column names each call). ")
+		p("**sealkit-wasm bytes** is the bytes API (`encryptSecretboxBytes`, `decryptSecretboxBytes`, `boxSealOpenBytes`, `unsealFromUserBytes`: `Uint8Array`s in and out); ")
+		p("its hybrid open expands the 32-byte seed on every call, as libsodium's `crypto_kem_xwing_dec` does. ")
+		p("**sealkit-wasm handle** is what the SDK's key store (`js/keystore.js`) does for a handle: the key sits in a slot of the module (cmd/sealkit-wasm/slots.go), ")
+		p("and the timed call names the slot — `slotEncrypt`/`slotDecrypt` with a key slot, `slotUnseal(slot, ctB64)` with a user slot, whose ML-KEM decapsulation key ")
+		p("was expanded from the seed once and is kept (the ciphertext is base64 there, as a server sends it); the key store's async wrapper and the worker's message are not timed.\n")
+	}
 	p("- Hybrid/Open and UnsealFromUser/HybridCat3 are the same call (`unsealFromUser` of a hybrid blob); Hybrid/Seal is `sealForUserWithLevel` ")
 	p("(`sealForUser` with a PQ key at a chosen level), which does only the hybrid seal. libsodium.js has the hybrid seal at Cat-3 only (X-Wing); noble rows are as in *Hybrid*.\n\n")
 
 	p("%s\n\n", summary(rows, results, wasmTable))
 
 	cols, rats := present(wasmTable, results, rows)
-	header(w, "Operation", cols, rats, "JavaScript call (sealkit-wasm)")
+	header(w, "Operation", cols, rats, "JavaScript call (sealkit-wasm; bytes; handle)")
 	for _, op := range rows {
 		p("| %s |", op.ID())
 		cells(w, op.ID(), cols, rats, results)
-		p(" `%s` |\n", wasm.Calls[wasmColumn][op.ID()])
+		p(" `%s`", wasm.Calls[wasmColumn][op.ID()])
+		for _, c := range []struct{ key, label string }{{wasmBytes, "bytes"}, {wasmHandle, "handle"}} {
+			if call, ok := wasm.Calls[c.key][op.ID()]; ok {
+				p("; %s: `%s`", c.label, call)
+			}
+		}
+		p(" |\n")
 	}
 	p("\n")
 	p("%s", wasmGapNotes)
@@ -304,9 +319,9 @@ What made the wasm build fast (each with differential tests against the library 
 Where sealkit-wasm is still slower than libsodium.js + base64, and why:
 
 - **Box open / unseal of a sealed box (≈1.1×)**: one variable-base X25519 (~108 µs against libsodium's ~95 µs). What is left is code generation: Go's wasm backend spills the ten-limb products to the stack where LLVM (libsodium's emscripten build) keeps them in wasm locals. Closing it means hand-written wasm for the field multiplication (Go's assembler supports wasm, at the cost of a second implementation to keep in step) or a future Go compiler; generating the field inversion the same way as the ladder measured only ~5%.
-- **Hybrid open (≈1.3×)**: after the two X25519 multiplications (base and variable), most of the time is ML-KEM-768 in the standard library — expanding the decapsulation key from the 32-byte seed on every open, then decapsulating. Keeping the expanded key per seed in the worker would remove the expansion from repeated opens, at the price of holding expanded secret keys in memory; sealkit does not do that.
+- **Hybrid open from the seed (≈1.3×)**: after the two X25519 multiplications (base and variable), most of the time is ML-KEM-768 in the standard library — expanding the decapsulation key from the 32-byte seed on every open, then decapsulating. The SDK's handles (issue 13) keep the expansion instead: a user handle's slot in the worker's module holds the decapsulation key and the X25519 public key, computed on its first open and wiped on release, so a repeated open is the decapsulation and one variable-base multiplication (column *sealkit-wasm handle*); the price is the expanded secret in the worker's memory while the handle lives.
 - **Argon2id (≈1.1×)**: the 64 MiB are allocated and zeroed on every call (~4 ms) and the block function still reloads its three block pointers ~500 times per block (register pressure). Reusing the buffer would keep password-derived memory alive between calls, so sealkit does not.
-- **Against libsodium's byte API** (the plain libsodium.js column), the small decrypts and the 1 MiB secretbox are 3.5–4.5× slower: that is the base64 strings of the metamorphic-crypto API (decode, encode, copy), not the cryptography; against libsodium.js doing the same conversions sealkit-wasm is faster.
+- **Against libsodium's byte API** (the plain libsodium.js column), the base64 API's small decrypts and 1 MiB secretbox are 3.5–4.5× slower: that is the base64 strings of the metamorphic-crypto API (decode, encode, copy), not the cryptography; against libsodium.js doing the same conversions sealkit-wasm is faster. The bytes API and the handles (issue 13) take the same inputs as libsodium.js and do none of that: compare the *bytes* and *handle* columns with libsodium.js.
 
 `
 

@@ -34,14 +34,6 @@ func cat1Encaps(ek []byte) ([]byte, []byte, error) {
 	return ct, ss, nil
 }
 
-func cat1Decaps(seed, ct []byte) ([]byte, error) {
-	_, sk := mlkem512.NewKeyFromSeed(seed)
-	defer wipeKey(sk, layout512)
-	ss := make([]byte, mlkem512.SharedKeySize)
-	sk.DecapsulateTo(ss, ct)
-	return ss, nil
-}
-
 func cat1EK(seed []byte) ([]byte, error) {
 	pk, sk := mlkem512.NewKeyFromSeed(seed)
 	b := make([]byte, mlkem512.PublicKeySize)
@@ -62,3 +54,19 @@ var (
 	_ = [unsafe.Sizeof(mlkem512.PrivateKey{}) - 2*8 - 2*32]struct{}{}
 	_ = [2*8 + 2*32 - unsafe.Sizeof(mlkem512.PrivateKey{})]struct{}{}
 )
+
+// cat1Key is the expanded ML-KEM-512 key a PrivateKey keeps. circl's
+// public key shares its parts with the private key: expandCat1 drops it,
+// and it is wiped with the private key.
+type cat1Key = mlkem512.PrivateKey
+
+func expandCat1(seed []byte) (*cat1Key, error) {
+	_, sk := mlkem512.NewKeyFromSeed(seed)
+	return sk, nil
+}
+
+func cat1Decapsulate(k *cat1Key, ct []byte) []byte {
+	ss := make([]byte, mlkem512.SharedKeySize)
+	k.DecapsulateTo(ss, ct)
+	return ss
+}

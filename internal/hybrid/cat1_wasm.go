@@ -29,15 +29,6 @@ func cat1Encaps(ek []byte) ([]byte, []byte, error) {
 	return ct, ss, nil
 }
 
-func cat1Decaps(seed, ct []byte) ([]byte, error) {
-	k, err := mlkem512.NewDecapsulationKey(seed)
-	if err != nil {
-		return nil, err
-	}
-	defer wipeKey(k, layout512)
-	return k.Decapsulate(ct)
-}
-
 func cat1EK(seed []byte) ([]byte, error) {
 	k, err := mlkem512.NewDecapsulationKey(seed)
 	if err != nil {
@@ -58,3 +49,15 @@ var (
 	_ = [unsafe.Sizeof(mlkem512.DecapsulationKey{}) - 128 - (2+4+2)*512]struct{}{}
 	_ = [128 + (2+4+2)*512 - unsafe.Sizeof(mlkem512.DecapsulationKey{})]struct{}{}
 )
+
+// cat1Key is the expanded ML-KEM-512 key a PrivateKey keeps.
+type cat1Key = mlkem512.DecapsulationKey
+
+func expandCat1(seed []byte) (*cat1Key, error) { return mlkem512.NewDecapsulationKey(seed) }
+
+// cat1Decapsulate never fails on a well-sized ciphertext (implicit
+// rejection).
+func cat1Decapsulate(k *cat1Key, ct []byte) []byte {
+	ss, _ := k.Decapsulate(ct)
+	return ss
+}

@@ -46,9 +46,6 @@ type Params struct {
 	// of the vector tests (crypto/mlkem/mlkemtest) lives in hybridtest, so
 	// that no production binary links it.
 	encaps Encapsulate
-	// decaps decapsulates ct (exactly CTSize) with the 64-byte d‖z seed,
-	// and wipes the decapsulation key it builds.
-	decaps func(seed, ct []byte) ([]byte, error)
 	// ek returns the encapsulation key for the 64-byte d‖z seed.
 	ek func(seed []byte) ([]byte, error)
 }
@@ -77,7 +74,7 @@ func init() {
 	// ML-KEM-512 is not in the standard library: circl natively,
 	// internal/mlkem512 in WebAssembly (cat1_native.go, cat1_wasm.go say
 	// why).
-	Cat1.encaps, Cat1.decaps, Cat1.ek = cat1Encaps, cat1Decaps, cat1EK
+	Cat1.encaps, Cat1.ek = cat1Encaps, cat1EK
 
 	Cat3.encaps = func(ek []byte) ([]byte, []byte, error) {
 		k, err := mlkem.NewEncapsulationKey768(ek)
@@ -86,14 +83,6 @@ func init() {
 		}
 		ss, ct := k.Encapsulate()
 		return ct, ss, nil
-	}
-	Cat3.decaps = func(seed, ct []byte) ([]byte, error) {
-		k, err := mlkem.NewDecapsulationKey768(seed)
-		if err != nil {
-			return nil, err
-		}
-		defer wipeKey(k, layout768)
-		return k.Decapsulate(ct)
 	}
 	Cat3.ek = func(seed []byte) ([]byte, error) {
 		k, err := mlkem.NewDecapsulationKey768(seed)
@@ -111,14 +100,6 @@ func init() {
 		}
 		ss, ct := k.Encapsulate()
 		return ct, ss, nil
-	}
-	Cat5.decaps = func(seed, ct []byte) ([]byte, error) {
-		k, err := mlkem.NewDecapsulationKey1024(seed)
-		if err != nil {
-			return nil, err
-		}
-		defer wipeKey(k, layout1024)
-		return k.Decapsulate(ct)
 	}
 	Cat5.ek = func(seed []byte) ([]byte, error) {
 		k, err := mlkem.NewDecapsulationKey1024(seed)
@@ -140,9 +121,8 @@ func init() {
 // survive.
 //
 // Not inlined: the compiler would otherwise copy it into the wrapper of
-// every `defer wipeKey(...)`, ~1 KB of wasm code each (8 KB in all, ~0.4
-// KB of the brotli module); one call per key is nothing next to ML-KEM's
-// work.
+// every `defer wipeKey(...)` and into PrivateKey.Wipe, ~1 KB of wasm code
+// each; one call per key is nothing next to ML-KEM's work.
 //
 //go:noinline
 func wipeKey[K any](k *K, l *keyLayout) {
@@ -332,27 +312,129 @@ func Open(blob, seed []byte) ([]byte, error) {
 	if len(blob) < p.MinLen {
 		return nil, errs.ErrTooShort
 	}
+	k, err := NewPrivateKey(p, seed)
+	if err != nil {
+		return nil, errs.ErrDecryption
+	}
+	pt, err := k.Open(blob)
+	k.Wipe()
+	return pt, err
+}
+
+// A PrivateKey is a hybrid seed expanded for one level: the ML-KEM
+// decapsulation key and the X25519 key pair, computed once. Open with a
+// seed expands them on every call (SHAKE256, the ML-KEM matrix, a base
+// point multiplication); a holder that opens many blobs with one seed
+// (cmd/sealkit-wasm's key slots) keeps a PrivateKey instead, at the price
+// of holding the expanded secret in memory until Wipe. Open does not
+// modify k; Wipe must not run concurrently with it.
+type PrivateKey struct {
+	p *Params
+	// The ML-KEM key of p's level; the other two are nil. Three typed
+	// fields rather than an interface: an interface and its three
+	// implementations cost the wasm module more than these switches.
+	k512     *cat1Key
+	k768     *mlkem.DecapsulationKey768
+	k1024    *mlkem.DecapsulationKey1024
+	xsk, xpk [x25519Size]byte
+}
+
+// NewPrivateKey expands a 32-byte seed for level p. The caller must Wipe
+// the key when done with it.
+func NewPrivateKey(p *Params, seed []byte) (*PrivateKey, error) {
+	if len(seed) != SeedSize {
+		return nil, errs.InvalidLength(SeedSize, len(seed))
+	}
+	// Cleared without defer, which costs the wasm module more code: none
+	// of the calls below panics on these sizes.
+	ms, xsk := expand(seed)
+	k := &PrivateKey{p: p}
+	var err error
+	switch p.Tag {
+	case Cat1.Tag:
+		k.k512, err = expandCat1(ms)
+	case Cat3.Tag:
+		k.k768, err = mlkem.NewDecapsulationKey768(ms)
+	default:
+		k.k1024, err = mlkem.NewDecapsulationKey1024(ms)
+	}
+	clear(ms)
+	copy(k.xsk[:], xsk)
+	clear(xsk)
+	if err == nil {
+		var xpk []byte
+		if xpk, err = nacl.X25519Public(k.xsk[:]); err == nil {
+			copy(k.xpk[:], xpk)
+			return k, nil
+		}
+	}
+	k.Wipe()
+	return nil, err
+}
+
+// Params is the key's level.
+func (k *PrivateKey) Params() *Params { return k.p }
+
+// Open opens a blob sealed to k's level, with Open's checks after the
+// seed's: ErrBadTag (another level's tag too), ErrTooShort, ErrDecryption.
+// After Wipe it fails with ErrDecryption.
+func (k *PrivateKey) Open(blob []byte) ([]byte, error) {
+	p := k.p
+	if len(blob) == 0 || blob[0] != p.Tag {
+		return nil, errs.ErrBadTag
+	}
+	if len(blob) < p.MinLen {
+		return nil, errs.ErrTooShort
+	}
 	ct := blob[1 : 1+p.CTSize]
 	epk := blob[1+p.CTSize : 1+p.CTSize+x25519Size]
 	box := blob[1+p.CTSize+x25519Size:] // nonce ‖ tag ‖ ct, as secretbox
 
-	ms, xsk := expand(seed)
-	defer clear(ms)
-	defer clear(xsk)
 	// ML-KEM decapsulation never fails on a well-sized ciphertext (implicit
 	// rejection); a wrong key shows up as a secretbox failure below.
-	ssKEM, err := p.decaps(ms, ct)
-	if err != nil {
+	var ssKEM []byte
+	switch {
+	case k.k512 != nil:
+		ssKEM = cat1Decapsulate(k.k512, ct)
+	case k.k768 != nil:
+		ssKEM, _ = k.k768.Decapsulate(ct)
+	case k.k1024 != nil:
+		ssKEM, _ = k.k1024.Decapsulate(ct)
+	}
+	if ssKEM == nil { // wiped
 		return nil, errs.ErrDecryption
 	}
-	xpk, ssX, ok := nacl.X25519(xsk, epk)
+	// Only the shared secret: the public key was computed once, in
+	// NewPrivateKey.
+	ssX, ok := nacl.X25519Shared(k.xsk[:], epk)
 	if !ok {
 		clear(ssKEM)
 		return nil, errs.ErrDecryption
 	}
-	key := combine(ssKEM, ssX, epk, xpk)
-	defer clear(key[:])
-	return nacl.Open(box, key[:])
+	key := combine(ssKEM, ssX, epk, k.xpk[:])
+	pt, err := nacl.Open(box, key[:])
+	clear(key[:])
+	return pt, err
+}
+
+// Wipe zeroes the expanded keys (the ML-KEM key through wipeKey). k must
+// not be used afterwards, except that Open then fails and Wipe again does
+// nothing.
+func (k *PrivateKey) Wipe() {
+	if k.k512 != nil {
+		wipeKey(k.k512, layout512)
+		k.k512 = nil
+	}
+	if k.k768 != nil {
+		wipeKey(k.k768, layout768)
+		k.k768 = nil
+	}
+	if k.k1024 != nil {
+		wipeKey(k.k1024, layout1024)
+		k.k1024 = nil
+	}
+	clear(k.xsk[:])
+	clear(k.xpk[:])
 }
 
 // IsHybrid applies the crate's v0.6 rule to raw bytes: a known tag and at

@@ -70,3 +70,26 @@ func TestCombineClearsSecrets(t *testing.T) {
 		t.Fatal("combine left the shared secrets in place")
 	}
 }
+
+// memory is the bytes behind k's ML-KEM key, for TestPrivateKey: the
+// pointees wipeKey clears, read through the same layouts.
+func (k *PrivateKey) memory() [][]byte {
+	var out [][]byte
+	add := func(base unsafe.Pointer, l *keyLayout) {
+		for _, f := range l.inner {
+			if p := *(*unsafe.Pointer)(unsafe.Add(base, f.offset)); p != nil {
+				out = append(out, unsafe.Slice((*byte)(p), f.size))
+			}
+		}
+	}
+	switch {
+	case k.k512 != nil:
+		add(unsafe.Pointer(k.k512), layout512)
+		out = append(out, unsafe.Slice((*byte)(unsafe.Pointer(k.k512)), unsafe.Sizeof(*k.k512)))
+	case k.k768 != nil:
+		add(unsafe.Pointer(k.k768), layout768)
+	case k.k1024 != nil:
+		add(unsafe.Pointer(k.k1024), layout1024)
+	}
+	return out
+}

@@ -5,6 +5,7 @@ package jstest
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/sealkit/sealkit"
@@ -43,10 +44,16 @@ func TestBrowserWorkerResponsiveness(t *testing.T) {
 	same(t, "worker deriveSessionKey", r.WorkerKey, want)
 	same(t, "getDirectCrypto().deriveSessionKey", r.MainKey, want)
 
-	// getDirectCrypto offers the 24 exports.
+	// getDirectCrypto offers the 24 exports and the 4 of the bytes API,
+	// never a key slot (keystore.js's).
 	names := mustCall[[]string](t, b, "directNames")
-	if len(names) != 24 {
-		t.Errorf("getDirectCrypto() has %d functions, want the 24 exports: %v", len(names), names)
+	if len(names) != 28 {
+		t.Errorf("getDirectCrypto() has %d functions, want the 24 exports and the bytes API: %v", len(names), names)
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, "slot") {
+			t.Errorf("getDirectCrypto() offers %s", n)
+		}
 	}
 	b.assertNoViolations()
 }

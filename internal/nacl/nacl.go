@@ -26,6 +26,13 @@ const (
 // Seal returns nonce(24) ‖ tag(16) ‖ ciphertext, reading the nonce from r.
 // key must be 32 bytes.
 func Seal(r io.Reader, plaintext, key []byte) ([]byte, error) {
+	return AppendSeal(make([]byte, 0, SecretboxMin+len(plaintext)), r, plaintext, key)
+}
+
+// AppendSeal is Seal appending its result to dst, for a caller that has
+// the output buffer already (cmd/sealkit-wasm writes a large ciphertext
+// straight into its output). dst must not overlap plaintext.
+func AppendSeal(dst []byte, r io.Reader, plaintext, key []byte) ([]byte, error) {
 	if len(key) != KeySize {
 		return nil, errs.InvalidLength(KeySize, len(key))
 	}
@@ -33,7 +40,23 @@ func Seal(r io.Reader, plaintext, key []byte) ([]byte, error) {
 	if _, err := io.ReadFull(r, nonce[:]); err != nil {
 		return nil, err
 	}
-	return SealWithNonce(plaintext, (*[KeySize]byte)(key), &nonce), nil
+	return secretboxSeal(append(dst, nonce[:]...), plaintext, &nonce, (*[KeySize]byte)(key)), nil
+}
+
+// AppendOpen is Open appending the plaintext to dst, which must not
+// overlap blob. Nothing is appended unless the blob authenticates.
+func AppendOpen(dst, blob, key []byte) ([]byte, error) {
+	if len(key) != KeySize {
+		return nil, errs.InvalidLength(KeySize, len(key))
+	}
+	if len(blob) < SecretboxMin {
+		return nil, errs.ErrTooShort
+	}
+	pt, ok := secretboxOpen(dst, blob[NonceSize:], (*[NonceSize]byte)(blob[:NonceSize]), (*[KeySize]byte)(key))
+	if !ok {
+		return nil, errs.ErrDecryption
+	}
+	return pt, nil
 }
 
 // SealWithNonce is Seal with a caller-chosen nonce.
@@ -46,17 +69,7 @@ func SealWithNonce(plaintext []byte, key *[KeySize]byte, nonce *[NonceSize]byte)
 // Open reverses Seal. Key length is checked before blob length, as the
 // crate does.
 func Open(blob, key []byte) ([]byte, error) {
-	if len(key) != KeySize {
-		return nil, errs.InvalidLength(KeySize, len(key))
-	}
-	if len(blob) < SecretboxMin {
-		return nil, errs.ErrTooShort
-	}
-	pt, ok := secretboxOpen(make([]byte, 0, len(blob)-SecretboxMin), blob[NonceSize:], (*[NonceSize]byte)(blob[:NonceSize]), (*[KeySize]byte)(key))
-	if !ok {
-		return nil, errs.ErrDecryption
-	}
-	return pt, nil
+	return AppendOpen(make([]byte, 0, max(len(blob)-SecretboxMin, 0)), blob, key)
 }
 
 // X25519Public returns X25519(priv, 9). priv is any 32 bytes; clamping
@@ -75,6 +88,14 @@ func X25519Public(priv []byte) ([]byte, error) {
 // (wire-format.md §7.3).
 func X25519(priv, peer []byte) (public, shared []byte, ok bool) {
 	return x25519Both(priv, peer)
+}
+
+// X25519Shared returns the raw shared u-coordinate X25519(priv, peer)
+// alone, for a caller that already has priv's public key (in the wasm
+// build, one scalar multiplication instead of X25519's two); ok as for
+// X25519.
+func X25519Shared(priv, peer []byte) (shared []byte, ok bool) {
+	return x25519Shared(priv, peer)
 }
 
 // boxKey is crypto_box_beforenm: HSalsa20(X25519(priv, pub)). The caller

@@ -6,8 +6,9 @@
 // decrypted plaintext, raw and as the base64 text that crossed the
 // boundary. docs/ARCHITECTURE.md ("Key material in memory") states the
 // promise this checks: the core leaves no copy of any of them in linear
-// memory. Copies outside linear memory (the JavaScript strings the caller
-// holds) are the caller's, and out of reach of this scan.
+// memory, and once a key handle is released, none of its slot's. Copies
+// outside linear memory (the JavaScript strings the caller holds) are the
+// caller's, and out of reach of this scan.
 
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -100,4 +101,82 @@ test("no secret stays in linear memory after registration and login", (t) => {
   assert.ok(instance.exports.mem.buffer.byteLength > 64 << 20, "memory smaller than Argon2's 64 MiB: not the module that derived");
   const left = Object.entries(found).filter(([, n]) => n > 0);
   assert.deepEqual(left, [], "secrets left in the module's linear memory");
+});
+
+// The key store's slots (keystore.js over cmd/sealkit-wasm/slots.go) hold
+// keys in linear memory on purpose while their handles live: the X25519
+// private key, the hybrid seed, the expanded ML-KEM key and resource keys.
+// The scan first finds each of them there — so that it sees what the
+// slots hold — and then, after release and after releaseAll, nowhere.
+test("after release and releaseAll, no key of a handle stays in linear memory", async (t) => {
+  const { makeKeystore } = await import("../keystore.js");
+  const { ml_kem768 } = await import("@noble/post-quantum/ml-kem.js");
+  const store = makeKeystore(c.codedExports(), { slots: c.codedExports(c.slotNames) });
+  const run = (name, ...args) => store.run(name, args, null);
+
+  const sessionKey = c.generateKey();
+  const kp = c.generateKeyPair();
+  const hk = c.generateHybridKeyPair();
+  const me = {
+    public_key: kp.publicKey,
+    pq_public_key: hk.publicKey,
+    encrypted_private_key: c.encryptPrivateKey(kp.privateKey, sessionKey),
+    encrypted_pq_private_key: c.encryptPrivateKey(hk.secretKey, sessionKey),
+  };
+  // The expanded ML-KEM-768 key: d‖z = SHAKE256(seed)[0:64] (wire-format
+  // §3.3); its secret vector ŝ is the first 1152 bytes of the FIPS 203
+  // decapsulation key (12-bit coefficients), which Go keeps as uint16s.
+  // The window is ŝ's first 16 coefficients as Go holds them.
+  const expanded = createHash("shake256", { outputLength: 96 }).update(unb64(hk.secretKey)).digest();
+  const dk = ml_kem768.keygen(new Uint8Array(expanded.subarray(0, 64))).secretKey;
+  const window = Buffer.alloc(32);
+  for (let i = 0; i < 16; i += 2) {
+    const b = dk.subarray((i / 2) * 3, (i / 2) * 3 + 3);
+    window.writeUInt16LE(b[0] | ((b[1] & 0x0f) << 8), 2 * i);
+    window.writeUInt16LE((b[1] >> 4) | (b[2] << 4), 2 * i + 2);
+  }
+
+  // A round of every slot-backed call, leaving a user handle and a key
+  // handle with their slots made.
+  async function useHandles() {
+    const session = await run("importSessionKey", sessionKey);
+    const { user } = await run("unlockUser", session, me);
+    const resourceKey = c.generateKey();
+    const key = await run("openKey", user, c.sealForUser(resourceKey, kp.publicKey, hk.publicKey));
+    const boxKey = await run("openKey", user, c.sealForUser(resourceKey, kp.publicKey));
+    assert.equal(await run("unsealText", user, c.sealForUser("aGk=", kp.publicKey, hk.publicKey)), "hi");
+    const ct = await run("encryptText", key, "note");
+    assert.equal(await run("decryptText", boxKey, ct), "note");
+    assert.deepEqual(await run("decryptBytes", key, await run("encryptBytes", key, new Uint8Array([1, 2]))), new Uint8Array([1, 2]));
+    await run("sealKey", key, [{ user_id: 1, public_key: kp.publicKey, pq_public_key: hk.publicKey }]);
+    await run("release", session);
+    return { user, key, boxKey, resourceKey };
+  }
+  const scan = (resourceKey) => Object.fromEntries([
+    ["X25519 private key", unb64(kp.privateKey)],
+    ["hybrid seed", unb64(hk.secretKey)],
+    ["expanded ML-KEM key (ŝ window)", window],
+    ["ML-KEM d", expanded.subarray(0, 32)],
+    ["ML-KEM z", expanded.subarray(32, 64)],
+    ["hybrid X25519 secret", expanded.subarray(64)],
+    ["resource key", unb64(resourceKey)],
+  ].map(([label, bytes]) => [label, count(bytes)]));
+
+  let h = await useHandles();
+  const held = scan(h.resourceKey);
+  t.diagnostic(`while the handles live: ${JSON.stringify(held)}`);
+  for (const [label, n] of Object.entries(held)) assert.ok(n > 0, `${label} not found in a live slot: the scan does not see the slots`);
+  await run("release", h.user);
+  await run("release", h.key);
+  await run("release", h.boxKey);
+  const afterRelease = scan(h.resourceKey);
+  t.diagnostic(`after release: ${JSON.stringify(afterRelease)}`);
+  assert.deepEqual(Object.entries(afterRelease).filter(([, n]) => n > 0), [], "keys left in linear memory after release");
+
+  h = await useHandles();
+  assert.ok(scan(h.resourceKey)["resource key"] > 0);
+  assert.ok(await run("releaseAll") >= 3);
+  const afterAll = scan(h.resourceKey);
+  t.diagnostic(`after releaseAll: ${JSON.stringify(afterAll)}`);
+  assert.deepEqual(Object.entries(afterAll).filter(([, n]) => n > 0), [], "keys left in linear memory after releaseAll");
 });

@@ -6,6 +6,7 @@ import init, {
   initSync, isReady, exportNames, codedExports,
   generateKeyPair, generateHybridKeyPair512, generateRecoveryKey, sealForUser,
   sealForUserWithLevel, unsealFromUser, isHybridCiphertext, decryptSecretboxToString,
+  encryptSecretboxBytes, decryptSecretboxBytes, boxSealOpenBytes, unsealFromUserBytes, bytesExportNames,
 } from "../../crypto.js";
 import {
   loadCrypto, ensureReady, generateKey, generateKeypair, encrypt, decrypt, seal, unseal,
@@ -58,7 +59,17 @@ async function compat(bytes: Uint8Array): Promise<void> {
   decryptSecretboxToString(blob);
   const direct = codedExports();
   const again: string = direct.generateKey();
-  void [ready, names, seed, secret, pt, hybrid, again];
+  // The bytes API: Uint8Arrays in and out.
+  const key = new Uint8Array(32);
+  const sealedBytes: Uint8Array = encryptSecretboxBytes(new Uint8Array(3), key);
+  const openedBytes: Uint8Array = decryptSecretboxBytes(sealedBytes, key);
+  const boxOpened: Uint8Array = boxSealOpenBytes(sealedBytes, key, key);
+  const unsealed: Uint8Array = unsealFromUserBytes(sealedBytes, key, key, null);
+  const codedBytes = codedExports(bytesExportNames);
+  const viaCoded: Uint8Array = codedBytes.unsealFromUserBytes(sealedBytes, key, key);
+  // @ts-expect-error the bytes API takes Uint8Arrays, not base64
+  encryptSecretboxBytes("aGk=", key);
+  void [ready, names, seed, secret, pt, hybrid, again, openedBytes, boxOpened, unsealed, viaCoded];
 }
 
 async function sdk(): Promise<void> {
@@ -84,6 +95,8 @@ async function sdk(): Promise<void> {
   await deriveAuthKey(new Uint8Array(32));
   const hk = await generateHybridKeypair("cat3");
   const viaWorker: unknown = await call("generateKey");
+  const bytesViaCall: Uint8Array = await call("decryptSecretboxBytes", new Uint8Array(40), new Uint8Array(32));
+  void bytesViaCall;
   const direct = await getDirectCrypto();
   const k2: string = direct.generateKey();
   // @ts-expect-error encrypt takes a string plaintext
