@@ -4,17 +4,18 @@
 //
 // At Cat-3 the KEM is byte-identical to X-Wing (libsodium
 // crypto_kem_xwing, noble ml_kem768_x25519, circl kem/xwing); Cat-1 and
-// Cat-5 are the same construction with the other ML-KEM sizes. ML-KEM-768
-// and -1024 are crypto/mlkem's; ML-KEM-512, which the standard library
-// lacks, is circl's natively and internal/mlkem512's (a port of the
-// standard library's code) in WebAssembly.
+// Cat-5 are the same construction with the other ML-KEM sizes. The ML-KEM
+// implementation depends on the target: natively crypto/mlkem for
+// ML-KEM-768 and -1024 and circl for ML-KEM-512, which the standard
+// library lacks (kem_native.go); in WebAssembly internal/mlkem (a port of
+// the standard library's code) for all three, which keeps the module small
+// (kem_wasm.go). Both files provide the same small API: the sizes,
+// kemEncaps, kemEK and the kemKey type.
 package hybrid
 
 import (
-	"crypto/mlkem"
 	"crypto/sha3"
 	"io"
-	"unsafe"
 
 	"github.com/sealkit/sealkit/internal/errs"
 	"github.com/sealkit/sealkit/internal/nacl"
@@ -40,14 +41,6 @@ type Params struct {
 	CTSize       int    // ML-KEM ciphertext
 	PublicKeyLen int    // EKSize + 32
 	MinLen       int    // sealed blob with an empty plaintext
-
-	// encaps encapsulates to ek with fresh system randomness. There is
-	// deliberately no derandomised form here: the fixed-coins encapsulation
-	// of the vector tests (crypto/mlkem/mlkemtest) lives in hybridtest, so
-	// that no production binary links it.
-	encaps Encapsulate
-	// ek returns the encapsulation key for the 64-byte d‖z seed.
-	ek func(seed []byte) ([]byte, error)
 }
 
 func newParams(tag byte, name string, ekSize, ctSize int) Params {
@@ -60,9 +53,9 @@ func newParams(tag byte, name string, ekSize, ctSize int) Params {
 
 // Cat1, Cat3 and Cat5 are the three levels, indexed by tag.
 var (
-	Cat1 = newParams(0x01, "ML-KEM-512", cat1EKSize, cat1CTSize)
-	Cat3 = newParams(0x02, "ML-KEM-768", mlkem.EncapsulationKeySize768, mlkem.CiphertextSize768)
-	Cat5 = newParams(0x03, "ML-KEM-1024", mlkem.EncapsulationKeySize1024, mlkem.CiphertextSize1024)
+	Cat1 = newParams(0x01, "ML-KEM-512", ekSize512, ctSize512)
+	Cat3 = newParams(0x02, "ML-KEM-768", ekSize768, ctSize768)
+	Cat5 = newParams(0x03, "ML-KEM-1024", ekSize1024, ctSize1024)
 )
 
 // An Encapsulate is ML-KEM encapsulation to the encapsulation key ek at
@@ -70,107 +63,11 @@ var (
 // *errs.HybridError naming the level when ek is not a valid key.
 type Encapsulate func(ek []byte) (ct, ss []byte, err error)
 
-func init() {
-	// ML-KEM-512 is not in the standard library: circl natively,
-	// internal/mlkem512 in WebAssembly (cat1_native.go, cat1_wasm.go say
-	// why).
-	Cat1.encaps, Cat1.ek = cat1Encaps, cat1EK
-
-	Cat3.encaps = func(ek []byte) ([]byte, []byte, error) {
-		k, err := mlkem.NewEncapsulationKey768(ek)
-		if err != nil {
-			return nil, nil, errs.Hybrid("invalid ML-KEM-768 encapsulation key")
-		}
-		ss, ct := k.Encapsulate()
-		return ct, ss, nil
-	}
-	Cat3.ek = func(seed []byte) ([]byte, error) {
-		k, err := mlkem.NewDecapsulationKey768(seed)
-		if err != nil {
-			return nil, err
-		}
-		defer wipeKey(k, layout768)
-		return k.EncapsulationKey().Bytes(), nil
-	}
-
-	Cat5.encaps = func(ek []byte) ([]byte, []byte, error) {
-		k, err := mlkem.NewEncapsulationKey1024(ek)
-		if err != nil {
-			return nil, nil, errs.Hybrid("invalid ML-KEM-1024 encapsulation key")
-		}
-		ss, ct := k.Encapsulate()
-		return ct, ss, nil
-	}
-	Cat5.ek = func(seed []byte) ([]byte, error) {
-		k, err := mlkem.NewDecapsulationKey1024(seed)
-		if err != nil {
-			return nil, err
-		}
-		defer wipeKey(k, layout1024)
-		return k.EncapsulationKey().Bytes(), nil
-	}
-}
-
-// wipeKey zeroes what a decapsulation key of crypto/mlkem, circl or
-// internal/mlkem512 holds (the d‖z seed and the secret vector among it):
-// the libraries offer no way to, and the key would otherwise stay in
-// memory until the garbage collector reuses it. The key, and anything
-// sharing its parts (circl's public key), must not be used afterwards.
-// TestWipeKey and
-// js/test/memory.test.mjs fail if a library changes so that d or z
-// survive.
-//
-// Not inlined: the compiler would otherwise copy it into the wrapper of
-// every `defer wipeKey(...)` and into PrivateKey.Wipe, ~1 KB of wasm code
-// each; one call per key is nothing next to ML-KEM's work.
-//
-//go:noinline
-func wipeKey[K any](k *K, l *keyLayout) {
-	base := unsafe.Pointer(k)
-	for _, f := range l.inner {
-		if p := *(*unsafe.Pointer)(unsafe.Add(base, f.offset)); p != nil {
-			clear(unsafe.Slice((*byte)(p), f.size))
-		}
-	}
-	var zero K
-	*k = zero // a typed store: the runtime sees the pointers go
-}
-
-// A keyLayout says what wipeKey clears behind a key struct's pointer
-// fields: the offset of each field whose pointee holds no pointers, and
-// the pointee's size. A pointee that holds pointers is left alone, since
-// clearing it behind the runtime's back would break its write barriers.
-type keyLayout struct {
-	inner []struct{ offset, size uintptr }
-}
-
-// The layouts of the three key types, written out rather than read through
-// reflect at start-up: reflect.Type alone, with the methods and types it
-// keeps alive, is ~7 KB of the brotli wasm module. Nothing is assumed
-// unchecked: TestKeyLayouts derives each layout from the types through
-// reflect, natively and in wasm (make test-wasm), and fails on any
-// difference, so a library or Go release that changes a key's shape fails
-// the tests before it can make wipeKey clear the wrong bytes; the array
-// lengths below fail the build if an outer struct changes size.
-//
-//   - ML-KEM-512's: in cat1_native.go (circl) and cat1_wasm.go
-//     (internal/mlkem512).
-//   - crypto/mlkem's DecapsulationKey768 and DecapsulationKey1024: one
-//     pointer to the FIPS 140 module's key (d, z, ρ, h; t, Aᵀ and s as NTT
-//     elements of 512 bytes: 128 + (k + k² + k) × 512).
-var (
-	layout768  = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (3+9+3)*512}}}
-	layout1024 = &keyLayout{inner: []struct{ offset, size uintptr }{{0, 128 + (4+16+4)*512}}}
-)
-
-// Compile-time checks of the outer structs' sizes (an array length must
-// not be negative): one pointer each.
-var (
-	_ = [unsafe.Sizeof(mlkem.DecapsulationKey768{}) - 8]struct{}{}
-	_ = [8 - unsafe.Sizeof(mlkem.DecapsulationKey768{})]struct{}{}
-	_ = [unsafe.Sizeof(mlkem.DecapsulationKey1024{}) - 8]struct{}{}
-	_ = [8 - unsafe.Sizeof(mlkem.DecapsulationKey1024{})]struct{}{}
-)
+// encapsulate is ML-KEM encapsulation at p's level with fresh system
+// randomness. There is deliberately no derandomised form here: the
+// fixed-coins encapsulation of the vector tests lives in hybridtest, so
+// that no production binary links it.
+func (p *Params) encapsulate(ek []byte) (ct, ss []byte, err error) { return kemEncaps(p, ek) }
 
 // ByTag returns the level for a seal tag.
 func ByTag(tag byte) (*Params, bool) {
@@ -219,7 +116,7 @@ func PublicKey(p *Params, seed []byte) ([]byte, error) {
 	ms, xsk := expand(seed)
 	defer clear(ms)
 	defer clear(xsk)
-	ek, err := p.ek(ms)
+	ek, err := kemEK(p, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +150,7 @@ func combine(ssKEM, ssX, epk, xpk []byte) *[32]byte {
 // Seal seals plaintext to publicKey at level p with fresh system
 // randomness.
 func Seal(p *Params, plaintext, publicKey []byte) ([]byte, error) {
-	return SealWith(p.encaps, systemRandom, p, plaintext, publicKey)
+	return SealWith(p.encapsulate, systemRandom, p, plaintext, publicKey)
 }
 
 // SealWith is Seal with the ML-KEM encapsulation and the source of the
@@ -329,13 +226,8 @@ func Open(blob, seed []byte) ([]byte, error) {
 // of holding the expanded secret in memory until Wipe. Open does not
 // modify k; Wipe must not run concurrently with it.
 type PrivateKey struct {
-	p *Params
-	// The ML-KEM key of p's level; the other two are nil. Three typed
-	// fields rather than an interface: an interface and its three
-	// implementations cost the wasm module more than these switches.
-	k512     *cat1Key
-	k768     *mlkem.DecapsulationKey768
-	k1024    *mlkem.DecapsulationKey1024
+	p        *Params
+	kem      *kemKey // the ML-KEM key of p's level; nil once wiped
 	xsk, xpk [x25519Size]byte
 }
 
@@ -349,14 +241,9 @@ func NewPrivateKey(p *Params, seed []byte) (*PrivateKey, error) {
 	// of the calls below panics on these sizes.
 	ms, xsk := expand(seed)
 	k := &PrivateKey{p: p}
-	var err error
-	switch p.Tag {
-	case Cat1.Tag:
-		k.k512, err = expandCat1(ms)
-	case Cat3.Tag:
-		k.k768, err = mlkem.NewDecapsulationKey768(ms)
-	default:
-		k.k1024, err = mlkem.NewDecapsulationKey1024(ms)
+	kem, err := expandKEM(p, ms)
+	if err == nil {
+		k.kem = kem
 	}
 	clear(ms)
 	copy(k.xsk[:], xsk)
@@ -393,13 +280,8 @@ func (k *PrivateKey) Open(blob []byte) ([]byte, error) {
 	// ML-KEM decapsulation never fails on a well-sized ciphertext (implicit
 	// rejection); a wrong key shows up as a secretbox failure below.
 	var ssKEM []byte
-	switch {
-	case k.k512 != nil:
-		ssKEM = cat1Decapsulate(k.k512, ct)
-	case k.k768 != nil:
-		ssKEM, _ = k.k768.Decapsulate(ct)
-	case k.k1024 != nil:
-		ssKEM, _ = k.k1024.Decapsulate(ct)
+	if k.kem != nil {
+		ssKEM = k.kem.decapsulate(ct)
 	}
 	if ssKEM == nil { // wiped
 		return nil, errs.ErrDecryption
@@ -417,21 +299,13 @@ func (k *PrivateKey) Open(blob []byte) ([]byte, error) {
 	return pt, err
 }
 
-// Wipe zeroes the expanded keys (the ML-KEM key through wipeKey). k must
+// Wipe zeroes the expanded keys (the ML-KEM key through kemKey.wipe). k must
 // not be used afterwards, except that Open then fails and Wipe again does
 // nothing.
 func (k *PrivateKey) Wipe() {
-	if k.k512 != nil {
-		wipeKey(k.k512, layout512)
-		k.k512 = nil
-	}
-	if k.k768 != nil {
-		wipeKey(k.k768, layout768)
-		k.k768 = nil
-	}
-	if k.k1024 != nil {
-		wipeKey(k.k1024, layout1024)
-		k.k1024 = nil
+	if k.kem != nil {
+		k.kem.wipe()
+		k.kem = nil
 	}
 	clear(k.xsk[:])
 	clear(k.xpk[:])

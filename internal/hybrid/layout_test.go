@@ -1,16 +1,13 @@
 package hybrid
 
-import (
-	"crypto/mlkem"
-	"reflect"
-	"slices"
-	"testing"
-)
+import "reflect"
+
+// Helpers for the per-target key tests (kem_native_test.go,
+// kem_wasm_test.go).
 
 // layoutOf reads a key type's layout through reflect: every pointer field
-// whose pointee holds no pointers, with the pointee's size. hybrid.go
-// writes the layouts out (reflect costs the wasm module ~7 KB brotli);
-// this is what they must equal.
+// whose pointee holds no pointers, with the pointee's size. kem_native.go
+// writes the layouts out; this is what they must equal.
 func layoutOf(t reflect.Type) []struct{ offset, size uintptr } {
 	var inner []struct{ offset, size uintptr }
 	for i := range t.NumField() {
@@ -41,39 +38,4 @@ func pointerFree(t reflect.Type) bool {
 		return true
 	}
 	return false
-}
-
-// TestKeyLayouts: the written-out layouts are exactly what reflect reads
-// from the libraries' types on this target (make test-wasm runs it in
-// wasm too), and every pointer field of the key structs is covered, so
-// that a change of shape fails here rather than in wipeKey.
-func TestKeyLayouts(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		typ    reflect.Type
-		layout *keyLayout
-	}{
-		{"512", cat1KeyType, layout512},
-		{"768", reflect.TypeOf(mlkem.DecapsulationKey768{}), layout768},
-		{"1024", reflect.TypeOf(mlkem.DecapsulationKey1024{}), layout1024},
-	} {
-		want := layoutOf(tc.typ)
-		if !slices.Equal(tc.layout.inner, want) {
-			t.Errorf("layout%s = %+v, reflect reads %+v", tc.name, tc.layout.inner, want)
-		}
-		pointers := 0
-		for i := range tc.typ.NumField() {
-			if tc.typ.Field(i).Type.Kind() == reflect.Pointer {
-				pointers++
-			}
-		}
-		if pointers != len(want) {
-			t.Errorf("%s: %d pointer fields, %d of them pointer-free: wipeKey would miss a part", tc.name, pointers, len(want))
-		}
-		// A layout with nothing behind pointers is right only for a key
-		// that holds no pointers at all (internal/mlkem512's, in wasm).
-		if len(want) == 0 && !pointerFree(tc.typ) {
-			t.Errorf("%s: the key holds pointers that are not plain pointer fields", tc.name)
-		}
-	}
 }

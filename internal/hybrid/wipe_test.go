@@ -2,56 +2,43 @@ package hybrid
 
 import (
 	"bytes"
-	"crypto/mlkem"
 	"crypto/sha3"
-	"reflect"
 	"testing"
-	"unsafe"
 )
 
-// memoryOf is the bytes of the value p points to.
-func memoryOf(p reflect.Value) []byte {
-	return unsafe.Slice((*byte)(p.UnsafePointer()), p.Type().Elem().Size())
-}
-
-// TestWipeKey: wipeKey zeroes the key each library keeps behind a
-// decapsulation key — crypto/mlkem's internal key (d first, then z),
-// circl's natively (z in the outer struct, the secret vector behind a
-// pointer) and internal/mlkem512's in wasm (everything in the outer
-// struct).
-// Each case first checks that it sees z where the library keeps it, so
-// that a change of layout fails here instead of passing vacuously.
+// TestWipeKey: kemKey.wipe zeroes the key each library keeps behind a
+// decapsulation key on this target — natively crypto/mlkem's internal key
+// (d first, then z) and circl's (z in the outer struct, the secret vector
+// behind a pointer), in wasm internal/mlkem's (everything in the struct) —
+// after which decapsulate returns nil. Each case first checks that it sees
+// z where the library keeps it, so that a change of layout fails here
+// instead of passing vacuously; memory (kem_native_test.go,
+// kem_wasm_test.go) finds the key's bytes without the layouts wipe uses.
 func TestWipeKey(t *testing.T) {
 	seed := bytes.Repeat([]byte{0xa5, 0x3c}, 32)
-	k768, _ := mlkem.NewDecapsulationKey768(seed)
-	k1024, _ := mlkem.NewDecapsulationKey1024(seed)
-	k512, wipe512 := newCat1Key(seed)
-	for _, tc := range []struct {
-		name string
-		key  any
-		wipe func()
-	}{
-		{"768", k768, func() { wipeKey(k768, layout768) }},
-		{"1024", k1024, func() { wipeKey(k1024, layout1024) }},
-		{"512", k512, wipe512},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			outer := reflect.ValueOf(tc.key)
-			all := [][]byte{memoryOf(outer)}
-			for i := range outer.Elem().NumField() {
-				if f := outer.Elem().Field(i); f.Kind() == reflect.Pointer {
-					all = append(all, memoryOf(f))
-				}
+	for _, p := range []*Params{&Cat1, &Cat3, &Cat5} {
+		t.Run(p.Name, func(t *testing.T) {
+			k, err := expandKEM(p, seed)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !bytes.Contains(bytes.Join(all, nil), seed[32:]) {
+			if k.decapsulate(make([]byte, p.CTSize)) == nil {
+				t.Fatal("decapsulate failed before wipe")
+			}
+			mem := k.memory()
+			if !bytes.Contains(bytes.Join(mem, nil), seed[32:]) {
 				t.Fatal("z not found in the key: the library changed shape")
 			}
-			tc.wipe()
-			for i, m := range all {
+			k.wipe()
+			for i, m := range mem {
 				if !bytes.Equal(m, make([]byte, len(m))) {
 					t.Errorf("part %d of the key not wiped", i)
 				}
 			}
+			if k.decapsulate(make([]byte, p.CTSize)) != nil {
+				t.Error("decapsulate works after wipe")
+			}
+			k.wipe() // twice is harmless
 		})
 	}
 }
@@ -71,25 +58,10 @@ func TestCombineClearsSecrets(t *testing.T) {
 	}
 }
 
-// memory is the bytes behind k's ML-KEM key, for TestPrivateKey: the
-// pointees wipeKey clears, read through the same layouts.
+// memory is the bytes of k's ML-KEM key, for TestPrivateKey.
 func (k *PrivateKey) memory() [][]byte {
-	var out [][]byte
-	add := func(base unsafe.Pointer, l *keyLayout) {
-		for _, f := range l.inner {
-			if p := *(*unsafe.Pointer)(unsafe.Add(base, f.offset)); p != nil {
-				out = append(out, unsafe.Slice((*byte)(p), f.size))
-			}
-		}
+	if k.kem == nil {
+		return nil
 	}
-	switch {
-	case k.k512 != nil:
-		add(unsafe.Pointer(k.k512), layout512)
-		out = append(out, unsafe.Slice((*byte)(unsafe.Pointer(k.k512)), unsafe.Sizeof(*k.k512)))
-	case k.k768 != nil:
-		add(unsafe.Pointer(k.k768), layout768)
-	case k.k1024 != nil:
-		add(unsafe.Pointer(k.k1024), layout1024)
-	}
-	return out
+	return k.kem.memory()
 }

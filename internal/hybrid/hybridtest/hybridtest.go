@@ -1,8 +1,10 @@
 // Package hybridtest replays hybrid seals from fixed randomness, for the
 // known-answer tests: ML-KEM encapsulation with caller-chosen coins, which
 // the standard library offers only in crypto/mlkem/mlkemtest and reserves
-// for tests (internal/mlkem512 likewise: EncapsulateInternal, which only
-// this package and tests call).
+// for tests (internal/mlkem likewise: EncapsulateInternal, which only this
+// package and tests call). Each target replays the ML-KEM hybrid uses on
+// it: crypto/mlkem and circl natively (kem_native.go), internal/mlkem in
+// WebAssembly (kem_wasm.go).
 //
 // Only _test.go files may import this package. Deterministic
 // encapsulation in a production binary would let a caller that controls
@@ -12,8 +14,6 @@
 package hybridtest
 
 import (
-	"crypto/mlkem"
-	"crypto/mlkem/mlkemtest"
 	"io"
 
 	"github.com/sealkit/sealkit/internal/errs"
@@ -42,24 +42,8 @@ func Seal(r io.Reader, p *hybrid.Params, plaintext, publicKey []byte) ([]byte, e
 // (FIPS 203's m); its invalid-key error is hybrid's.
 func Encapsulate(p *hybrid.Params, ek, coins []byte) (ct, ss []byte, err error) {
 	invalid := errs.Hybrid("invalid " + p.Name + " encapsulation key")
-	switch p.Tag {
-	case hybrid.Cat1.Tag:
-		// The ML-KEM-512 hybrid.Cat1 uses on this target (cat1_*.go).
-		return encapsulate512(ek, coins, invalid)
-	case hybrid.Cat3.Tag:
-		k, err := mlkem.NewEncapsulationKey768(ek)
-		if err != nil {
-			return nil, nil, invalid
-		}
-		ss, ct, err = mlkemtest.Encapsulate768(k, coins)
-		return ct, ss, err
-	case hybrid.Cat5.Tag:
-		k, err := mlkem.NewEncapsulationKey1024(ek)
-		if err != nil {
-			return nil, nil, invalid
-		}
-		ss, ct, err = mlkemtest.Encapsulate1024(k, coins)
-		return ct, ss, err
+	if _, ok := hybrid.ByTag(p.Tag); !ok {
+		return nil, nil, errs.ErrBadTag
 	}
-	return nil, nil, errs.ErrBadTag
+	return encapsulate(p, ek, coins, invalid)
 }
