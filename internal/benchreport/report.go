@@ -639,7 +639,7 @@ func writeTrims(w io.Writer, sr *sizeReport) {
 	if c, ok := sr.candidate("github.com/cloudflare/circl/kem/mlkem/mlkem512"); ok {
 		item("**ML-KEM-512 without circl.** circl (plus `golang.org/x/sys/cpu`) is %s code (est. ≈ %s brotli), only for Cat-1, which `crypto/mlkem` lacks; it carries its own Keccak next to the standard library's. "+
 			"An ML-KEM-512 sharing `crypto/sha3` (a port of the standard library's `crypto/internal/fips140/mlkem` to k=2; BSD licence) would cost perhaps half of that, so ≈ %s brotli net; "+
-			"or build Cat-1 support only natively if browsers never need it. (Done since: the wasm build uses `internal/mlkem512`, and this item shows only if circl comes back.)",
+			"or build Cat-1 support only natively if browsers never need it. (Done since: the wasm build uses `internal/mlkem` for every level, and this item shows only if circl comes back.)",
 			commas(c.Exclusive), kbOf(sr, c.Exclusive, true), kbOf(sr, c.Exclusive/2, true))
 	}
 	item("**What cannot be trimmed from the Go side.** The Go runtime (`runtime`, `internal/runtime/*`, `sync`, maps, GC, scheduler) is %s of the %s code bytes; "+

@@ -3,8 +3,8 @@
 // license that can be found in the LICENSE file.
 
 // Ported from the Go standard library's crypto/internal/fips140/mlkem
-// (field.go, Go 1.26; BSD licence, see LICENSE) by way of
-// internal/mlkem512: the same field, ring, NTT and sampling code, with a
+// (field.go, Go 1.26; BSD licence, see LICENSE) by way of sealkit's
+// former ML-KEM-512-only port: the same field, ring, NTT and sampling code, with a
 // d-generic compress-and-encode pair for the 5 and 11 bits of ML-KEM-1024
 // besides the fixed 4- and 10-bit ones, the η = 3 sampler ML-KEM-512
 // needs besides η = 2, on crypto/sha3 instead of the FIPS 140 module's

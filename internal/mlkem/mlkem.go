@@ -13,10 +13,13 @@
 // budget. The standard library's crypto/mlkem offers only ML-KEM-768 and
 // -1024, as two generated copies of the code (~48 KB of wasm), and
 // sealkit's Cat-1 hybrid seal needs ML-KEM-512 besides, which was a third
-// copy (internal/mlkem512). This package serves all three from one. It is
+// copy (internal/mlkem512, since removed). This package serves all three
+// from one: it is the wasm build's ML-KEM at every level
+// (internal/hybrid/kem_wasm.go), while native builds keep crypto/mlkem
+// (standard library first) and circl for ML-KEM-512 (its AVX2 code). It is
 // a port of the standard library's crypto/internal/fips140/mlkem (Go 1.26,
 // mlkem768.go, mlkem1024.go and field.go; BSD licence: see LICENSE in this
-// directory) by way of internal/mlkem512. The changes from the original
+// directory) by way of that ML-KEM-512 port. The changes from the original
 // are the run-time level, the η = 3 sampler of ML-KEM-512, one d-generic
 // compress-and-encode pair, crypto/sha3 and crypto/rand in place of the
 // FIPS 140 module's internals (no self-test, DRBG or service indicator),
@@ -409,8 +412,8 @@ func pkeEncrypt(cc *[maxCiphertextSize]byte, ex *encryptionKey, m *[messageSize]
 	v := polyAdd(polyAdd(inverseNTT(vNTT), e2), μ)
 	c = ringCompressAndEncode(c, v, dv)
 
-	// r, e2 and μ would let anyone who reads them recover m from c (as
-	// in internal/mlkem512; e1 and u are not kept in arrays here).
+	// r, e2 and μ would let anyone who reads them recover m from c (e1
+	// and u are not kept in arrays here).
 	clear(r[:k])
 	clear(e2[:])
 	clear(μ[:])
