@@ -178,9 +178,8 @@ type keyLayout struct {
 }
 
 // The layouts of the three key types, written out rather than read through
-// reflect (which the WebAssembly build, sharing this style of code until
-// it moved to internal/mlkem, could not afford). Nothing is assumed
-// unchecked: TestKeyLayouts derives each layout from the types through
+// reflect at start-up (from when this code served the wasm build too, where
+// reflect cost ~7 KB of the brotli module). Nothing is assumed unchecked: TestKeyLayouts derives each layout from the types through
 // reflect and fails on any difference, so a library or Go release that
 // changes a key's shape fails the tests before it can make wipeKey clear
 // the wrong bytes; the array lengths below fail the build if an outer

@@ -12,6 +12,20 @@ import (
 	"github.com/cloudflare/circl/kem/mlkem/mlkem512"
 )
 
+// layoutOf reads a key type's layout through reflect: every pointer field
+// whose pointee holds no pointers, with the pointee's size. kem_native.go
+// writes the layouts out; this is what they must equal.
+func layoutOf(t reflect.Type) []struct{ offset, size uintptr } {
+	var inner []struct{ offset, size uintptr }
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type.Kind() == reflect.Pointer && pointerFree(f.Type.Elem()) {
+			inner = append(inner, struct{ offset, size uintptr }{f.Offset, f.Type.Elem().Size()})
+		}
+	}
+	return inner
+}
+
 // TestKeyLayouts: the written-out layouts are exactly what reflect reads
 // from the libraries' types, and every pointer field of the key structs is
 // covered, so that a change of shape fails here rather than in wipeKey.

@@ -2,22 +2,8 @@ package hybrid
 
 import "reflect"
 
-// Helpers for the per-target key tests (kem_native_test.go,
+// A helper of the per-target key tests (kem_native_test.go,
 // kem_wasm_test.go).
-
-// layoutOf reads a key type's layout through reflect: every pointer field
-// whose pointee holds no pointers, with the pointee's size. kem_native.go
-// writes the layouts out; this is what they must equal.
-func layoutOf(t reflect.Type) []struct{ offset, size uintptr } {
-	var inner []struct{ offset, size uintptr }
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Type.Kind() == reflect.Pointer && pointerFree(f.Type.Elem()) {
-			inner = append(inner, struct{ offset, size uintptr }{f.Offset, f.Type.Elem().Size()})
-		}
-	}
-	return inner
-}
 
 // pointerFree reports whether values of t hold no pointers the garbage
 // collector tracks.
