@@ -60,7 +60,6 @@ func idKey(password, salt, secret, data []byte, time, memory uint32, threads uin
 	// (64 MiB for a session key: one memory fill, within the noise of the
 	// ~0.12 s derivation in Node).
 	clear(B)
-	keepBlocks(B)
 	return key
 }
 
@@ -119,10 +118,9 @@ func initHash(password, salt, key, data []byte, time, memory, threads, keyLen ui
 	return h0
 }
 
-// newBlocks gives the work memory (takeBlocks: idkey_wasm.go,
-// idkey_other.go). It is a variable only so that a test can check that
-// idKey leaves the memory wiped.
-var newBlocks = takeBlocks
+// newBlocks allocates the work memory. It is a variable only so that a
+// test can check that idKey leaves the memory wiped.
+var newBlocks = func(n uint32) []block { return make([]block, n) }
 
 func initBlocks(h0 *[blake2b.Size + 8]byte, memory, threads uint32) []block {
 	var block0 [1024]byte
