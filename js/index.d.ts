@@ -236,6 +236,9 @@ export function decryptText(key: KeyHandle, ciphertextB64: B64): Promise<string>
 /** decryptText for many blobs under one key, in order. */
 export function decryptTexts(key: KeyHandle, ciphertexts: readonly B64[]): Promise<Array<ItemResult<{ text: string }>>>;
 /** Many blobs, each under its own key, in order. */
+/** Opens many resources without handles: per item its sealed key, then its texts (null stays null). */
+export function openTexts(user: UserHandle, items: ReadonlyArray<{ sealed: B64; ciphertexts: ReadonlyArray<B64 | null> }>):
+  Promise<Array<ItemResult<{ texts: Array<string | null> }>>>;
 export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B64 }>): Promise<Array<ItemResult<{ text: string }>>>;
 /**
  * Encrypts bytes under the key: the secretbox blob (nonce ‖ ciphertext),

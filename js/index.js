@@ -619,6 +619,18 @@ export const openKey = (user, sealedB64) => hop("openKey", [user, sealedB64]);
 export const openKeys = async (user, sealed) => items(await (await current()).hopBatch("openKeys", [user], sealed));
 
 /**
+ * Opens many resources at once without key handles: for each item, its
+ * sealed key (as openKey) and its texts under that key (as decryptText;
+ * null or "" stays null). Per item {texts} or {error: SealkitError} — one
+ * bad text fails its item. No handle is made, so nothing is replicated
+ * between the workers or left to release: for reading many resources once
+ * (a dashboard).
+ */
+export const openTexts = async (user, list) => items(await (await current()).hopBatch("openTexts", [user], Array.isArray(list)
+  ? list.map((i) => (i !== null && typeof i === "object" ? { sealed: i.sealed, ciphertexts: i.ciphertexts } : i))
+  : list));
+
+/**
  * Seals a key to each member, as share.js sealToMembers: the hybrid seal
  * when the member has a pq_public_key (Cat-3 unless `level`), else a
  * sealed box. Resolves to [{user_id, encrypted_key}] in the members' order.

@@ -311,6 +311,28 @@ export function makeKeystore(api, options) {
       return perItem(requireArray(sealed, "sealed"), (s) => ({ handle: openKey(ctx, u, s) }));
     },
 
+    // Opens each item's sealed key and decrypts its texts with it, in one
+    // message, without making a handle: nothing to replicate to the
+    // sibling workers nor to release (a dashboard reading many resources
+    // once). The key lives in a slot for the item only.
+    openTexts(ctx, user, list) {
+      const u = get(user, "user");
+      return perItem(requireArray(list, "items"), (item) => {
+        if (item === null || typeof item !== "object" || !Array.isArray(item.ciphertexts)) {
+          throw invalid("an item must be {sealed, ciphertexts: [base64 | null]}");
+        }
+        const key = keyBytes(slots.slotUnseal(userSlot(u), item.sealed));
+        let k = 0;
+        try {
+          k = slots.slotKey(key);
+          return { texts: item.ciphertexts.map((ct) => (ct === null || ct === undefined || ct === "" ? null : slots.slotDecryptText(k, ct))) };
+        } finally {
+          key.fill(0);
+          if (k) slots.slotFree(k);
+        }
+      });
+    },
+
     // share.js sealToMembers: the key's raw bytes, hybrid when the member
     // has a pq_public_key.
     sealKey(ctx, key, members, level) {

@@ -119,6 +119,22 @@ async function roundTrips() {
   assert.ok(isCode("UNKNOWN_HANDLE")(many[2].error));
   assert.ok(isCode("DECRYPTION")(many[3].error));
   assert.ok(isCode("INVALID_ARGUMENT")(many[4].error));
+  // openTexts: keys and texts in one go, no handle made.
+  const ot = await sdk.openTexts(user, [
+    { sealed: await sealToMember(rk, me), ciphertexts: [ct, null, ""] },
+    { sealed: await sealToMember(other, me), ciphertexts: [await sdk.encrypt("other key", other)] },
+    { sealed: await sealToMember(rk, me), ciphertexts: [await sdk.encrypt("other key", other)] },
+    { sealed: "AAAA", ciphertexts: [] },
+    { sealed: await sealToMember(rk, me) },
+    null,
+  ]);
+  assert.deepEqual(ot.slice(0, 2), [{ texts: ["hëllo ✓", null, null] }, { texts: ["other key"] }]);
+  assert.ok(isCode("DECRYPTION")(ot[2].error));
+  assert.ok(ot[3].error instanceof SealkitError);
+  assert.ok(isCode("INVALID_ARGUMENT")(ot[4].error));
+  assert.ok(isCode("INVALID_ARGUMENT")(ot[5].error));
+  await assert.rejects(sdk.openTexts("sk1.AAAAAAAAAAAAAAAAAAAAAA", [{ sealed: "x", ciphertexts: [] }]), isCode("UNKNOWN_HANDLE"));
+
   const stranger = await sdk.generateKeypair();
   const opened = await sdk.openKeys(user, [await sealToMember(rk, me), "AAAA", await sealToMember(rk, { public_key: stranger.publicKey }), await sdk.seal(new Uint8Array(31), kp.publicKey)]);
   assert.equal(opened.length, 4);

@@ -13,7 +13,7 @@ import {
   unsealBytes, deriveSessionKey, generateSalt, generateHybridKeypair, call, getDirectCrypto,
   terminate, SealkitError, ErrorCode, deriveAuthKey,
   deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
-  decryptTexts, decryptMany, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
+  decryptTexts, decryptMany, openTexts, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
   importSessionKey, unsealText,
 } from "../../index.js";
 import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
@@ -297,6 +297,8 @@ async function handles(me: AccountRecord): Promise<void> {
   const texts = await decryptTexts(key, [ct]);
   const t0: string | undefined = texts[0].text;
   const mixed = await decryptMany([{ key, ciphertext: ct }]);
+  const opened = await openTexts(user, [{ sealed: ct, ciphertexts: [ct, null] }]);
+  const first: string | null | undefined = opened[0].texts?.[0];
   const blob: Uint8Array = await encryptBytes(key, new Uint8Array(4));
   const bytes: Uint8Array = await decryptBytes(key, blob);
   // @ts-expect-error bytes, not base64

@@ -55,10 +55,11 @@ function itemFailed(r) {
 }
 
 /**
- * Opens the habits of GET /api/habits: every key in one batch (openKeys,
- * split over the workers), then every name and description in one more
- * (decryptMany, by key handle). A habit that does not open is kept,
- * marked failed, so that one bad row never hides the others.
+ * Opens the habits of GET /api/habits in one batch (the SDK's openTexts,
+ * split over the workers): per habit its key, then its name and
+ * description under it, with no key handle made (the dashboard needs the
+ * keys only for these texts). A habit that does not open is kept, marked
+ * failed, so that one bad row never hides the others.
  */
 async function openHabits(list, user) {
   const views = list.map((h) => ({
@@ -72,32 +73,18 @@ async function openHabits(list, user) {
     failed: false,
   }));
   if (list.length === 0) return views;
-  const opened = await sdk.openKeys(user, list.map((h) => h.encrypted_key));
-  const items = []; // {view, field, key, ciphertext}
+  const opened = await sdk.openTexts(user, list.map((h) => ({
+    sealed: h.encrypted_key,
+    ciphertexts: [h.encrypted_name, h.encrypted_description || null],
+  })));
   opened.forEach((r, i) => {
     if (itemFailed(r)) {
       views[i].failed = true;
       return;
     }
-    items.push({ view: views[i], field: "name", key: r.handle, ciphertext: list[i].encrypted_name });
-    if (list[i].encrypted_description) {
-      items.push({ view: views[i], field: "description", key: r.handle, ciphertext: list[i].encrypted_description });
-    }
+    views[i].name = r.texts[0] ?? "";
+    views[i].description = r.texts[1] ?? "";
   });
-  const texts = items.length ? await sdk.decryptMany(items.map(({ key, ciphertext }) => ({ key, ciphertext }))) : [];
-  texts.forEach((r, i) => {
-    const { view, field } = items[i];
-    if (itemFailed(r)) view.failed = true;
-    else view[field] = r.text;
-  });
-  for (const v of views) {
-    if (v.failed) {
-      v.name = "";
-      v.description = "";
-    }
-  }
-  // The habits' keys are not needed past their text: forgotten in the workers.
-  for (const r of opened) if (r.handle) sdk.release(r.handle).catch(() => {});
   return views;
 }
 
