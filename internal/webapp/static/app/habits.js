@@ -253,7 +253,9 @@ startPage(async () => {
   performance.mark("habits-start");
   let listed;
   [me, listed] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]));
+  performance.mark("habits-loaded");
   const opened = await withProgress(status, "Opening your keys…", () => userHandle(me));
+  performance.mark("habits-keys");
   // Announcements are another feature's: whatever happens there, the
   // habits still show.
   const announced = (async () => showAnnouncements(document.getElementById("announcements"), opened.user))().catch(() => {});
