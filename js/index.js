@@ -304,7 +304,15 @@ async function startPool(wasmUrl, options, n) {
     return best.send(msg, transfer);
   };
 
-  for (let i = 0; i < n && !retired; i++) workers.push(spawnWorker(wasm, options, onClosed));
+  // A pool compiles the module once, here, and hands the compiled
+  // WebAssembly.Module to each worker: V8 shares its code between them, so
+  // the workers do not each compile (and lazily tier up) the same 3 MB.
+  // Where this thread may not compile wasm (a CSP without
+  // 'wasm-unsafe-eval' for the page), each worker fetches and compiles it.
+  // The workers start (loading their scripts) while it compiles, and get
+  // their init message once it is done.
+  const module = n > 1 ? compileShared(wasm) : null;
+  for (let i = 0; i < n && !retired; i++) workers.push(spawnWorker(wasm, options, onClosed, module));
   try {
     await Promise.all(workers.map((w) => w.ready));
   } catch (err) {
@@ -335,7 +343,19 @@ async function startPool(wasmUrl, options, n) {
 // spawnWorker starts one worker and returns its handle at once (so that a
 // pool can stop a sibling that is still loading); `ready` settles with its
 // load. onClosed runs whenever the worker closes, for whatever reason.
-function spawnWorker(wasm, options, onClosed) {
+// compileShared compiles the module in this thread, or resolves null.
+async function compileShared(wasm) {
+  if (typeof wasm !== "string" || typeof WebAssembly?.compileStreaming !== "function" || typeof fetch !== "function") return null;
+  try {
+    const res = await fetch(wasm);
+    if (!res.ok || res.headers.get("Content-Type")?.split(";")[0].trim() !== "application/wasm") return null;
+    return await WebAssembly.compileStreaming(res);
+  } catch {
+    return null;
+  }
+}
+
+function spawnWorker(wasm, options, onClosed, module) {
   const pending = new Map(); // id → {resolve, reject}
   let nextId = 1;
   let ready = false;
@@ -447,11 +467,14 @@ function spawnWorker(wasm, options, onClosed) {
   });
   worker.addEventListener("messageerror", () => close(ErrorCode.WORKER, "sealkit: a reply of the crypto worker could not be read"));
 
-  try {
-    worker.postMessage(options.exportKeys === false ? { type: "init", wasmUrl: wasm, exportKeys: false } : { type: "init", wasmUrl: wasm });
-  } catch (err) {
-    close(ErrorCode.LOAD, loadMessage(err));
-  }
+  // module: a promise of the pool's compiled module (or of null), or null.
+  Promise.resolve(module).then((compiled) => {
+    if (closed) return;
+    const init = { type: "init", wasmUrl: wasm };
+    if (compiled) init.module = compiled;
+    if (options.exportKeys === false) init.exportKeys = false;
+    worker.postMessage(init);
+  }).catch((err) => close(ErrorCode.LOAD, loadMessage(err)));
   return w;
 }
 

@@ -92,7 +92,7 @@ async function onMessage(event) {
   if (data.type === "init") {
     if (data.exportKeys === false) exportKeys = false;
     try {
-      await load(data.wasmUrl);
+      await load(data.module instanceof WebAssembly.Module ? data.module : data.wasmUrl);
       postMessage({ type: "ready" });
     } catch (err) {
       postMessage({ type: "error", code: ErrorCode.LOAD, message: loadMessage(err) });
