@@ -254,7 +254,7 @@ func loadReport(rs []loadResult, habits, requests, pageLoads int, loadAvg string
 	p("and decrypting their names and descriptions in the SDK's wasm workers — one `openTexts` batch split over the pool, no key handle made — then one render. ")
 	p("Nearly all of the decrypting is the hybrid opens of the habit keys with the user's handle (row *UnsealFromUser/HybridCat3/32B*, column *sealkit-wasm handle* above: the expanded ML-KEM key kept in the worker), ")
 	p("which the SDK's pool of workers (one per core, at most four: two on this machine) runs in parallel, competing with the page's main thread for the two cores; the rest is the workers' first calls, which compile the module's functions (V8 compiles wasm lazily and tiers up while the page runs). ")
-	p("`HABITS=10 make load-habits` measures that fixed cost (modules, the wasm compiled in each worker, the key cache) without the habits. ")
+	p("`HABITS=10 make load-habits` measures that fixed cost (the modules, the wasm compiled once for the pool, the workers' start, the key cache) without the habits. ")
 	p("The wasm is in the browser's HTTP cache, as for a returning user. *Making the data* is not a measurement of the app: eight concurrent Go clients, crypto included.\n")
 	return b.String()
 }
