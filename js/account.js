@@ -392,7 +392,7 @@ export class UserKeys {
   }
 
   // _clearLegacy forgets what KeyChain kept: a session key in sessionStorage
-  // and in the v1 cache, each enough to log in. Once per ring.
+  // and in the v1 cache, each enough to log in. Once per UserKeys.
   async _clearLegacy() {
     if (this._legacyCleared) return;
     this._legacyCleared = true;
@@ -495,7 +495,7 @@ export class UserKeys {
 
   /**
    * Logout: releases every handle of the SDK's workers (wiped), deletes
-   * the shared cache, every tab cache of this ring on this origin (other
+   * the shared cache, every tab cache of this name on this origin (other
    * tabs' too: they belong to the session that is ending), this tab's id
    * and what KeyChain kept.
    * @returns {Promise<void>}
