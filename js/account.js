@@ -216,6 +216,18 @@ export async function finishSignup(args) {
   return sessionKey;
 }
 
+// lookUpKeyHash asks the salt endpoint for the address's key_hash (a
+// fake one for an unknown address): the first step of both logins.
+async function lookUpKeyHash(email, options) {
+  step(options, "lookup");
+  const answer = await post("salt", { email }, options);
+  const keyHash = answer?.key_hash;
+  if (typeof keyHash !== "string" || keyHash === "") {
+    throw new ApiError(200, "The server's answer could not be read. Please try again.");
+  }
+  return keyHash;
+}
+
 /**
  * @deprecated Use loginSession: this resolves to the session key (from
  * which the login key is derived) as text, for KeyChain.
@@ -235,12 +247,7 @@ export async function finishSignup(args) {
 export async function login(email, password, options) {
   requireString(email, "email");
   requireString(password, "password");
-  step(options, "lookup");
-  const answer = await post("salt", { email }, options);
-  const keyHash = answer?.key_hash;
-  if (typeof keyHash !== "string" || keyHash === "") {
-    throw new ApiError(200, "The server's answer could not be read. Please try again.");
-  }
+  const keyHash = await lookUpKeyHash(email, options);
   step(options, "derive");
   const salt = await core.call("parseSaltFromKeyHash", keyHash);
   const sessionKey = await core.deriveSessionKey(password, salt);
@@ -268,12 +275,7 @@ export async function login(email, password, options) {
 export async function loginSession(email, password, options) {
   requireString(email, "email");
   requireString(password, "password");
-  step(options, "lookup");
-  const answer = await post("salt", { email }, options);
-  const keyHash = answer?.key_hash;
-  if (typeof keyHash !== "string" || keyHash === "") {
-    throw new ApiError(200, "The server's answer could not be read. Please try again.");
-  }
+  const keyHash = await lookUpKeyHash(email, options);
   step(options, "derive");
   const { session, authKey } = await core.deriveLoginKeys(password, keyHash);
   try {
