@@ -409,8 +409,9 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 	step("no key B's browser received opens the new or re-encrypted content")
 	cts, _ := json.Marshal(current)
 	res := mustEval[string](t, bt, fmt.Sprintf(`(async () => {
-  const { sdk } = await import("/static/app/common.js");
-  const { userHandle } = await import("/static/app/keys.js");
+  const page = document.querySelector("script[type=module]").src; // the page's own modules, as loaded
+  const { sdk } = await import(new URL("common.js", page));
+  const { userHandle } = await import(new URL("keys.js", page));
   const me = await (await fetch("/api/me")).json();
   const { user } = await userHandle(me);
   const out = { opened: 0, oldOpens: 0, opens: [], failures: [] };

@@ -139,8 +139,9 @@ func runJourney(t *testing.T, backend string) *journey {
 	// The pages load the SDK with exportKey shut: a script in the page can
 	// use a handle, not take its key.
 	if got := mustEval[string](t, a2, `(async () => {
-  const { sdk } = await import("/static/app/common.js");
-  const { userHandle } = await import("/static/app/keys.js");
+  const page = document.querySelector("script[type=module]").src; // the page's own modules, as loaded
+  const { sdk } = await import(new URL("common.js", page));
+  const { userHandle } = await import(new URL("keys.js", page));
   const { user } = await userHandle(await (await fetch("/api/me")).json());
   try { await sdk.exportKey(user); return "exported"; } catch (e) { return e.code; }
 })()`); got != "UNSUPPORTED" {

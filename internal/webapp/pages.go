@@ -31,11 +31,15 @@ type mailView struct{ To, Subject, Body, Link, SentAt string }
 // pageData is what every template gets.
 type pageData struct {
 	Title, Nonce, Page, WasmURL string
-	SignedIn                    bool
-	Flash, Token, Next, Error   string
-	Email                       string // the finishing page's address
-	Mails                       []mailView
-	DevMailbox                  bool
+	// Static is where the page's CSS and scripts are linked from (static.go);
+	// Preloads, the modules its script imports, under Static (preload.go).
+	Static                    string
+	Preloads                  []string
+	SignedIn                  bool
+	Flash, Token, Next, Error string
+	Email                     string // the finishing page's address
+	Mails                     []mailView
+	DevMailbox                bool
 	// WasmMissing: the server has no sealkit.wasm to serve (built without
 	// `make wasm`); the layout tells common.js, which says so instead of
 	// fetching a module that cannot be there.
@@ -59,6 +63,8 @@ func (s *Server) page(name, title string, fill func(w http.ResponseWriter, r *ht
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, d *pageData) {
 	d.Nonce = nonceFrom(r.Context())
 	d.WasmURL = s.wasmURL()
+	d.Static = s.staticRoot()
+	d.Preloads = s.preloads[d.Page]
 	d.WasmMissing = s.wasm == nil
 	d.DevMailbox = s.cfg.DevMailbox
 	if userFrom(r.Context()) != "" {

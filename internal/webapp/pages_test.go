@@ -24,7 +24,7 @@ var (
 	footerRE = regexp.MustCompile(`(?s)<footer[^>]*>(.*?)</footer>`)
 	scriptRE = regexp.MustCompile(`(?s)<script\b[^>]*>.*?</script>`)
 	tagRE    = regexp.MustCompile(`(?s)<[^>]*>`)
-	nonceRE  = regexp.MustCompile(`<script type="module" nonce="([^"]+)" src="/static/app/([a-z]+)\.js">`)
+	nonceRE  = regexp.MustCompile(`<script type="module" nonce="([^"]+)" src="/static/v/[0-9a-f]{12}/app/([a-z]+)\.js">`)
 )
 
 // visibleText is what a reader of the HTML sees: no tags, no scripts, no
@@ -160,7 +160,7 @@ func TestNotFound(t *testing.T) {
 				t.Errorf("%s %s: Content-Type %q", c.name, path, ct)
 			}
 			var lacks []string
-			for _, want := range []string{`<link rel="stylesheet" href="/static/app.css">`, `id="site-nav"`, `id="error-heading">Page not found</h1>`, `id="error-home"`} {
+			for _, want := range []string{`<link rel="stylesheet" href="/static/v/`, `id="site-nav"`, `id="error-heading">Page not found</h1>`, `id="error-home"`} {
 				if !strings.Contains(body, want) {
 					lacks = append(lacks, want)
 				}

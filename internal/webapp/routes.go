@@ -75,6 +75,7 @@ func (s *Server) routes() http.Handler {
 	// Assets.
 	mux.Handle("GET /static/sdk/dist/{file}", s.sdkDist())
 	mux.Handle("GET /static/sdk/{file}", s.sdkModule())
+	mux.Handle("GET /static/v/{version}/{file...}", s.versionedStatic())
 	mux.Handle("GET /static/", s.appStatic())
 	mux.Handle("GET /healthz", healthz())
 	mux.Handle("/", s.notFound(mux))

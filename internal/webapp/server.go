@@ -77,11 +77,15 @@ type Server struct {
 	river    *river.Client[*sql.Tx]
 	mailer   Mailer
 	pages    map[string]*template.Template
-	wasm     *wasmAsset
-	handler  http.Handler
-	secure   bool
-	cancel   context.CancelFunc
-	cspCount atomic.Int64 // CSP violation reports received
+	preloads map[string][]string // page → modules its script imports (preload.go)
+	// assetVersion names this build's set of page scripts, CSS and SDK
+	// modules in their cached URLs (static.go).
+	assetVersion string
+	wasm         *wasmAsset
+	handler      http.Handler
+	secure       bool
+	cancel       context.CancelFunc
+	cspCount     atomic.Int64 // CSP violation reports received
 
 	accounts *accounts.Manager  // sign-up, login, sessions (the kit's)
 	auth     *accounts.Handlers // their JSON endpoints and the cookie
@@ -189,6 +193,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.pages, err = parsePages(); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	appScripts, _ := fs.Sub(appFiles, "static/app")
+	if s.preloads, err = modulePreloads(pageNames, appScripts, cfg.Assets); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	appStatic, _ := fs.Sub(appFiles, "static")
+	if s.assetVersion, err = assetVersion(appStatic, cfg.Assets); err != nil {
 		s.store.Close()
 		return nil, err
 	}

@@ -6,8 +6,8 @@
 // textContent; keys, passwords and plaintext never go into a URL, the
 // console or a request (the email is the one exception the protocol has).
 
-import * as sdk from "/static/sdk/index.js";
-import { ApiError } from "/static/sdk/account.js";
+import * as sdk from "../sdk/index.js";
+import { ApiError } from "../sdk/account.js";
 import { forgetKeys } from "./keys.js";
 
 export { sdk, ApiError };

@@ -7,7 +7,7 @@
 // handles only) and left in the key cache for the next page, as login.js
 // does.
 
-import { finishSignupSession } from "/static/sdk/account.js";
+import { finishSignupSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { keepUser } from "./keys.js";
 

@@ -11,7 +11,7 @@ import { sdk } from "./common.js";
 //   the hybrid 0x02 format (§8.2) when the user has a pq_public_key.
 // sealKeyToAll(key, members): [{user_id, encrypted_key}], one per member.
 // share.js seals a key handle in the worker (index.js sealKey).
-export { sealToMember as sealKeyTo, sealToMembers as sealKeyToAll } from "/static/sdk/share.js";
+export { sealToMember as sealKeyTo, sealToMembers as sealKeyToAll } from "../sdk/share.js";
 
 /** A new random group key, as a key handle. */
 export function newGroupKey() {

@@ -5,7 +5,7 @@
 // holds no session key and opens only with the live session's secret.
 // `me` is the JSON of GET /api/me. No page script holds key bytes.
 
-import { UserKeys } from "/static/sdk/account.js";
+import { UserKeys } from "../sdk/account.js";
 import { loadSdk } from "./common.js"; // a cycle (common.js imports forgetKeys): used only in calls, never at load
 
 const userKeys = new UserKeys();

@@ -5,7 +5,7 @@
 // next page, and the user lands on the habits dashboard, where the app's
 // work is.
 
-import { loginSession } from "/static/sdk/account.js";
+import { loginSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { unlockSession } from "./keys.js";
 

@@ -9,7 +9,7 @@
 // The connection state is DOM state for the browser tests:
 // body[data-push] = "connecting" | "open" | "closed".
 
-import { watchPending } from "/static/sdk/share.js";
+import { watchPending } from "../sdk/share.js";
 
 /**
  * Opens the push channel.
@@ -17,10 +17,10 @@ import { watchPending } from "/static/sdk/share.js";
  * @param {(msg: object) => void} handlers.onMessage every server message but pending and ack/error answers
  * @param {(reconnected: boolean) => void} [handlers.onOpen] each time the socket opens;
  *   reconnected is true after a drop (messages may have been missed: refetch)
- * @param {(event: import("/static/sdk/share.js").PendingEvent) => (string | null | undefined | Promise<string | null | undefined>)} [handlers.onPending]
+ * @param {(event: import("../sdk/share.js").PendingEvent) => (string | null | undefined | Promise<string | null | undefined>)} [handlers.onPending]
  *   the group key to seal to the listed members — a key handle of the SDK's handle API, sealed in
  *   the worker (share.js) — or null to share nothing
- * @returns {import("/static/sdk/share.js").PendingWatcher}
+ * @returns {import("../sdk/share.js").PendingWatcher}
  */
 export function connectPush({ onMessage, onOpen, onPending }) {
   const watch = watchPending("/api/ws", {

@@ -2,7 +2,7 @@
 // the server, which mails it a link. The password and the keys are made
 // on the page that link opens (finish.js).
 
-import { startSignup, emailProblem } from "/static/sdk/account.js";
+import { startSignup, emailProblem } from "../sdk/account.js";
 import { busy, errorMessage, showError, startPage } from "./common.js";
 
 const form = document.getElementById("register-form");
