@@ -40,7 +40,12 @@ func (s *Server) deleteAccount() http.Handler {
 			return
 		}
 		u, err := s.store.UserByID(r.Context(), s.store.DB, uid)
-		if s.storeError(w, "delete account", err, "log in first") {
+		if errors.Is(err, store.ErrNotFound) { // deleted meanwhile (a concurrent request)
+			writeError(w, http.StatusUnauthorized, "log in first")
+			return
+		}
+		if err != nil {
+			s.internalError(w, "delete account", err)
 			return
 		}
 		if s.emailIndex(email) != u.EmailIndex {

@@ -447,3 +447,34 @@ func rowsMentioning(t *testing.T, s *apptest.Server, needles ...string) []string
 	}
 	return out
 }
+
+// TestDeleteAccountRace: eight deletions of one account at once, from
+// eight of its sessions: exactly one succeeds, the others are logged out
+// (401), nothing answers 5xx or logs an error, and one last mail is sent.
+func TestDeleteAccountRace(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *apptest.DB) {
+		s := apptest.Start(t, db, nil)
+		alice := s.NewMember(t, "alice@example.test")
+		clients := []*apptest.Client{alice.C}
+		for range 7 {
+			clients = append(clients, loginAgain(t, s, alice.User))
+		}
+		statuses := make([]int, len(clients))
+		apptest.Together(len(clients), func(i int) {
+			r, err := clients[i].TryJSON("POST", "/api/me/delete", map[string]string{"auth_key": b64.Encode(alice.AuthKey), "email": alice.Email})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses[i] = r.Status
+		})
+		slices.Sort(statuses)
+		if want := []int{204, 401, 401, 401, 401, 401, 401, 401}; !slices.Equal(statuses, want) {
+			t.Fatalf("statuses %v, want %v", statuses, want)
+		}
+		mailsTo(t, s, alice.Email, "Your sealkit account was deleted", 1)
+		if strings.Contains(s.Log.String(), "level=ERROR") {
+			t.Fatalf("errors logged:\n%s", grepLines(s.Log.String(), "level=ERROR"))
+		}
+	})
+}
