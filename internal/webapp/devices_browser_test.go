@@ -156,6 +156,15 @@ func TestBrowserDevicesAndDeletion(t *testing.T) {
 			j.checkURLsSaw(t, "/settings/devices", "/api/sessions", "/api/me/delete", "/api/auth/login")
 			j.checkRequests(t)
 			t.Run("canary", j.checkCanary)
+			if sb != sa {
+				// checkCanary searched instance A's log; B served the
+				// second context and must not have logged a secret either.
+				for name, v := range j.secrets() {
+					if containsFold([]byte(sb.Log.String()), v) {
+						t.Errorf("the %s is in instance B's log", name)
+					}
+				}
+			}
 		})
 	}
 }
