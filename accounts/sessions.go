@@ -40,7 +40,7 @@ type DeviceSession struct {
 	Current           bool   // the caller's own session
 }
 
-// DeviceSizes bound a device label's ciphertext: a secretbox (40 bytes of
+// MinDeviceSize and MaxDeviceSize bound a device label's ciphertext: a secretbox (40 bytes of
 // nonce and tag) of 1 to 200 bytes of label.
 const (
 	MinDeviceSize = 41
