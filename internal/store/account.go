@@ -185,3 +185,36 @@ func column(ctx context.Context, q Querier, query string, args ...any) ([]string
 	}
 	return out, nil
 }
+
+// HandOver makes targetID, a member holding the group's current key, the
+// owner of groupID in place of ownerID, who stays as an admin: the
+// smallest sound hand-over (an owner about to delete their account hands
+// the group on instead of deleting it). Refused (*ConflictError) when the
+// target is pending (an owner must be able to share the key) or the
+// caller is no longer the owner; ErrNotFound when the target is not a
+// member.
+func (s *Store) HandOver(ctx context.Context, groupID, ownerID, targetID string) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		if _, _, err := s.lockGroup(ctx, tx, groupID, true); err != nil {
+			return err
+		}
+		m, err := s.Membership(ctx, tx, groupID, targetID)
+		if err != nil {
+			return err
+		}
+		if !m.Keyed {
+			return conflict("this member does not have the group key yet; share it with them first")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE group_members SET role = 'admin' WHERE group_id = $1 AND user_id = $2 AND role = 'owner'`, groupID, ownerID)
+		if err != nil {
+			return fmt.Errorf("store: hand over: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return conflict("you are not the group's owner (any more)")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_members SET role = 'owner' WHERE group_id = $1 AND user_id = $2`, groupID, targetID); err != nil {
+			return fmt.Errorf("store: hand over: %w", err)
+		}
+		return nil
+	})
+}

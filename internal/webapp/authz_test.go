@@ -174,6 +174,8 @@ func authzRows() []authzRow {
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "make the member an admin", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzMember, "admin")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "demote the admin", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzAdmin, "member")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "change the owner's role", want: authzW(401, 404, 403, 403, 403, 409), req: role(authzOwner, "admin")},
+		{route: "PUT /api/groups/{id}/members/{user}/role", name: "hand the group over to the member", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzMember, "owner")},
+		{route: "PUT /api/groups/{id}/members/{user}/role", name: "hand the group over to the pending member", want: authzW(401, 404, 403, 403, 403, 409), req: role(authzPending, "owner")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "make a non-member an admin", want: authzW(401, 404, 403, 403, 403, 404), req: role(authzNonMember, "admin")},
 		{route: "POST /api/groups/{id}/members/{user}/remove", name: "remove the member", want: admins, req: remove(authzMember, authzOwner, authzAdmin)},
 		{route: "POST /api/groups/{id}/members/{user}/remove", name: "remove the pending member", want: admins, req: remove(authzPending, authzOwner, authzAdmin, authzMember)},
