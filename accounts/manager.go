@@ -353,7 +353,32 @@ func (m *Manager) Login(ctx context.Context, client, email, authKey string) (*Ac
 	if err := c.Err(); err != nil {
 		return nil, "", err
 	}
-	now, idx, l := m.cfg.Now(), m.EmailIndex(email), m.cfg.Limits
+	idx := m.EmailIndex(email)
+	a, err := m.checkAuthKey(ctx, client, idx, func() (*Account, error) {
+		a, err := m.cfg.Store.Account(ctx, idx)
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		return a, err
+	}, key, start)
+	if err != nil {
+		return nil, "", err
+	}
+	token, err := m.NewSession(ctx, a.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	return a, token, nil
+}
+
+// checkAuthKey is the compare of Login and CheckPassword under Login's
+// limits: every attempt first counted as a failure per client and per
+// client+account (idx), compared only when both counts admit it, a
+// success taking its counts back. load returns the account, or nil for
+// none (a dummy compare then keeps the time alike). A failure, padded to
+// Floors.LoginFail from start, is ErrWrongLogin.
+func (m *Manager) checkAuthKey(ctx context.Context, client, idx string, load func() (*Account, error), key []byte, start time.Time) (*Account, error) {
+	now, l := m.cfg.Now(), m.cfg.Limits
 	lim := m.limiter(now) // the undo must find the window the hit counted in
 	buckets := []struct {
 		name  string
@@ -363,16 +388,16 @@ func (m *Manager) Login(ctx context.Context, client, email, authKey string) (*Ac
 	for _, b := range buckets {
 		n, err := lim.Hit(ctx, b.name, l.LoginFailWindow)
 		if err != nil {
-			return nil, "", fmt.Errorf("accounts: rate limit: %w", err)
+			return nil, fmt.Errorf("accounts: rate limit: %w", err)
 		}
 		over = over || n > b.limit
 	}
 	if over {
-		return nil, "", &LimitError{RetryAfter: l.LoginFailWindow, Msg: "too many failed logins from here; wait 15 minutes and try again"}
+		return nil, &LimitError{RetryAfter: l.LoginFailWindow, Msg: "too many failed logins from here; wait 15 minutes and try again"}
 	}
-	a, err := m.cfg.Store.Account(ctx, idx)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, "", err
+	a, err := load()
+	if err != nil {
+		return nil, err
 	}
 	ok := false
 	if k := m.cfg.Keys(); a == nil {
@@ -382,18 +407,14 @@ func (m *Manager) Login(ctx context.Context, client, email, authKey string) (*Ac
 	}
 	if !ok {
 		Pad(ctx, start, m.cfg.Floors.LoginFail)
-		return nil, "", ErrWrongLogin
+		return nil, ErrWrongLogin
 	}
 	for _, b := range buckets {
 		if err := lim.Undo(ctx, b.name, l.LoginFailWindow); err != nil {
-			return nil, "", fmt.Errorf("accounts: rate limit: %w", err)
+			return nil, fmt.Errorf("accounts: rate limit: %w", err)
 		}
 	}
-	token, err := m.NewSession(ctx, a.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	return a, token, nil
+	return a, nil
 }
 
 // Account is the account of a signed-in user (for the page that unlocks

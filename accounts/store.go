@@ -54,6 +54,16 @@ type Session struct {
 	ExpiresAt time.Time // absolute end
 }
 
+// SessionInfo is a live session as its user's list of devices shows it.
+type SessionInfo struct {
+	Hash              string // TokenHash of the cookie value: never shown
+	Created, LastSeen time.Time
+	// Device is the browser's ciphertext of a coarse device label ("Chrome
+	// on Linux"), encrypted under a key only the user holds; nil until the
+	// browser sets it.
+	Device []byte
+}
+
 // Store keeps accounts, sign-up links and sessions. Implementations: package
 // sqlstore (SQLite and PostgreSQL through database/sql); an app with its
 // own schema may implement it over its tables.
@@ -95,6 +105,16 @@ type Store interface {
 	LiveSessions(ctx context.Context, hashes []string, now time.Time, idle time.Duration) (map[string]bool, error)
 	// DeleteSession ends a session; deleting an unknown one is no error.
 	DeleteSession(ctx context.Context, hash string) error
+	// UserSessions lists userID's sessions that SessionUser would accept
+	// at now, oldest first, without recording a use.
+	UserSessions(ctx context.Context, userID string, now time.Time, idle time.Duration) ([]SessionInfo, error)
+	// SetSessionDevice stores a session's device ciphertext (a Store
+	// should keep it encrypted at rest); ErrNotFound if there is no such
+	// session.
+	SetSessionDevice(ctx context.Context, hash string, device []byte) error
+	// DeleteUserSessions ends every session of userID but the one whose
+	// hash is except ("" ends them all) and returns the ended hashes.
+	DeleteUserSessions(ctx context.Context, userID, except string) ([]string, error)
 	// Cleanup deletes ended sessions and expired links; it returns how
 	// many rows went.
 	Cleanup(ctx context.Context, now time.Time, idle time.Duration) (int64, error)

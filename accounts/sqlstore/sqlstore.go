@@ -15,6 +15,9 @@
 //     every encrypted_* column are sealed at rest when [Options.AtRest]
 //     is set (package atrest, bound to table, column and row).
 //   - A session's last use is written at most once a minute.
+//   - A session's device label is the browser's ciphertext, sealed at
+//     rest like the other encrypted_* columns (bound to the session's
+//     hash).
 //
 // Assumptions: one SQL text serves both databases (TEXT, BIGINT, $n
 // placeholders, which modernc.org/sqlite accepts); on SQLite the caller
@@ -57,7 +60,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
-    last_seen  BIGINT NOT NULL DEFAULT 0
+    last_seen  BIGINT NOT NULL DEFAULT 0,
+    encrypted_device TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
 CREATE TABLE IF NOT EXISTS signups (
@@ -405,6 +409,89 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 		return fmt.Errorf("sqlstore: delete session: %w", err)
 	}
 	return nil
+}
+
+// UserSessions implements accounts.Store.
+func (s *Store) UserSessions(ctx context.Context, userID string, now time.Time, idle time.Duration) ([]accounts.SessionInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id_hash, created_at, last_seen, encrypted_device FROM sessions
+		WHERE user_id = $1 AND expires_at > $2 AND last_seen > $3 ORDER BY created_at, id_hash`,
+		userID, now.Unix(), now.Add(-idle).Unix())
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: user sessions: %w", err)
+	}
+	type row struct {
+		info   accounts.SessionInfo
+		device sql.NullString
+	}
+	var found []row
+	for rows.Next() {
+		var r row
+		var created, seen int64
+		if err := rows.Scan(&r.info.Hash, &created, &seen, &r.device); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlstore: user sessions: %w", err)
+		}
+		r.info.Created, r.info.LastSeen = time.Unix(created, 0), time.Unix(seen, 0)
+		found = append(found, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("sqlstore: user sessions: %w", err)
+	}
+	out := make([]accounts.SessionInfo, len(found))
+	for i, r := range found {
+		out[i] = r.info
+		if r.device.Valid {
+			if out[i].Device, err = s.open("sessions", "encrypted_device", r.info.Hash, r.device.String); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// SetSessionDevice implements accounts.Store.
+func (s *Store) SetSessionDevice(ctx context.Context, hash string, device []byte) error {
+	v, err := s.seal("sessions", "encrypted_device", hash, device)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE sessions SET encrypted_device = $1 WHERE id_hash = $2`, v, hash)
+	if err != nil {
+		return fmt.Errorf("sqlstore: set session device: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return accounts.ErrNotFound
+	}
+	return nil
+}
+
+// DeleteUserSessions implements accounts.Store.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID, except string) ([]string, error) {
+	return DeleteUserSessionsTx(ctx, s.db, userID, except)
+}
+
+// DeleteUserSessionsTx is DeleteUserSessions inside the caller's
+// transaction (an app deleting an account with everything else in it).
+func DeleteUserSessionsTx(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, userID, except string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2 RETURNING id_hash`, userID, except)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: delete user sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, fmt.Errorf("sqlstore: delete user sessions: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: delete user sessions: %w", err)
+	}
+	return out, nil
 }
 
 // Cleanup implements accounts.Store.

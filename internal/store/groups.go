@@ -737,33 +737,36 @@ func (s *Store) keyHolders(ctx context.Context, q Querier, groupID string, versi
 // Leave removes userID (not the owner) from the group. If it held any
 // key, the group is marked rotation_needed.
 func (s *Store) Leave(ctx context.Context, groupID, userID string) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.lockGroup(ctx, tx, groupID, true); err != nil {
-			return err
-		}
-		var role string
-		var keys int
-		err := tx.QueryRowContext(ctx, `SELECT role, (SELECT COUNT(*) FROM group_keys k WHERE k.group_id = m.group_id AND k.user_id = m.user_id)
-			FROM group_members m WHERE m.group_id = $1 AND m.user_id = $2`, groupID, userID).Scan(&role, &keys)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
+	return s.InTx(ctx, func(tx *sql.Tx) error { return s.leave(ctx, tx, groupID, userID) })
+}
+
+// leave is Leave inside tx (also an account's deletion, group by group).
+func (s *Store) leave(ctx context.Context, tx *sql.Tx, groupID, userID string) error {
+	if _, _, err := s.lockGroup(ctx, tx, groupID, true); err != nil {
+		return err
+	}
+	var role string
+	var keys int
+	err := tx.QueryRowContext(ctx, `SELECT role, (SELECT COUNT(*) FROM group_keys k WHERE k.group_id = m.group_id AND k.user_id = m.user_id)
+		FROM group_members m WHERE m.group_id = $1 AND m.user_id = $2`, groupID, userID).Scan(&role, &keys)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: leave: %w", err)
+	}
+	if role == RoleOwner {
+		return conflict("the owner cannot leave; delete the group instead")
+	}
+	if err := s.dropMember(ctx, tx, groupID, userID); err != nil {
+		return err
+	}
+	if keys > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE groups SET rotation_needed = 1 WHERE id = $1`, groupID); err != nil {
 			return fmt.Errorf("store: leave: %w", err)
 		}
-		if role == RoleOwner {
-			return conflict("the owner cannot leave; delete the group instead")
-		}
-		if err := s.dropMember(ctx, tx, groupID, userID); err != nil {
-			return err
-		}
-		if keys > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE groups SET rotation_needed = 1 WHERE id = $1`, groupID); err != nil {
-				return fmt.Errorf("store: leave: %w", err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // PendingMember is a member without the current key, with its public keys.

@@ -33,6 +33,7 @@ var EncryptedColumns = []EncryptedColumn{
 	{"group_goals", "id", "encrypted_title"},
 	{"group_checkins", "id", "encrypted_note"},
 	{"user_announcements", "id", "encrypted_body"},
+	{"sessions", "id_hash", "encrypted_device"},
 }
 
 // ReencryptBatch re-encrypts up to limit values of col that are not under

@@ -86,16 +86,21 @@ type authzRow struct {
 // and where they are tested. TestAuthzCoversEveryRoute fails for any other
 // route of routes.go that has no row.
 var authzCoveredElsewhere = map[string]string{
-	"POST /api/auth/register":        "no session involved: TestAccountLifecycle, TestBadInput, TestRegisterExistingEmail",
-	"POST /api/auth/register/finish": "no session involved (the mailed token is the authority): TestSignupCannotBeSquatted, TestSignupLinks, TestSignupFinishRaces",
-	"POST /api/auth/salt":            "no session involved: TestSaltEndpoint, TestSaltRateLimit",
-	"POST /api/auth/login":           "no session involved: TestAccountLifecycle, TestFailedLoginLimits, TestLoginFailuresAlike",
-	"POST /api/auth/key-cache":       "only ever the caller's own session: TestKeyCacheSecret",
-	"GET /api/me":                    "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
-	"PUT /api/me/profile":            "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
-	"PUT /api/me/settings":           "only ever the caller's own account: TestAccountLifecycle",
-	"POST /api/csp-report":           "no session involved, stores nothing",
-	"GET /api/ws":                    "TestAuthzWebSocket (handshake and every key_distributed forgery)",
+	"POST /api/auth/register":          "no session involved: TestAccountLifecycle, TestBadInput, TestRegisterExistingEmail",
+	"POST /api/auth/register/finish":   "no session involved (the mailed token is the authority): TestSignupCannotBeSquatted, TestSignupLinks, TestSignupFinishRaces",
+	"POST /api/auth/salt":              "no session involved: TestSaltEndpoint, TestSaltRateLimit",
+	"POST /api/auth/login":             "no session involved: TestAccountLifecycle, TestFailedLoginLimits, TestLoginFailuresAlike",
+	"POST /api/auth/key-cache":         "only ever the caller's own session: TestKeyCacheSecret",
+	"GET /api/me":                      "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
+	"PUT /api/me/profile":              "only ever the caller's own account: TestAccountLifecycle; anonymous 401 in TestBadInput",
+	"PUT /api/me/settings":             "only ever the caller's own account: TestAccountLifecycle",
+	"POST /api/csp-report":             "no session involved, stores nothing",
+	"GET /api/ws":                      "TestAuthzWebSocket (handshake and every key_distributed forgery)",
+	"GET /api/sessions":                "only ever the caller's own sessions: TestSessionsAPI (anonymous 401)",
+	"PUT /api/sessions/current/device": "only ever the caller's own session: TestSessionsAPI (anonymous 401, bad input)",
+	"DELETE /api/sessions/{id}":        "another user's session id is unknown (404, nothing changed): TestSessionsAPI",
+	"POST /api/sessions/end-others":    "only ever the caller's own sessions, others' untouched: TestSessionsAPI",
+	"POST /api/me/delete":              "only ever the caller's own account, another's password or address refused: TestDeleteAccountAPI",
 }
 
 // authzRows is the matrix. Columns: anonymous, non-member, pending (a
@@ -169,6 +174,8 @@ func authzRows() []authzRow {
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "make the member an admin", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzMember, "admin")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "demote the admin", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzAdmin, "member")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "change the owner's role", want: authzW(401, 404, 403, 403, 403, 409), req: role(authzOwner, "admin")},
+		{route: "PUT /api/groups/{id}/members/{user}/role", name: "hand the group over to the member", want: authzW(401, 404, 403, 403, 403, 204), req: role(authzMember, "owner")},
+		{route: "PUT /api/groups/{id}/members/{user}/role", name: "hand the group over to the pending member", want: authzW(401, 404, 403, 403, 403, 409), req: role(authzPending, "owner")},
 		{route: "PUT /api/groups/{id}/members/{user}/role", name: "make a non-member an admin", want: authzW(401, 404, 403, 403, 403, 404), req: role(authzNonMember, "admin")},
 		{route: "POST /api/groups/{id}/members/{user}/remove", name: "remove the member", want: admins, req: remove(authzMember, authzOwner, authzAdmin)},
 		{route: "POST /api/groups/{id}/members/{user}/remove", name: "remove the pending member", want: admins, req: remove(authzPending, authzOwner, authzAdmin, authzMember)},

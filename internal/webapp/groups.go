@@ -365,8 +365,8 @@ func (s *Server) setRole() http.Handler {
 		if !decodeJSON(w, r, &req) {
 			return
 		}
-		if req.Role != store.RoleAdmin && req.Role != store.RoleMember {
-			writeError(w, http.StatusBadRequest, `role: must be "admin" or "member"`)
+		if req.Role != store.RoleAdmin && req.Role != store.RoleMember && req.Role != store.RoleOwner {
+			writeError(w, http.StatusBadRequest, `role: must be "owner", "admin" or "member"`)
 			return
 		}
 		if !validID(target) {
@@ -377,7 +377,13 @@ func (s *Server) setRole() http.Handler {
 			writeError(w, http.StatusConflict, "the owner's role cannot change")
 			return
 		}
-		if s.storeError(w, "set role", s.store.SetRole(r.Context(), m.GroupID, target, req.Role), "member not found") {
+		set := s.store.SetRole
+		if req.Role == store.RoleOwner { // hand the group over; the owner stays as an admin
+			set = func(ctx context.Context, groupID, userID, _ string) error {
+				return s.store.HandOver(ctx, groupID, userFrom(ctx), userID)
+			}
+		}
+		if s.storeError(w, "set role", set(r.Context(), m.GroupID, target, req.Role), "member not found") {
 			return
 		}
 		s.hub.Changed(r.Context(), m.GroupID, "members")

@@ -26,8 +26,9 @@ type Mailer interface {
 type mailKind string
 
 const (
-	mailConfirm       mailKind = "confirm"
-	mailAccountExists mailKind = "account_exists"
+	mailConfirm        mailKind = "confirm"
+	mailAccountExists  mailKind = "account_exists"
+	mailAccountDeleted mailKind = "account_deleted"
 )
 
 // mailMessage is what a mail job carries — sealed, because it holds the
@@ -57,6 +58,11 @@ func (m mailMessage) render() (renderedMail, error) {
 			Body: "Someone (hopefully you) asked to create a sealkit account with this address, which already has one. Nothing was changed.\n\n" +
 				"If it was you, log in instead:\n" + m.Link + "\n\n" +
 				"Your password cannot be reset: it is the key to your encrypted data. If it was not you, ignore this mail."}, nil
+	case mailAccountDeleted:
+		return renderedMail{To: m.To, Subject: "Your sealkit account was deleted", Link: m.Link,
+			Body: "Your sealkit account and everything in it were deleted, as asked with your password. Nothing of it can be recovered.\n\n" +
+				"This address can register again:\n" + m.Link + "\n\n" +
+				"If it was not you, someone knew your password: use a new one wherever you used it."}, nil
 	}
 	return renderedMail{}, fmt.Errorf("unknown mail kind %q", m.Kind)
 }

@@ -15,6 +15,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /unlock", s.requirePage(s.page("unlock", "Unlock", s.unlockData)))
 	mux.Handle("GET /profile", s.requirePage(s.page("profile", "Profile", nil)))
 	mux.Handle("GET /settings", s.requirePage(s.page("settings", "Settings", nil)))
+	mux.Handle("GET /settings/devices", s.requirePage(s.page("devices", "Devices and sessions", nil)))
+	mux.Handle("GET /settings/delete", s.requirePage(s.page("deleteaccount", "Delete your account", nil)))
 	mux.Handle("GET /habits", s.requirePage(s.page("habits", "Habits", nil)))
 	mux.Handle("GET /habits/{id}", s.requirePage(s.page("habit", "Habit", nil)))
 	mux.Handle("GET /groups", s.requirePage(s.page("groups", "Groups", nil)))
@@ -36,6 +38,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))
 	mux.Handle("POST /api/csp-report", s.cspReport())
+	// Devices and sessions; deleting the account (password re-proved).
+	mux.Handle("GET /api/sessions", s.requireAPI(s.listSessions()))
+	mux.Handle("PUT /api/sessions/current/device", s.requireAPI(s.jsonBody(s.putDevice())))
+	mux.Handle("DELETE /api/sessions/{id}", s.requireAPI(s.endSession()))
+	mux.Handle("POST /api/sessions/end-others", s.requireAPI(s.endOtherSessions()))
+	mux.Handle("POST /api/me/delete", s.requireAPI(s.jsonBody(s.deleteAccount())))
 
 	// Habits: one key per habit, sealed to its owner on user_habits.
 	mux.Handle("GET /api/habits", s.requireAPI(s.listHabits()))

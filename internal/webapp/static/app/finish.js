@@ -9,6 +9,7 @@
 
 import { finishSignupSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
+import { labelSession } from "./device.js";
 import { keepUser } from "./keys.js";
 
 const MIN_PASSWORD = 10;
@@ -33,6 +34,7 @@ async function createAccount(password) {
   await withSteps(status, steps, async (onProgress) => {
     const made = await finishSignupSession({ token, email, password, onProgress });
     sdk.release(made.session).catch(() => {});
+    await labelSession(made.userKey); // the devices page's "Chrome on Linux"
     sdk.release(made.userKey).catch(() => {});
     onProgress("open");
     await keepUser(await fetchMe(), made.user);

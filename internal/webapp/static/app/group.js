@@ -278,6 +278,13 @@ function renderMembers(g, labels) {
       const b = button(to === "admin" ? "Make admin" : "Make member", "member-role-toggle secondary");
       b.addEventListener("click", () => setRole(m, to, b));
       actions.append(b);
+      if (!m.pending) {
+        // Hand the group over (e.g. before deleting one's account): the
+        // member becomes the owner, this owner an admin.
+        const o = button("Make owner", "member-make-owner secondary");
+        confirmed(o, "Really hand the group over?", () => setRole(m, "owner", o));
+        actions.append(o);
+      }
     }
     const mayRemove = !you && (g.role === "owner" ? m.role !== "owner" : admin && m.role === "member");
     if (mayRemove && canWrite(g)) {

@@ -7,6 +7,7 @@
 
 import { loginSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
+import { labelSessionOf } from "./device.js";
 import { unlockSession } from "./keys.js";
 
 const form = document.getElementById("login-form");
@@ -28,7 +29,9 @@ async function logIn(email, password) {
   await withSteps(status, steps, async (onProgress) => {
     const session = await loginSession(email, password, { onProgress });
     onProgress("open");
-    await unlockSession(await fetchMe(), session);
+    const me = await fetchMe();
+    const { user } = await unlockSession(me, session);
+    await labelSessionOf(me, user); // the devices page's "Chrome on Linux"
   });
   location.assign("/habits");
 }
