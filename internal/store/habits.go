@@ -30,6 +30,11 @@ type Habit struct {
 	// HabitRecentDays), newest first; NoteDays those of them with a note.
 	CheckinDays []string
 	NoteDays    []string
+	// Run is the number of consecutive days ending at the newest
+	// check-in (0 without any): the dashboard's streak, which the
+	// browser counts as current only if that day is the user's today or
+	// yesterday (the server does not know the user's today).
+	Run int
 }
 
 // HabitCheckin is one day's check-in of a habit.
@@ -180,32 +185,8 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	slices.SortFunc(out, func(a, b *Habit) int {
 		return cmp.Or(cmp.Compare(a.Position, b.Position), strings.Compare(a.ID, b.ID))
 	})
-	// Both databases have window functions; the (habit_id, day) unique
-	// index serves the partitions.
-	days, err := s.DB.QueryContext(ctx, `SELECT habit_id, day, noted FROM (
-			SELECT c.habit_id, c.day, CASE WHEN c.encrypted_note IS NULL THEN 0 ELSE 1 END AS noted,
-				ROW_NUMBER() OVER (PARTITION BY c.habit_id ORDER BY c.day DESC) AS n
-			FROM checkins c JOIN user_habits uh ON uh.habit_id = c.habit_id WHERE uh.user_id = $1
-		) recent WHERE n <= $2`, userID, HabitRecentDays)
-	if err != nil {
-		return nil, fmt.Errorf("store: habit check-ins: %w", err)
-	}
-	defer days.Close()
-	for days.Next() {
-		var id, day string
-		var noted int
-		if err := days.Scan(&id, &day, &noted); err != nil {
-			return nil, fmt.Errorf("store: habit check-ins: %w", err)
-		}
-		if h := byID[id]; h != nil {
-			h.CheckinDays = append(h.CheckinDays, day)
-			if noted != 0 {
-				h.NoteDays = append(h.NoteDays, day)
-			}
-		}
-	}
-	if err := days.Err(); err != nil {
-		return nil, fmt.Errorf("store: habit check-ins: %w", err)
+	if err := s.recentCheckins(ctx, byID, `uh.user_id = $2`, userID); err != nil {
+		return nil, err
 	}
 	for _, h := range out {
 		// YYYY-MM-DD sorts as text; newest first.
@@ -213,6 +194,59 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 		slices.SortFunc(h.NoteDays, func(a, b string) int { return strings.Compare(b, a) })
 	}
 	return out, nil
+}
+
+// dayNumber is the SQL for a day's number in a count of calendar days
+// (check-in days are valid dates, fieldcheck.Day): consecutive days
+// differ by one.
+func (s *Store) dayNumber(column string) string {
+	if s.Dialect == Postgres {
+		return `(CAST(` + column + ` AS DATE) - DATE '2000-01-01')`
+	}
+	return `CAST(julianday(` + column + `) AS INTEGER)`
+}
+
+// recentCheckins fills CheckinDays, NoteDays and Run of the habits in
+// byID from the check-ins of the join rows matching filter (its
+// arguments $2, $3…), in one query whatever the number of habits.
+func (s *Store) recentCheckins(ctx context.Context, byID map[string]*Habit, filter string, args ...any) error {
+	// Both databases have window functions; the (habit_id, day) unique
+	// index serves the partitions. Newest first, the n-th day of a run
+	// starting at the newest check-in has day number + n equal to the
+	// newest's + 1, and that sum only falls once a day is skipped: the
+	// run is the count of rows where it still holds.
+	days, err := s.DB.QueryContext(ctx, `SELECT habit_id, day, noted, n, run FROM (
+			SELECT habit_id, day, noted, n, SUM(CASE WHEN k = k1 THEN 1 ELSE 0 END) OVER (PARTITION BY habit_id) AS run FROM (
+				SELECT c.habit_id, c.day, CASE WHEN c.encrypted_note IS NULL THEN 0 ELSE 1 END AS noted,
+					ROW_NUMBER() OVER w AS n,
+					`+s.dayNumber("c.day")+` + ROW_NUMBER() OVER w AS k,
+					FIRST_VALUE(`+s.dayNumber("c.day")+`) OVER w + 1 AS k1
+				FROM checkins c JOIN user_habits uh ON uh.habit_id = c.habit_id WHERE `+filter+`
+				WINDOW w AS (PARTITION BY c.habit_id ORDER BY c.day DESC)
+			) ranked
+		) recent WHERE n <= $1`, append([]any{HabitRecentDays}, args...)...)
+	if err != nil {
+		return fmt.Errorf("store: habit check-ins: %w", err)
+	}
+	defer days.Close()
+	for days.Next() {
+		var id, day string
+		var noted, n, run int
+		if err := days.Scan(&id, &day, &noted, &n, &run); err != nil {
+			return fmt.Errorf("store: habit check-ins: %w", err)
+		}
+		if h := byID[id]; h != nil {
+			h.CheckinDays = append(h.CheckinDays, day)
+			if noted != 0 {
+				h.NoteDays = append(h.NoteDays, day)
+			}
+			h.Run = run
+		}
+	}
+	if err := days.Err(); err != nil {
+		return fmt.Errorf("store: habit check-ins: %w", err)
+	}
+	return nil
 }
 
 // Habit returns habitID as userID sees it, with its newest check-ins (at
@@ -223,9 +257,32 @@ func (s *Store) Habit(ctx context.Context, userID, habitID string, limit int) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, day, encrypted_note, created_at FROM checkins WHERE habit_id = $1 ORDER BY day DESC LIMIT $2`, habitID, limit)
+	cs, err := s.checkinsBefore(ctx, habitID, "", limit)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: check-ins: %w", err)
+		return nil, nil, err
+	}
+	// The join row matches userID already (scanHabit): the filter only
+	// narrows the query to this habit.
+	if err := s.recentCheckins(ctx, map[string]*Habit{h.ID: h}, `uh.user_id = $2 AND c.habit_id = $3`, userID, habitID); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(h.CheckinDays, func(a, b string) int { return strings.Compare(b, a) })
+	slices.SortFunc(h.NoteDays, func(a, b string) int { return strings.Compare(b, a) })
+	return h, cs, nil
+}
+
+// checkinsBefore reads a habit's check-ins before a day ("": all), newest
+// first, at most limit.
+func (s *Store) checkinsBefore(ctx context.Context, habitID, before string, limit int) ([]HabitCheckin, error) {
+	q := `SELECT id, day, encrypted_note, created_at FROM checkins WHERE habit_id = $1 ORDER BY day DESC LIMIT $2`
+	args := []any{habitID, limit}
+	if before != "" {
+		q = `SELECT id, day, encrypted_note, created_at FROM checkins WHERE habit_id = $1 AND day < $3 ORDER BY day DESC LIMIT $2`
+		args = append(args, before)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: check-ins: %w", err)
 	}
 	defer rows.Close()
 	cs := []HabitCheckin{}
@@ -234,23 +291,27 @@ func (s *Store) Habit(ctx context.Context, userID, habitID string, limit int) (*
 		var c HabitCheckin
 		var note sql.NullString
 		if err := rows.Scan(&id, &c.Day, &note, &c.CreatedAt); err != nil {
-			return nil, nil, fmt.Errorf("store: check-ins: %w", err)
+			return nil, fmt.Errorf("store: check-ins: %w", err)
 		}
 		if c.EncryptedNote, err = s.openOrNull("checkins", "encrypted_note", id, note); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		cs = append(cs, c)
-		if len(h.CheckinDays) < HabitRecentDays {
-			h.CheckinDays = append(h.CheckinDays, c.Day)
-			if c.EncryptedNote != nil {
-				h.NoteDays = append(h.NoteDays, c.Day)
-			}
-		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: check-ins: %w", err)
+		return nil, fmt.Errorf("store: check-ins: %w", err)
 	}
-	return h, cs, nil
+	return cs, nil
+}
+
+// HabitCheckins returns a page of habitID's check-ins before a day ("":
+// from the newest), newest first, at most limit; ErrNotFound unless
+// userID has a join row for the habit.
+func (s *Store) HabitCheckins(ctx context.Context, userID, habitID, before string, limit int) ([]HabitCheckin, error) {
+	if err := canReadHabit(ctx, s.DB, userID, habitID); err != nil {
+		return nil, err
+	}
+	return s.checkinsBefore(ctx, habitID, before, limit)
 }
 
 // habitReadable is the condition "userID ($n) has a join row for habits.id".
