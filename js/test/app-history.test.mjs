@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  addDays, currentFromRun, dayFromNumber, dayNumber, heatMapWeeks, localDay, parseDay, streaks, weekday, yearStart,
+  addDays, currentFromRun, runAfterToday, dayFromNumber, dayNumber, heatMapWeeks, localDay, parseDay, streaks, weekday, yearStart,
 } from "../../internal/webapp/static/app/history.js";
 import { csvCell, toCSV } from "../../internal/webapp/static/app/csv.js";
 
@@ -104,6 +104,25 @@ test("the dashboard's run from the server, judged against the user's today", () 
     const days = run("2024-02-20", 11); // to 2024-03-01
     assert.equal(currentFromRun("2024-03-01", 11, today).current, streaks(days, today).current, today);
   }
+});
+
+test("the dashboard's run after ticking or clearing today", () => {
+  const t = "2025-03-01";
+  assert.deepEqual(runAfterToday("2025-02-28", 5, t, true), { last: t, run: 6 });
+  assert.deepEqual(runAfterToday("2025-02-27", 5, t, true), { last: t, run: 1 });
+  assert.deepEqual(runAfterToday("", 0, t, true), { last: t, run: 1 });
+  assert.deepEqual(runAfterToday(t, 6, t, true), { last: t, run: 6 });
+  assert.deepEqual(runAfterToday(t, 6, t, false), { last: "2025-02-28", run: 5 });
+  assert.deepEqual(runAfterToday(t, 1, t, false, [t, "2025-02-20"]), { last: "2025-02-20", run: 1 });
+  assert.deepEqual(runAfterToday(t, 1, t, false, [t]), { last: "", run: 0 });
+  assert.deepEqual(runAfterToday("2025-03-02", 3, t, false), { last: "2025-03-02", run: 1 });
+  // Against streaks() on the days themselves, across a leap day.
+  const days = run("2024-02-25", 5); // to 2024-02-29
+  let state = { last: "2024-02-29", run: 5 };
+  state = runAfterToday(state.last, state.run, "2024-03-01", true);
+  assert.equal(currentFromRun(state.last, state.run, "2024-03-01").current, streaks([...days, "2024-03-01"], "2024-03-01").current);
+  state = runAfterToday(state.last, state.run, "2024-03-01", false);
+  assert.equal(currentFromRun(state.last, state.run, "2024-03-01").current, streaks(days, "2024-03-01").current);
 });
 
 test("the heat map covers the last 12 months in week columns", () => {

@@ -113,6 +113,30 @@ export function currentFromRun(lastDay, run, today) {
 }
 
 /**
+ * The dashboard's {last, run} after its "Today" box is ticked (on) or
+ * cleared: ticking extends a run ending yesterday or starts one; clearing
+ * today's check-in shortens the run ending today (when that leaves none,
+ * the next older day, if known, is the last, with a run that cannot be
+ * current, so 0 does). recent: the habit's newest days, newest first,
+ * today excluded or not.
+ */
+export function runAfterToday(lastDay, run, today, on, recent = []) {
+  const last = dayNumber(lastDay);
+  const t = dayNumber(today);
+  if (on) {
+    if (last === t) return { last: lastDay, run };
+    if (last === t - 1) return { last: today, run: run + 1 };
+    if (last > t) return { last: lastDay, run }; // a zone ahead already counts today in
+    return { last: today, run: 1 };
+  }
+  if (last > t) return { last: lastDay, run: Math.min(run, last - t) }; // the run now stops after today
+  if (last !== t) return { last: lastDay, run };
+  if (run > 1) return { last: addDays(today, -1), run: run - 1 };
+  const older = recent.find((d) => dayNumber(d) < t);
+  return { last: older || "", run: older ? 1 : 0 };
+}
+
+/**
  * The first day of the heat map: the day after the same date a year
  * before today (29 February goes to 28 February), so that the map shows
  * the last 12 months, today included.
