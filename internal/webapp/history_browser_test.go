@@ -239,7 +239,16 @@ func TestHistoryBrowser(t *testing.T) {
 			if got := tb.text(t, "habit-streak-"+empty.id, "textContent"); got != "No streak" {
 				t.Errorf("dashboard: no streak reads %q", got)
 			}
-			// Ticking today extends the streak at once.
+			// The habit page before today is checked in: the streak up to yesterday.
+			tb.open(t, "/habits/"+read.id, "/habits/"+read.id)
+			if got := mustEval[string](t, tb, `document.body.dataset.streakCurrent + "/" + document.body.dataset.streakLongest`); got != "10/25" {
+				t.Errorf("%s before today's check-in: streaks %s, want 10/25", read.name, got)
+			}
+			if note := tb.text(t, "history-current-note", "textContent"); !strings.Contains(note, "not checked in yet") {
+				t.Errorf("today unchecked explains %q", note)
+			}
+			// Ticking today on the dashboard extends the streak at once.
+			tb.open(t, "/habits", "/habits")
 			tb.do(t, "ticking today", chromedp.Click(chromedp.ID("habit-today-"+read.id)))
 			tb.waitJS(t, "the streak to grow", fmt.Sprintf(`document.getElementById("habit-streak-%s").dataset.streak === "11"`, read.id))
 			read.notes[today] = ""
