@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ErrHabitLimit is returned when a user already has the most habits allowed.
@@ -185,65 +186,63 @@ func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	slices.SortFunc(out, func(a, b *Habit) int {
 		return cmp.Or(cmp.Compare(a.Position, b.Position), strings.Compare(a.ID, b.ID))
 	})
-	if err := s.recentCheckins(ctx, byID, `uh.user_id = $2`, userID); err != nil {
+	if err := s.recentCheckins(ctx, byID, `uh.user_id = $1`, userID); err != nil {
 		return nil, err
-	}
-	for _, h := range out {
-		// YYYY-MM-DD sorts as text; newest first.
-		slices.SortFunc(h.CheckinDays, func(a, b string) int { return strings.Compare(b, a) })
-		slices.SortFunc(h.NoteDays, func(a, b string) int { return strings.Compare(b, a) })
 	}
 	return out, nil
 }
 
-// dayNumber is the SQL for a day's number in a count of calendar days
-// (check-in days are valid dates, fieldcheck.Day): consecutive days
-// differ by one.
-func (s *Store) dayNumber(column string) string {
-	if s.Dialect == Postgres {
-		return `(CAST(` + column + ` AS DATE) - DATE '2000-01-01')`
-	}
-	return `CAST(julianday(` + column + `) AS INTEGER)`
-}
-
 // recentCheckins fills CheckinDays, NoteDays and Run of the habits in
 // byID from the check-ins of the join rows matching filter (its
-// arguments $2, $3…), in one query whatever the number of habits.
+// arguments $1, $2…), in one query whatever the number of habits.
 func (s *Store) recentCheckins(ctx context.Context, byID map[string]*Habit, filter string, args ...any) error {
-	// Both databases have window functions; the (habit_id, day) unique
-	// index serves the partitions. Newest first, the n-th day of a run
-	// starting at the newest check-in has day number + n equal to the
-	// newest's + 1, and that sum only falls once a day is skipped: the
-	// run is the count of rows where it still holds.
-	days, err := s.DB.QueryContext(ctx, `SELECT habit_id, day, noted, n, run FROM (
-			SELECT habit_id, day, noted, n, SUM(CASE WHEN k = k1 THEN 1 ELSE 0 END) OVER (PARTITION BY habit_id) AS run FROM (
-				SELECT c.habit_id, c.day, CASE WHEN c.encrypted_note IS NULL THEN 0 ELSE 1 END AS noted,
-					ROW_NUMBER() OVER w AS n,
-					`+s.dayNumber("c.day")+` + ROW_NUMBER() OVER w AS k,
-					FIRST_VALUE(`+s.dayNumber("c.day")+`) OVER w + 1 AS k1
-				FROM checkins c JOIN user_habits uh ON uh.habit_id = c.habit_id WHERE `+filter+`
-				WINDOW w AS (PARTITION BY c.habit_id ORDER BY c.day DESC)
-			) ranked
-		) recent WHERE n <= $1`, append([]any{HabitRecentDays}, args...)...)
+	// One ordered scan of the (habit_id, day) index, counted here: at
+	// 1,000 habits it took half the time of the window function
+	// (ROW_NUMBER() … WHERE n <= 7) it replaces on SQLite and as long on
+	// PostgreSQL, and the run needs the days in order anyway (the same
+	// in SQL, with day arithmetic per dialect and two more window
+	// functions, made the list 2–3× slower).
+	rows, err := s.DB.QueryContext(ctx, `SELECT c.habit_id, c.day, CASE WHEN c.encrypted_note IS NULL THEN 0 ELSE 1 END
+		FROM checkins c JOIN user_habits uh ON uh.habit_id = c.habit_id WHERE `+filter+`
+		ORDER BY c.habit_id, c.day DESC`, args...)
 	if err != nil {
 		return fmt.Errorf("store: habit check-ins: %w", err)
 	}
-	defer days.Close()
-	for days.Next() {
-		var id, day string
-		var noted, n, run int
-		if err := days.Scan(&id, &day, &noted, &n, &run); err != nil {
+	defer rows.Close()
+	var (
+		h       *Habit
+		id      string
+		seen    int       // rows of this habit so far
+		running bool      // the run from the newest day is unbroken so far
+		prev    time.Time // the last day of the run so far
+	)
+	for rows.Next() {
+		var hid, day string
+		var noted int
+		if err := rows.Scan(&hid, &day, &noted); err != nil {
 			return fmt.Errorf("store: habit check-ins: %w", err)
 		}
-		if h := byID[id]; h != nil {
+		if hid != id {
+			id, h, seen, running = hid, byID[hid], 0, true
+		}
+		if h == nil {
+			continue
+		}
+		seen++
+		if seen <= HabitRecentDays {
 			h.CheckinDays = append(h.CheckinDays, day)
 			if noted != 0 {
 				h.NoteDays = append(h.NoteDays, day)
 			}
-			h.Run = run
+		}
+		if running {
+			d, err := time.Parse(time.DateOnly, day)
+			if running = err == nil && (seen == 1 || d.Equal(prev.AddDate(0, 0, -1))); running {
+				h.Run, prev = seen, d
+			}
 		}
 	}
-	if err := days.Err(); err != nil {
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: habit check-ins: %w", err)
 	}
 	return nil
@@ -263,11 +262,9 @@ func (s *Store) Habit(ctx context.Context, userID, habitID string, limit int) (*
 	}
 	// The join row matches userID already (scanHabit): the filter only
 	// narrows the query to this habit.
-	if err := s.recentCheckins(ctx, map[string]*Habit{h.ID: h}, `uh.user_id = $2 AND c.habit_id = $3`, userID, habitID); err != nil {
+	if err := s.recentCheckins(ctx, map[string]*Habit{h.ID: h}, `uh.user_id = $1 AND c.habit_id = $2`, userID, habitID); err != nil {
 		return nil, nil, err
 	}
-	slices.SortFunc(h.CheckinDays, func(a, b string) int { return strings.Compare(b, a) })
-	slices.SortFunc(h.NoteDays, func(a, b string) int { return strings.Compare(b, a) })
 	return h, cs, nil
 }
 

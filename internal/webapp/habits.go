@@ -3,6 +3,7 @@ package webapp
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
@@ -206,7 +207,11 @@ func (s *Server) listCheckins() http.Handler {
 		if !ok {
 			return
 		}
-		q := r.URL.Query()
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "query: malformed")
+			return
+		}
 		for name, vs := range q {
 			if name != "before" || len(vs) != 1 {
 				writeError(w, http.StatusBadRequest, "query: only one before=YYYY-MM-DD is allowed")

@@ -510,6 +510,7 @@ func TestHabitsBadInput(t *testing.T) {
 			{name: "checkins/before 2000", method: "GET", path: habit + "/checkins?before=1999-12-31", status: 400, message: "before: out of range"},
 			{name: "checkins/before after tomorrow", method: "GET", path: habit + "/checkins?before=" + day(2), status: 400, message: "before: out of range"},
 			{name: "checkins/before twice", method: "GET", path: habit + "/checkins?before=" + day(0) + "&before=" + day(-1), status: 400, message: "only one before"},
+			{name: "checkins/malformed query", method: "GET", path: habit + "/checkins?before=%zz", status: 400, message: "query: malformed"},
 			{name: "checkins/unknown parameter", method: "GET", path: habit + "/checkins?limit=5000", status: 400, message: "only one before"},
 			{name: "checkins/wrong method", method: "POST", path: habit + "/checkins", body: `{}`, status: 405},
 			{name: "checkins/id not hex", method: "GET", path: "/api/habits/not-an-id/checkins", status: 404, message: "habit not found"},

@@ -9,7 +9,7 @@
 // note; csv.js makes it safe for spreadsheets). A value that does not
 // decrypt is null, with "undecryptable": true on its object.
 
-import { api, sdk } from "./common.js";
+import { ApiError, api, sdk } from "./common.js";
 import { KeyRing } from "./groupkeys.js";
 import { localDay, streaks } from "./history.js";
 import { toCSV } from "./csv.js";
@@ -49,6 +49,19 @@ async function open(key, ct) {
     return await sdk.decryptText(key, ct);
   } catch {
     return null;
+  }
+}
+
+/**
+ * work(), or null when what it reads is gone (404: a habit deleted or a
+ * group left in another tab while the export runs); other errors fail it.
+ */
+async function unlessGone(work) {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
   }
 }
 
@@ -150,10 +163,10 @@ export async function buildExport(me, user, step) {
   const profile = await exportProfile(me, user);
   const { habits: listed } = await api("GET", "/api/habits");
   step(`Decrypting ${listed.length === 1 ? "1 habit" : `${listed.length} habits`}…`);
-  const habits = await pool(listed, (h) => exportHabit(h, user, today));
+  const habits = (await pool(listed, (h) => unlessGone(() => exportHabit(h, user, today)))).filter(Boolean);
   const { groups: groupList } = await api("GET", "/api/groups");
   step(`Decrypting ${groupList.length === 1 ? "1 group" : `${groupList.length} groups`}…`);
-  const groups = await pool(groupList, (g) => exportGroup(g, user, me));
+  const groups = (await pool(groupList, (g) => unlessGone(() => exportGroup(g, user, me)))).filter(Boolean);
   const data = {
     format: "sealkit-export",
     version: 1,
