@@ -153,7 +153,7 @@ func (s *Store) scanHabit(row interface{ Scan(...any) error }) (*Habit, error) {
 }
 
 // Habits lists every habit userID has a join row for, ordered by
-// position, each with its recent check-in days: two queries, whatever the
+// position, each with its recent check-in days and its run: two queries, whatever the
 // number of habits.
 func (s *Store) Habits(ctx context.Context, userID string) ([]*Habit, error) {
 	// Sorted here, not by the database: an ORDER BY over rows this wide

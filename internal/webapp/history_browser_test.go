@@ -263,7 +263,9 @@ func TestHistoryBrowser(t *testing.T) {
 			// Each habit's page: streaks and the heat map.
 			shown := map[string][2]string{}
 			for _, h := range habits {
+				opened := time.Now()
 				tb.open(t, "/habits/"+h.id, "/habits/"+h.id)
+				t.Logf("%s (%d check-ins): the habit page ready in %v", h.name, len(h.notes), time.Since(opened).Round(time.Millisecond))
 				cur, long := goStreaks(h.days(), today)
 				gotCur, gotLong := mustEval[string](t, tb, `document.body.dataset.streakCurrent`), mustEval[string](t, tb, `document.body.dataset.streakLongest`)
 				if gotCur != fmt.Sprint(cur) || gotLong != fmt.Sprint(long) {
