@@ -325,6 +325,16 @@ func TestHistoryBrowser(t *testing.T) {
 				if n := mustEval[int](t, tb, `document.querySelectorAll("#history-map .heat-legend span").length`); n != 3 {
 					t.Errorf("%s: %d legend entries", h.name, n)
 				}
+				// Drawn at its size: the legend's cells as small as the map's, the
+				// map within the card at this window's width.
+				if got := mustEval[string](t, tb, `(() => {
+  const m = document.getElementById("history-map");
+  const legend = Math.max(...[...m.querySelectorAll(".heat-legend svg")].map((e) => e.getBoundingClientRect().width));
+  const cell = m.querySelector("svg rect.heat-cell").getBoundingClientRect().width;
+  return (legend <= 2 * cell && cell >= 6 ? "ok" : "legend " + legend + "px, cell " + cell + "px") + (m.scrollWidth <= m.clientWidth ? "" : " overflows");
+})()`); got != "ok" {
+					t.Errorf("%s: the heat map's size: %s", h.name, got)
+				}
 			}
 			if note := tb.text(t, "history-current-note", "textContent"); !strings.Contains(note, "check in today to start") {
 				t.Errorf("a habit without check-ins explains %q", note)
