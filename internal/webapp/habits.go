@@ -3,6 +3,7 @@ package webapp
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/store"
@@ -18,6 +19,8 @@ import (
 const (
 	maxHabits        = 5000
 	habitCheckinList = 366 // a year of days on the detail page
+	// A page of GET /api/habits/{id}/checkins: a few years of days.
+	habitCheckinPage = 1000
 	// Secretbox adds 40 bytes: a name holds at least one byte.
 	habitNameMin, habitNameMax = 41, 1024
 	habitTextMin, habitTextMax = 40, 16384
@@ -39,6 +42,7 @@ type habitJSON struct {
 	LastCheckinDay       string   `json:"last_checkin_day"`
 	CheckinDays          []string `json:"checkin_days"`
 	NoteDays             []string `json:"note_days"`
+	Run                  int      `json:"run"`
 }
 
 type habitCheckinJSON struct {
@@ -73,6 +77,7 @@ func habitView(h *store.Habit) habitJSON {
 		LastCheckinDay:       last,
 		CheckinDays:          days,
 		NoteDays:             noted,
+		Run:                  h.Run,
 	}
 }
 
@@ -188,6 +193,53 @@ func (s *Server) getHabit() http.Handler {
 			habitJSON
 			Checkins []habitCheckinJSON `json:"checkins"`
 		}{habitView(h), list})
+	})
+}
+
+// listCheckins pages through all of a habit's check-ins, newest first
+// (the detail page's streaks and the data export need every day, beyond
+// the year GET /api/habits/{id} carries): ?before=YYYY-MM-DD continues
+// below the last day of the previous page; more says whether to.
+// Notes stay secretboxes under the habit key.
+func (s *Server) listCheckins() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, ok := habitID(w, r)
+		if !ok {
+			return
+		}
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "query: malformed")
+			return
+		}
+		for name, vs := range q {
+			if name != "before" || len(vs) != 1 {
+				writeError(w, http.StatusBadRequest, "query: only one before=YYYY-MM-DD is allowed")
+				return
+			}
+		}
+		var c check
+		before := ""
+		if q.Has("before") {
+			before = c.Day("before", q.Get("before"), s.cfg.Now())
+		}
+		if c.answered(w) {
+			return
+		}
+		cs, err := s.store.HabitCheckins(r.Context(), userFrom(r.Context()), id, before, habitCheckinPage+1)
+		if err != nil {
+			s.storeError(w, "check-in list", err, habitNotFound)
+			return
+		}
+		more := len(cs) > habitCheckinPage
+		if more {
+			cs = cs[:habitCheckinPage]
+		}
+		list := make([]habitCheckinJSON, len(cs))
+		for i, c := range cs {
+			list[i] = habitCheckinJSON{Day: c.Day, EncryptedNote: optB64(c.EncryptedNote), CreatedAt: c.CreatedAt}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"checkins": list, "more": more})
 	})
 }
 

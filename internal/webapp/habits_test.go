@@ -104,6 +104,7 @@ type habitAnswer struct {
 	LastCheckinDay       string   `json:"last_checkin_day"`
 	CheckinDays          []string `json:"checkin_days"`
 	NoteDays             []string `json:"note_days"`
+	Run                  int      `json:"run"`
 	Checkins             []struct {
 		Day           string `json:"day"`
 		EncryptedNote string `json:"encrypted_note"`
@@ -344,6 +345,7 @@ func (r habitRoute) send(t *testing.T, c *apptest.Client, path string) *apptest.
 func habitRoutes(t *testing.T, id string, sec habitSecrets) []habitRoute {
 	return []habitRoute{
 		{"GET", "/api/habits/" + id, nil},
+		{"GET", "/api/habits/" + id + "/checkins?before=" + day(1), nil},
 		{"PUT", "/api/habits/" + id, map[string]string{"encrypted_name": secretbox(t, "stolen", sec.Key), "colour": "#000000"}},
 		{"PUT", "/api/habits/" + id + "/archived", map[string]bool{"archived": true}},
 		{"PUT", "/api/habits/" + id + "/checkins/" + day(0), map[string]string{"encrypted_note": secretbox(t, "note", sec.Key)}},
@@ -502,6 +504,16 @@ func TestHabitsBadInput(t *testing.T) {
 			{name: "checkin/unknown field", method: "PUT", path: habit + "/checkins/" + day(0), body: `{"note":"felt great"}`, status: 400, message: "unknown field"},
 			{name: "checkin/no body", method: "PUT", path: habit + "/checkins/" + day(0), body: ``, status: 400, message: "not a JSON object"},
 			{name: "uncheck/bad day", method: "DELETE", path: habit + "/checkins/20260101", status: 400, message: "day: not a date"},
+			{name: "checkins/before not a date", method: "GET", path: habit + "/checkins?before=2026-13-01", status: 400, message: "before: not a date"},
+			{name: "checkins/before empty", method: "GET", path: habit + "/checkins?before=", status: 400, message: "before: not a date"},
+			{name: "checkins/before with time", method: "GET", path: habit + "/checkins?before=2026-01-01T00:00:00Z", status: 400, message: "before: not a date"},
+			{name: "checkins/before 2000", method: "GET", path: habit + "/checkins?before=1999-12-31", status: 400, message: "before: out of range"},
+			{name: "checkins/before after tomorrow", method: "GET", path: habit + "/checkins?before=" + day(2), status: 400, message: "before: out of range"},
+			{name: "checkins/before twice", method: "GET", path: habit + "/checkins?before=" + day(0) + "&before=" + day(-1), status: 400, message: "only one before"},
+			{name: "checkins/malformed query", method: "GET", path: habit + "/checkins?before=%zz", status: 400, message: "query: malformed"},
+			{name: "checkins/unknown parameter", method: "GET", path: habit + "/checkins?limit=5000", status: 400, message: "only one before"},
+			{name: "checkins/wrong method", method: "POST", path: habit + "/checkins", body: `{}`, status: 405},
+			{name: "checkins/id not hex", method: "GET", path: "/api/habits/not-an-id/checkins", status: 404, message: "habit not found"},
 			{name: "id/not hex", method: "GET", path: "/api/habits/not-an-id", status: 404, message: "habit not found"},
 			{name: "id/upper-case", method: "GET", path: "/api/habits/" + strings.ToUpper(id), status: 404, message: "habit not found"},
 			{name: "id/too long", method: "PUT", path: habit + "0/archived", body: `{"archived":true}`, status: 404, message: "habit not found"},

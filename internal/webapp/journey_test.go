@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -192,7 +193,7 @@ func runJourney(t *testing.T, backend string) *journey {
 	c2.reload(t, "/profile")
 	j.checkProfile(t, c2, j.name)
 
-	step("a habit with a described check-in")
+	step("a habit with a described check-in, its history; Download my data")
 	j.habitJourney(t, c2)
 
 	step("log out of the second browser")
@@ -212,7 +213,8 @@ func runJourney(t *testing.T, backend string) *journey {
 
 // habitJourney creates a habit (canary name and description) on the
 // dashboard, checks in with a canary note on its page, and checks both
-// decrypted after a reload.
+// decrypted after a reload, then in the history and in the files of
+// "Download my data".
 func (j *journey) habitJourney(t *testing.T, tb *tab) {
 	t.Helper()
 	name, desc := j.canary("habit name", "Canary Habit "), j.canary("habit description", "Canary Description ")
@@ -229,6 +231,24 @@ func (j *journey) habitJourney(t *testing.T, tb *tab) {
 	}
 	if got := mustEval[string](t, tb, `document.querySelector("#checkins-list .checkin-note").textContent`); got != note {
 		t.Errorf("after a reload the note is %q, want %q", got, note)
+	}
+	// History: today's check-in, with its note in the heat map's cell.
+	if got := mustEval[string](t, tb, `document.body.dataset.streakCurrent + " " + document.querySelector("#history-map rect.today.noted title").textContent`); !strings.HasPrefix(got, "1 ") || !strings.HasSuffix(got, note) {
+		t.Errorf("the history shows %q", got)
+	}
+	// Download my data: everything comes back decrypted in the browser's
+	// files (and, checkCanary, is nowhere on the server).
+	dir := t.TempDir()
+	tb.open(t, "/settings", "/settings")
+	tb.downloadTo(t, dir)
+	tb.do(t, "clicking #export-button", chromedp.Click(chromedp.ID("export-button")))
+	tb.waitJS(t, "the export", `document.body.dataset.exported === "1"`)
+	day := mustEval[string](t, tb, `document.getElementById("export-json").download.slice("sealkit-export-".length, -".json".length)`)
+	exported := string(waitFile(t, filepath.Join(dir, "sealkit-export-"+day+".json"))) + string(waitFile(t, filepath.Join(dir, "sealkit-checkins-"+day+".csv")))
+	for _, want := range []string{name, desc, note, j.name, j.email} {
+		if strings.Count(exported, want) < 1 {
+			t.Errorf("the export lacks %q", want)
+		}
 	}
 }
 

@@ -252,7 +252,7 @@ func loadReport(rs []loadResult, habits, requests, pageLoads int, loadAvg string
 			seconds(r.ReadyMedian), seconds(r.ReadyMin), seconds(r.ReadyMax), seconds(r.DecryptMedian), ms(r.DecryptMedian/time.Duration(habits)),
 			r.Create.Round(100*time.Millisecond))
 	}
-	p("\n*Handler*: %d requests straight into the app's handler (session lookup, the two queries of the list — habits with their key rows, then the last seven check-in days of all of them — ", requests)
+	p("\n*Handler*: %d requests straight into the app's handler (session lookup, the two queries of the list — habits with their key rows, then all their check-in days in order, of which each habit keeps its last seven and the run ending at the newest — ", requests)
 	p("the at-rest decryption of three values per habit, JSON); *loopback HTTP*: the same %d requests from a Go client to the running server. ", requests)
 	p("*Dashboard ready*: in the page, from navigation start to `body[data-ready]` (`performance.mark(\"habits-ready\")`): ")
 	p("the page and its modules, `/api/me` and `/api/habits`, the user's keys from the key cache (`UserKeys#open`), then *decrypting*: opening all %s habit keys (ML-KEM-768 + X25519) ", thousands(habits))

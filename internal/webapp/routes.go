@@ -52,6 +52,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /api/habits/{id}", s.requireAPI(s.jsonBody(s.updateHabit())))
 	mux.Handle("PUT /api/habits/{id}/archived", s.requireAPI(s.jsonBody(s.archiveHabit())))
 	mux.Handle("DELETE /api/habits/{id}", s.requireAPI(s.deleteHabit()))
+	mux.Handle("GET /api/habits/{id}/checkins", s.requireAPI(s.listCheckins()))
 	mux.Handle("PUT /api/habits/{id}/checkins/{day}", s.requireAPI(s.jsonBody(s.putCheckin())))
 	mux.Handle("DELETE /api/habits/{id}/checkins/{day}", s.requireAPI(s.deleteCheckin()))
 

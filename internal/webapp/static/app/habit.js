@@ -6,6 +6,8 @@
 
 import { api, ApiError, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
+import { days as dayCount, localDay, streaks } from "./history.js";
+import { renderHeatMap } from "./heatmap.js";
 
 // encrypted_name is 41–1024 bytes, encrypted_description and
 // encrypted_note 40–16384: secretbox adds 40 bytes.
@@ -13,6 +15,7 @@ const MAX_NAME_CHARS = 200;
 const MAX_TEXT_BYTES = 16384 - 40;
 const COLOUR = /^#[0-9a-f]{6}$/;
 const ID = /^[0-9a-f]{32}$/;
+const YEAR_LISTED = 366; // GET /api/habits/{id} lists at most this many check-ins
 
 const $ = (id) => document.getElementById(id);
 const status = $("habit-status");
@@ -43,6 +46,11 @@ const deleteConfirm = $("habit-delete-confirm");
 const deleteYes = $("habit-delete-yes");
 const deleteNo = $("habit-delete-no");
 const manageError = $("habit-manage-error");
+const historyCurrent = $("history-current");
+const historyLongest = $("history-longest");
+const historyNote = $("history-current-note");
+const historyMap = $("history-map");
+const historySummary = $("history-summary");
 
 // Habit ids are hex: checked (ID) before the first request.
 const id = location.pathname.split("/")[2] || "";
@@ -53,12 +61,9 @@ let key = null; // the habit key, as a handle (its bytes stay in the SDK's worke
 const habit = { failed: false, name: "", description: "", descriptionFailed: false, colour: "", archived: false, createdAt: 0 };
 /** @type {Array<{day: string, note: string, failed: boolean}>} newest first */
 let checkins = [];
-
-function localDay() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+// Every checked-in day, beyond the year GET /api/habits/{id} lists (the
+// longest streak counts them all): only the days, no notes.
+let olderDays = [];
 
 const utf8Length = (s) => new TextEncoder().encode(s).length;
 
@@ -116,6 +121,37 @@ function showCheckins() {
   document.body.dataset.checkinCount = String(checkins.length);
   const mine = checkins.find((c) => c.day === today);
   checkinSubmit.textContent = mine ? "Update today's check-in" : "Check in";
+  showHistory(today);
+}
+
+/** The streaks and the heat map, from the decrypted check-ins here. */
+function showHistory(today) {
+  const checked = new Map(checkins.map((c) => [c.day, c.failed ? null : c]));
+  const s = streaks([...checked.keys(), ...olderDays], today);
+  historyCurrent.textContent = dayCount(s.current);
+  historyLongest.textContent = dayCount(s.longest);
+  if (s.today) historyNote.textContent = "Today is checked in: it counts in the current streak.";
+  else if (s.current > 0) historyNote.textContent = "Today is not checked in yet: the current streak counts up to yesterday and goes on if you check in today.";
+  else historyNote.textContent = "No check-in today or yesterday: check in today to start a streak.";
+  const inMap = renderHeatMap(historyMap, today, checked, COLOUR.test(habit.colour) ? habit.colour : "");
+  historySummary.textContent = `${dayCount(inMap)} checked in over the last 12 months.`;
+  document.body.dataset.streakCurrent = String(s.current);
+  document.body.dataset.streakLongest = String(s.longest);
+}
+
+/**
+ * The days older than the oldest check-in GET /api/habits/{id} gave, page
+ * by page (GET /api/habits/{id}/checkins; ciphertext only, and only the
+ * days are used).
+ */
+async function fetchOlderDays(oldest) {
+  const out = [];
+  for (let before = oldest; ;) {
+    const page = await api("GET", `${base}/checkins?before=${encodeURIComponent(before)}`);
+    for (const c of page.checkins) out.push(c.day);
+    if (!page.more || page.checkins.length === 0) return out;
+    before = page.checkins[page.checkins.length - 1].day;
+  }
 }
 
 /** Puts today's note, if any, in the form: a new check-in today replaces it. */
@@ -232,6 +268,7 @@ editForm.addEventListener("submit", async (event) => {
     await api("PUT", base, body);
     Object.assign(habit, { name, description, descriptionFailed: false, colour });
     showHabit();
+    showHistory(localDay());
     editName.value = name;
     editDescription.value = description;
     editSaved.hidden = false;
@@ -324,6 +361,10 @@ startPage(async () => {
     });
     checkins = h.checkins.map((c, i) => ({ day: c.day, note: notes[i].text, failed: notes[i].failed }));
   });
+  // A full year listed: there may be older days, which the longest streak needs.
+  if (h.checkins.length >= YEAR_LISTED) {
+    olderDays = await withProgress(status, "Loading older check-ins…", () => fetchOlderDays(h.checkins[h.checkins.length - 1].day));
+  }
   showHabit();
   showCheckins();
   view.hidden = false;

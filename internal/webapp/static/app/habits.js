@@ -8,6 +8,7 @@
 import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { showAnnouncements } from "./announcements.js";
+import { currentFromRun, days as dayCount, localDay, runAfterToday } from "./history.js";
 
 // encrypted_name is 41–1024 bytes and encrypted_description 40–16384:
 // secretbox adds 40 bytes.
@@ -30,16 +31,9 @@ const createStatus = document.getElementById("habit-create-status");
 const createError = document.getElementById("habit-create-error");
 
 let me = null;
-/** @type {Array<{id: string, name: string, description: string, colour: string, archived: boolean, days: string[], noteDays: string[], failed: boolean}>} */
+/** @type {Array<{id: string, name: string, description: string, colour: string, archived: boolean, days: string[], noteDays: string[], last: string, run: number, failed: boolean}>} */
 let habits = [];
 let decryptNotice = ""; // kept in #habits-error while no other error is shown
-
-/** Today in the user's time zone, YYYY-MM-DD: the day a check-in is for. */
-function localDay() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 const utf8Length = (s) => new TextEncoder().encode(s).length;
 
@@ -70,6 +64,10 @@ async function openHabits(list, user) {
     archived: Boolean(h.archived),
     days: Array.isArray(h.checkin_days) ? h.checkin_days : [],
     noteDays: Array.isArray(h.note_days) ? h.note_days : [],
+    // The run of days ending at the last check-in (the server's count):
+    // whether it is current depends on the user's today (history.js).
+    last: typeof h.last_checkin_day === "string" ? h.last_checkin_day : "",
+    run: Number.isInteger(h.run) ? h.run : 0,
     failed: false,
   }));
   if (list.length === 0) return views;
@@ -133,8 +131,22 @@ function habitItem(h, today) {
   box.setAttribute("aria-describedby", link.id); // "Today", for which habit
   toggle.append(box, " Today");
 
-  li.append(swatch, text, toggle);
+  const streak = document.createElement("span");
+  streak.id = `habit-streak-${h.id}`;
+  streak.className = "habit-streak";
+  showStreak(streak, h, today);
+
+  li.append(swatch, text, streak, toggle);
   return li;
+}
+
+/** The habit's current streak, counted up to yesterday while today is not checked in. */
+function showStreak(el, h, today) {
+  const s = currentFromRun(h.last, h.run, today);
+  el.dataset.streak = String(s.current);
+  el.classList.toggle("live", s.current > 0);
+  el.textContent = s.current === 0 ? "No streak" : `Streak: ${dayCount(s.current)}${s.today ? "" : " (to yesterday)"}`;
+  el.title = s.current === 0 ? "Neither today nor yesterday is checked in." : s.today ? "Consecutive days up to today." : "Consecutive days up to yesterday: today is not checked in yet.";
 }
 
 /** Renders the whole list at once: one DOM update for any number of habits. */
@@ -180,7 +192,10 @@ list.addEventListener("change", async (event) => {
   try {
     if (on) await api("PUT", path, {});
     else await api("DELETE", path);
+    Object.assign(h, runAfterToday(h.last, h.run, day, on, h.days));
     h.days = on ? [day, ...h.days.filter((d) => d !== day)] : h.days.filter((d) => d !== day);
+    const streak = document.getElementById(`habit-streak-${h.id}`);
+    if (streak) showStreak(streak, h, day);
   } catch (err) {
     // Already gone (another tab unchecked it): the box is right as it is.
     if (!(err && err.status === 404 && !on && err.message !== "habit not found")) {
@@ -236,7 +251,7 @@ form.addEventListener("submit", async (event) => {
     const body = { encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
     if (encryptedDescription) body.encrypted_description = encryptedDescription;
     const { id } = await api("POST", "/api/habits", body);
-    habits.push({ id, name, description, colour, archived: false, days: [], noteDays: [], failed: false });
+    habits.push({ id, name, description, colour, archived: false, days: [], noteDays: [], last: "", run: 0, failed: false });
     render();
     nameInput.value = "";
     descriptionInput.value = "";
