@@ -96,6 +96,10 @@ var authzCoveredElsewhere = map[string]string{
 	"PUT /api/me/settings":           "only ever the caller's own account: TestAccountLifecycle",
 	"POST /api/csp-report":           "no session involved, stores nothing",
 	"GET /api/ws":                    "TestAuthzWebSocket (handshake and every key_distributed forgery)",
+	"POST /api/auth/password":        "only ever the caller's own account, proven by its password: TestPasswordAndRecoveryRoutes",
+	"PUT /api/auth/recovery":         "only ever the caller's own account, proven by its password: TestPasswordAndRecoveryRoutes",
+	"POST /api/auth/recover":         "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
+	"POST /api/auth/recover/finish":  "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
 }
 
 // authzRows is the matrix. Columns: anonymous, non-member, pending (a

@@ -32,6 +32,11 @@ func (s *Server) routes() http.Handler {
 	// The server's half of the key cache v2 (the SDK's keycache.js): for
 	// the live session only (accounts.Handlers.CacheSecret checks it).
 	mux.Handle("POST /api/auth/key-cache", s.jsonBody(s.auth.CacheSecret()))
+	// Password change, recovery key, account recovery (PROTOCOL.md §3.3, §3.4).
+	mux.Handle("POST /api/auth/password", s.requireAPI(kitUser(s.jsonBody(s.auth.ChangePassword()))))
+	mux.Handle("PUT /api/auth/recovery", s.requireAPI(kitUser(s.jsonBody(s.auth.SetRecovery()))))
+	mux.Handle("POST /api/auth/recover", s.jsonBody(s.auth.BeginRecovery()))
+	mux.Handle("POST /api/auth/recover/finish", s.jsonBody(s.auth.FinishRecovery()))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))
