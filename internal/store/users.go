@@ -52,7 +52,7 @@ type User struct {
 	AlwaysRequirePassword bool
 	// HasRecovery: the account has a recovery key (its wraps are not read here).
 	HasRecovery bool
-	CreatedAt             int64
+	CreatedAt   int64
 }
 
 // seal wraps a ciphertext column value for row id of table.
