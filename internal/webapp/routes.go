@@ -11,6 +11,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /{$}", s.page("home", "Encrypted habits and groups", nil))
 	mux.Handle("GET /register", s.page("register", "Register", nil))
 	mux.Handle("GET /login", s.page("login", "Log in", nil))
+	mux.Handle("GET /recover", s.page("recover", "Recover your account", nil))
 	mux.Handle("GET /register/finish", s.page("finish", "Choose your password", s.finishData))
 	mux.Handle("GET /unlock", s.requirePage(s.page("unlock", "Unlock", s.unlockData)))
 	mux.Handle("GET /profile", s.requirePage(s.page("profile", "Profile", nil)))
