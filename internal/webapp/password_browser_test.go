@@ -147,6 +147,26 @@ func TestBrowserPasswordChange(t *testing.T) {
 			}
 			c.open(t, "/habits", "/login")
 			a.open(t, "/habits", "/habits")
+
+			// A new recovery key from /settings, with the password's proof.
+			var oldHash string
+			if err := j.s.App.Store().DB.QueryRow(`SELECT recovery_hash FROM users WHERE id = $1`, j.userID).Scan(&oldHash); err != nil {
+				t.Fatal(err)
+			}
+			a.open(t, "/settings", "/settings")
+			a.typeInto(t, "recovery-password", prev) // the old password: refused
+			a.do(t, "making a recovery key with the old password", chromedp.Click(chromedp.ID("recovery-new")))
+			a.waitShown(t, "recovery-error")
+			a.typeInto(t, "recovery-password", j.password)
+			a.do(t, "making a recovery key", chromedp.Click(chromedp.ID("recovery-new")))
+			if key := j.saveRecoveryKey(t, a); key == j.recoveryKey {
+				t.Error("/settings showed the old recovery key")
+			}
+			a.waitShown(t, "recovery-done")
+			var newHash string
+			if err := j.s.App.Store().DB.QueryRow(`SELECT recovery_hash FROM users WHERE id = $1`, j.userID).Scan(&newHash); err != nil || newHash == oldHash {
+				t.Errorf("the recovery key was not replaced (%v)", err)
+			}
 			j.readAccount(t) // the stored key_hash and the keys of the last password, for the searches
 			j.checkNoViolations(t)
 			if ex := j.b.Exceptions(); len(ex) > 0 {

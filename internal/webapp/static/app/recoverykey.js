@@ -8,6 +8,14 @@
 // ids inside the panel: #recovery-key, #recovery-download,
 // #recovery-check (data-group: which group, 1-based), #recovery-check-error,
 // #recovery-saved
+//
+// offerRecovery is the offer of a recovery key to an account without one
+// (made before recovery keys existed), after the password opened the keys
+// on /unlock or /login: ids #recovery-offer, #recovery-offer-make,
+// #recovery-offer-skip, #recovery-offer-error and #recovery-panel.
+
+import { setRecoveryKey } from "../sdk/account.js";
+import { busy, errorMessage, sdk, showError } from "./common.js";
 
 const GROUPS = 13; // 64 symbols in groups of five: twelve of 5 and one of 4
 
@@ -70,4 +78,41 @@ function ordinal(n) {
   const s = ["th", "st", "nd", "rd"];
   const v = n % 100;
   return n + (s[(v - 20) % 10] || s[v] || s[0]);
+}
+
+/**
+ * Shows the offer (#recovery-offer) and resolves once the user made and
+ * saved a recovery key (the SDK's setRecoveryKey, proven by `authKey`,
+ * the password's auth key) or chose "Not now".
+ * @param {string} user the user handle
+ * @param {string} authKey
+ * @returns {Promise<void>}
+ */
+export function offerRecovery(user, authKey) {
+  const offer = document.getElementById("recovery-offer");
+  const make = document.getElementById("recovery-offer-make");
+  const skip = document.getElementById("recovery-offer-skip");
+  const offerError = document.getElementById("recovery-offer-error");
+  offer.hidden = false;
+  return new Promise((resolve) => {
+    skip.addEventListener("click", () => resolve());
+    make.addEventListener("click", async () => {
+      if (make.disabled) return;
+      showError(offerError, "");
+      const restore = busy(make, "Making a key…");
+      skip.hidden = true;
+      try {
+        await setRecoveryKey({
+          user, authKey,
+          show: async (recovery) => showRecoveryKey(document.getElementById("recovery-panel"), await sdk.exportRecoveryKey(recovery)),
+        });
+        offer.hidden = true;
+        resolve();
+      } catch (err) {
+        showError(offerError, errorMessage(err));
+        restore();
+        skip.hidden = false;
+      }
+    });
+  });
 }

@@ -108,11 +108,24 @@ document.getElementById("recovery-form").addEventListener("submit", async (event
   const restore = busy(recNew, "Making a key…");
   const stop = progress(recStatus, "Checking your password…");
   try {
-    const { authKey } = await sdk.deriveLoginKeys(password, me.key_hash).then(async (r) => {
-      sdk.release(r.session).catch(() => {});
-      return r;
-    });
+    // The password is checked here first (it must open the keys), so that
+    // no key is shown that the server would then refuse to store.
+    const { session, authKey } = await sdk.deriveLoginKeys(password, me.key_hash);
+    let right = true;
+    try {
+      sdk.release((await sdk.unlockUser(session, me)).user).catch(() => {});
+    } catch (err) {
+      if (!(err instanceof sdk.SealkitError) || !["DECRYPTION", "BASE64", "INVALID_LENGTH", "TOO_SHORT", "UTF8"].includes(err.code)) throw err;
+      right = false;
+    } finally {
+      sdk.release(session).catch(() => {});
+    }
     stop();
+    if (!right) {
+      showError(recError, "Wrong password");
+      recPassword.select();
+      return;
+    }
     await setRecoveryKey({ user, authKey, show: async (recovery) => showRecoveryKey(recPanel, await sdk.exportRecoveryKey(recovery)) });
     recPassword.value = "";
     recDone.hidden = false;

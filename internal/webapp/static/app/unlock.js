@@ -5,10 +5,9 @@
 // asked. An account without a recovery key is offered one first (the
 // SDK's setRecoveryKey, proven by the auth key of the password just typed).
 
-import { setRecoveryKey } from "../sdk/account.js";
-import { busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { unlockWithPassword } from "./keys.js";
-import { showRecoveryKey } from "./recoverykey.js";
+import { offerRecovery } from "./recoverykey.js";
 
 const form = document.getElementById("unlock-form");
 const passwordInput = document.getElementById("unlock-password");
@@ -50,7 +49,9 @@ form.addEventListener("submit", async (event) => {
     passwordInput.value = "";
     if (!me.has_recovery) {
       stop();
-      offerRecovery(opened);
+      form.hidden = true;
+      await offerRecovery(opened.user, opened.authKey);
+      location.assign(nextPath());
       return;
     }
     location.assign(nextPath());
@@ -60,35 +61,6 @@ form.addEventListener("submit", async (event) => {
     restore();
   }
 });
-
-// offerRecovery shows the offer of a recovery key; either answer goes on
-// to the page that asked.
-function offerRecovery({ user, authKey }) {
-  form.hidden = true;
-  const offer = document.getElementById("unlock-recovery");
-  const make = document.getElementById("unlock-recovery-make");
-  const skip = document.getElementById("unlock-recovery-skip");
-  const offerError = document.getElementById("unlock-recovery-error");
-  offer.hidden = false;
-  skip.addEventListener("click", () => location.assign(nextPath()));
-  make.addEventListener("click", async () => {
-    if (make.disabled) return;
-    showError(offerError, "");
-    const restore = busy(make, "Making a key…");
-    skip.hidden = true;
-    try {
-      await setRecoveryKey({
-        user, authKey,
-        show: async (recovery) => showRecoveryKey(document.getElementById("recovery-panel"), await sdk.exportRecoveryKey(recovery)),
-      });
-      location.assign(nextPath());
-    } catch (err) {
-      showError(offerError, errorMessage(err));
-      restore();
-      skip.hidden = false;
-    }
-  });
-}
 
 startPage(async () => {
   [me] = await withProgress(status, "Loading the encryption module…", () => Promise.all([fetchMe(), loadSdk()]));
