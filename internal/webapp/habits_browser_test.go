@@ -169,14 +169,20 @@ func waitCount(t *testing.T, s *apptest.Server, table string, n int) {
 }
 
 // browserLogIn logs in through /login (Argon2id in the page) and waits
-// for the unlocked habits dashboard, where login lands. An account
-// without a recovery key (signed up over the API) is offered one first:
-// "Not now".
+// for the unlocked habits dashboard, where login lands (submitLogIn).
 func browserLogIn(t *testing.T, tb *tab, email, password string) {
 	t.Helper()
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", email)
 	tb.typeInto(t, "login-password", password)
+	submitLogIn(t, tb)
+}
+
+// submitLogIn clicks "Log in" on a filled /login and waits for the
+// dashboard; an account without a recovery key (signed up over the API)
+// is offered one first, which it declines ("Not now").
+func submitLogIn(t *testing.T, tb *tab) {
+	t.Helper()
 	tb.markStale(t)
 	tb.do(t, "clicking #login-submit", chromedp.Click(chromedp.ID("login-submit")))
 	tb.waitJS(t, "the dashboard or the recovery key's offer", `(window.__sealkitTestStale !== true && location.pathname === "/habits") ||

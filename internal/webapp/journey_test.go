@@ -262,7 +262,7 @@ func (j *journey) logIn(t *testing.T, tb *tab) {
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", j.email)
 	tb.typeInto(t, "login-password", j.password)
-	tb.clickTo(t, "login-submit", "/habits")
+	submitLogIn(t, tb)
 	tb.open(t, "/profile", "/profile")
 	j.checkProfile(t, tb, "")
 }

@@ -285,7 +285,7 @@ func TestBrowserLoginLandsOnHabits(t *testing.T) {
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", u.Email)
 	tb.typeInto(t, "login-password", u.Password)
-	tb.clickTo(t, "login-submit", "/habits")
+	submitLogIn(t, tb)
 	for _, u := range b.URLs() {
 		if strings.Contains(u, "/unlock") || strings.HasSuffix(u, "/profile") {
 			t.Errorf("on the way to /habits the browser went to %s", u)

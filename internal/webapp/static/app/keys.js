@@ -29,7 +29,7 @@ export async function userHandle(me) {
     // A password change elsewhere makes these keys stale: the push
     // channel sends this page to the unlock page then (push.js). Loaded
     // after the keys, off the page's critical path.
-    import("./push.js").then((m) => m.connectPush({})).catch(() => {});
+    import("./push.js").then((m) => m.watchKeys()).catch(() => {});
     return found;
   }
   location.assign("/unlock?next=" + encodeURIComponent(location.pathname + location.search));
