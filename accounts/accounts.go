@@ -139,7 +139,7 @@ func (k Keys) UpgradeVerifier(legacy string) (string, error) {
 	return k.pepper(in), nil
 }
 
-func (k Keys) cacheSecret(sessionHash string, written time.Time) []byte {
+func (k Keys) cacheSecret(sessionHash string, written time.Time, generation int64) []byte {
 	ck, err := hkdf.Key(sha256.New, k.Verifier, nil, "sealkit/v1/key-cache", 32)
 	if err != nil {
 		panic("accounts: HKDF-SHA256 of 32 bytes cannot fail: " + err.Error())
@@ -149,6 +149,13 @@ func (k Keys) cacheSecret(sessionHash string, written time.Time) []byte {
 	var t [8]byte
 	binary.BigEndian.PutUint64(t[:], uint64(written.Unix()))
 	m.Write(t[:])
+	// A password change or recovery bumps the generation, so every cache
+	// written before it no longer opens, on any device. Generation 0 adds
+	// nothing: caches written before generations existed keep working.
+	if generation > 0 {
+		binary.BigEndian.PutUint64(t[:], uint64(generation))
+		m.Write(t[:])
+	}
 	return m.Sum(nil)
 }
 

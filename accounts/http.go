@@ -50,6 +50,11 @@ type Handlers struct {
 	// Log gets one line per account created, login and failed login (user
 	// id and client id only); nil discards.
 	Log *slog.Logger
+	// KeysSwapped, when set, is called after a password change or a
+	// recovery committed, with the sessions it ended: the app closes what
+	// those sessions had open (keydist.Hub.EndSession) and tells the
+	// user's other open pages that their keys are stale.
+	KeysSwapped func(ctx context.Context, userID string, endedSessions []string)
 }
 
 // CookieName is the session cookie's name as set.
@@ -250,6 +255,13 @@ func (h *Handlers) fail(w http.ResponseWriter, err error, unavailable string) {
 		WriteError(w, http.StatusUnauthorized, err.Error())
 	case errors.Is(err, ErrLinkGone):
 		WriteError(w, http.StatusGone, err.Error())
+	case errors.Is(err, ErrWrongPassword):
+		// 403, not 401: the session is fine, only the proof is wrong.
+		WriteError(w, http.StatusForbidden, err.Error())
+	case errors.Is(err, ErrWrongRecovery), errors.Is(err, ErrNoSession):
+		WriteError(w, http.StatusUnauthorized, err.Error())
+	case errors.Is(err, ErrKeysChanged):
+		WriteError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, ErrAccountExists):
 		WriteError(w, http.StatusConflict, "this address already has an account; log in instead")
 	default:
@@ -384,4 +396,102 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // WriteError answers {"error": msg}.
 func WriteError(w http.ResponseWriter, status int, msg string) {
 	WriteJSON(w, status, map[string]string{"error": msg})
+}
+
+func (h *Handlers) swapped(ctx context.Context, userID string, ended []string) {
+	if h.KeysSwapped != nil {
+		h.KeysSwapped(ctx, userID, ended)
+	}
+}
+
+// ChangePassword is POST PasswordChange → 200 {"status":"changed",
+// "ended": n}: Manager.ChangePassword for the request's session (wrap it
+// in Require). 403 for a wrong current password, 409 when the keys
+// changed meanwhile (a replay).
+func (h *Handlers) ChangePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b PasswordChange
+		if !readJSON(w, r, &b) {
+			return
+		}
+		user, client := UserID(r.Context()), h.client(r)
+		ended, err := h.Manager.ChangePassword(r.Context(), client, user, TokenHash(h.Token(r)), b)
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		h.log().Info("password changed", "user", user, "ip", client, "sessions_ended", len(ended))
+		h.swapped(r.Context(), user, ended)
+		WriteJSON(w, http.StatusOK, map[string]any{"status": "changed", "ended": len(ended)})
+	})
+}
+
+// SetRecovery is PUT RecoverySetup → 204: Manager.SetRecovery for the
+// request's user (wrap it in Require).
+func (h *Handlers) SetRecovery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b RecoverySetup
+		if !readJSON(w, r, &b) {
+			return
+		}
+		user, client := UserID(r.Context()), h.client(r)
+		if err := h.Manager.SetRecovery(r.Context(), client, user, b); err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		h.log().Info("recovery key set", "user", user, "ip", client)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+type recoverBody struct {
+	Email           string `json:"email"`
+	RecoveryAuthKey string `json:"recovery_auth_key"`
+}
+
+// BeginRecovery is POST {email, recovery_auth_key} → 200 RecoveryBundle:
+// Manager.BeginRecovery. 401 for a wrong address or key (one answer).
+func (h *Handlers) BeginRecovery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b recoverBody
+		if !readJSON(w, r, &b) {
+			return
+		}
+		client := h.client(r)
+		bundle, err := h.Manager.BeginRecovery(r.Context(), client, b.Email, b.RecoveryAuthKey)
+		if errors.Is(err, ErrWrongRecovery) {
+			h.log().Info("recovery failed", "ip", client)
+		}
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		WriteJSON(w, http.StatusOK, bundle)
+	})
+}
+
+// FinishRecovery is POST RecoveryFinish → 200 {"status":"recovered"} and
+// a new session cookie: Manager.FinishRecovery (every other session of
+// the account has ended).
+func (h *Handlers) FinishRecovery() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b RecoveryFinish
+		if !readJSON(w, r, &b) {
+			return
+		}
+		client := h.client(r)
+		a, token, ended, err := h.Manager.FinishRecovery(r.Context(), client, b)
+		if errors.Is(err, ErrWrongRecovery) {
+			h.log().Info("recovery failed", "ip", client)
+		}
+		if err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		h.SetSession(w, r, token)
+		h.log().Info("account recovered", "user", a.ID, "ip", client, "sessions_ended", len(ended))
+		h.swapped(r.Context(), a.ID, ended)
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "recovered"})
+	})
 }

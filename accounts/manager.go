@@ -47,6 +47,12 @@ type Limits struct {
 	LoginFailsPerClient   int           // (30)
 	LoginFailsPerAccount  int           // per client and account (5)
 	LoginFailWindow       time.Duration // (15 min)
+	// Failed recoveries, per client and per client+address (30, 5 in
+	// 15 min); a password change's or recovery set-up's wrong password
+	// counts under the LoginFail limits, in buckets of its own.
+	RecoveryFailsPerClient  int
+	RecoveryFailsPerAccount int
+	RecoveryFailWindow      time.Duration
 }
 
 // Floors are the shortest answers of the requests whose work depends on
@@ -55,6 +61,8 @@ type Floors struct {
 	Signup    time.Duration // BeginSignup (250 ms)
 	Salt      time.Duration // (100 ms)
 	LoginFail time.Duration // a failed login (100 ms)
+	// RecoveryFail: a failed recovery (100 ms).
+	RecoveryFail time.Duration
 }
 
 // Config configures a Manager. Store, Limiter and Keys are required.
@@ -105,6 +113,10 @@ func New(cfg Config) (*Manager, error) {
 	def(&l.LoginFailsPerClient, 30)
 	def(&l.LoginFailsPerAccount, 5)
 	def(&l.LoginFailWindow, 15*time.Minute)
+	def(&l.RecoveryFailsPerClient, 30)
+	def(&l.RecoveryFailsPerAccount, 5)
+	def(&l.RecoveryFailWindow, 15*time.Minute)
+	def(&cfg.Floors.RecoveryFail, 100*time.Millisecond)
 	def(&cfg.Floors.Signup, 250*time.Millisecond)
 	def(&cfg.Floors.Salt, 100*time.Millisecond)
 	def(&cfg.Floors.LoginFail, 100*time.Millisecond)
@@ -262,6 +274,11 @@ type Registration struct {
 	EncryptedPQPrivateKey string `json:"encrypted_pq_private_key"`
 	EncryptedUserKey      string `json:"encrypted_user_key"`
 	EncryptedEmail        string `json:"encrypted_email"`
+	// The recovery key made at sign-up (RecoverySetup's fields without
+	// the password proof): all three, or none for an account without one.
+	RecoveryAuthKey               string `json:"recovery_auth_key,omitempty"`
+	RecoveryEncryptedPrivateKey   string `json:"recovery_encrypted_private_key,omitempty"`
+	RecoveryEncryptedPQPrivateKey string `json:"recovery_encrypted_pq_private_key,omitempty"`
 }
 
 // WrappedKeySize is crate encrypt_private_key's output for a 32-byte key:
@@ -286,6 +303,10 @@ func (m *Manager) FinishSignup(ctx context.Context, r Registration) (*Account, s
 	epq := c.Bytes("encrypted_pq_private_key", r.EncryptedPQPrivateKey, WrappedKeySize, WrappedKeySize)
 	euk := c.Bytes("encrypted_user_key", r.EncryptedUserKey, 80, 2048)
 	eem := c.Bytes("encrypted_email", r.EncryptedEmail, 41, 1024)
+	var rec *Recovery
+	if r.RecoveryAuthKey != "" || r.RecoveryEncryptedPrivateKey != "" || r.RecoveryEncryptedPQPrivateKey != "" {
+		rec = m.recoveryFields(&c, "recovery_auth_key", r.RecoveryAuthKey, r.RecoveryEncryptedPrivateKey, r.RecoveryEncryptedPQPrivateKey)
+	}
 	if err := c.Err(); err != nil {
 		return nil, "", err
 	}
@@ -293,7 +314,7 @@ func (m *Manager) FinishSignup(ctx context.Context, r Registration) (*Account, s
 	a := &Account{
 		ID: newID(), KeyHash: keyHash, PublicKey: pk, PQPublicKey: pqpk,
 		EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedUserKey: euk, EncryptedEmail: eem,
-		CreatedAt: now,
+		CreatedAt: now, Recovery: rec,
 	}
 	a.AuthSalt, a.Verifier = m.cfg.Keys().NewVerifier(authKey)
 	token := NewToken()
@@ -487,17 +508,28 @@ var ErrCacheExpired = errors.New("the saved keys on this device have expired; en
 // still holds.
 //
 // The secret is HMAC-SHA256(HKDF(verifier key, "sealkit/v1/key-cache"),
-// session hash ‖ written as 8 bytes big-endian unix seconds): nothing is
-// stored. ErrNoSession, ErrCacheExpired.
+// session hash ‖ written as 8 bytes big-endian unix seconds ‖ the
+// account's KeyGeneration as 8 bytes big-endian, left out while it is 0):
+// nothing is stored, and a password change or a recovery, which bump the
+// generation, make every cache useless, also for sessions that live on.
+// ErrNoSession, ErrCacheExpired.
 func (m *Manager) CacheSecret(ctx context.Context, token string, written time.Time) ([]byte, error) {
-	if _, err := m.SessionUser(ctx, token); err != nil {
+	userID, err := m.SessionUser(ctx, token)
+	if err != nil {
 		return nil, err
 	}
 	now := m.cfg.Now()
 	if written.After(now.Add(time.Minute)) || now.Sub(written) > m.cfg.KeyCacheLifetime {
 		return nil, ErrCacheExpired
 	}
-	return m.cfg.Keys().cacheSecret(TokenHash(token), written), nil
+	a, err := m.cfg.Store.AccountByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m.cfg.Keys().cacheSecret(TokenHash(token), written, a.KeyGeneration), nil
 }
 
 // newID is a random row id: 32 lower-case hex characters.

@@ -24,7 +24,8 @@ var (
 	// ErrCurrentSession: the public id is the caller's own session, which
 	// ends by logging out.
 	ErrCurrentSession = errors.New("this is the session you are using; log out to end it")
-	// ErrWrongPassword: CheckPassword's auth key is wrong.
+	// ErrWrongPassword: the proof of the password (its auth key) is wrong:
+	// CheckPassword, ChangePassword, SetRecovery.
 	ErrWrongPassword = errors.New("wrong password")
 )
 

@@ -12,6 +12,9 @@ var (
 	ErrNotFound = errors.New("accounts: not found")
 	// ErrAccountExists: the address already has an account.
 	ErrAccountExists = errors.New("accounts: the address already has an account")
+	// ErrStale: the account's KeyGeneration is no longer the one named
+	// (another swap came first).
+	ErrStale = errors.New("accounts: the account's keys changed meanwhile")
 )
 
 // Account is one user's row: what login needs and the key bundle the
@@ -34,6 +37,37 @@ type Account struct {
 	// address encrypted under the user key.
 	EncryptedPrivateKey, EncryptedPQPrivateKey, EncryptedUserKey, EncryptedEmail []byte
 	CreatedAt                                                                    time.Time
+	// KeyGeneration counts the swaps of the login secrets (password
+	// changes, recoveries): every swap is a compare-and-swap on it, and the
+	// key cache's secret is bound to it (CacheSecret).
+	KeyGeneration int64
+	// Recovery is the recovery key's material, nil for an account without
+	// one.
+	Recovery *Recovery
+}
+
+// Recovery is what the server keeps of a recovery key: the verifier of
+// its recovery auth key (DeriveRecoveryAuthKey, made by Keys.NewVerifier
+// as the login verifier) and the private keys wrapped under its secret
+// (crate encrypt_private_key_for_recovery).
+type Recovery struct {
+	Salt, Verifier                             string
+	EncryptedPrivateKey, EncryptedPQPrivateKey []byte
+}
+
+// KeySwap replaces an account's login secrets and wrapped private keys
+// (a password change, a recovery); the user key and every resource key
+// stay as they are.
+type KeySwap struct {
+	KeyHash, AuthSalt, Verifier                string
+	EncryptedPrivateKey, EncryptedPQPrivateKey []byte
+	// Recovery, when set, replaces the recovery material too.
+	Recovery *Recovery
+	// EndSessions ends every session of the account but Keep; NewSession,
+	// when set, is created.
+	EndSessions bool
+	Keep        string
+	NewSession  *Session
 }
 
 // Signup is a mailed sign-up link: only the hash of its token is kept.
@@ -115,6 +149,16 @@ type Store interface {
 	// DeleteUserSessions ends every session of userID but the one whose
 	// hash is except ("" ends them all) and returns the ended hashes.
 	DeleteUserSessions(ctx context.Context, userID, except string) ([]string, error)
+
+	// SwapKeys applies s to the account id if its KeyGeneration is still
+	// generation, and makes it generation+1, in one transaction with the
+	// session changes s asks for. It returns the hashes of the sessions it
+	// ended. ErrNotFound, ErrStale (nothing changed).
+	SwapKeys(ctx context.Context, id string, generation int64, s KeySwap) ([]string, error)
+	// SetRecovery replaces the account's recovery material if its
+	// KeyGeneration is still generation. ErrNotFound, ErrStale.
+	SetRecovery(ctx context.Context, id string, generation int64, r Recovery) error
+
 	// Cleanup deletes ended sessions and expired links; it returns how
 	// many rows went.
 	Cleanup(ctx context.Context, now time.Time, idle time.Duration) (int64, error)

@@ -16,6 +16,14 @@ export interface AccountPaths {
   salt: string;
   /** POST {email, auth_key} → 200 + session cookie. Default "/api/auth/login". */
   login: string;
+  /** POST a password change → 200 {ended}. Default "/api/auth/password". */
+  password: string;
+  /** PUT a recovery key with the password's proof → 204. Default "/api/auth/recovery". */
+  recovery: string;
+  /** POST {email, recovery_auth_key} → the recovery bundle. Default "/api/auth/recover". */
+  recover: string;
+  /** POST the recovery's new secrets → 200 + session cookie. Default "/api/auth/recover/finish". */
+  recoverFinish: string;
 }
 
 export declare const DEFAULT_PATHS: Readonly<AccountPaths>;
@@ -80,6 +88,12 @@ export interface FinishSignupOptions extends AccountOptions {
   level?: HybridLevel;
   /** Called with "derive", "generate", then "submit". */
   onProgress?: (step: "derive" | "generate" | "submit") => void;
+  /**
+   * Makes a recovery key sent with the registration: called with its
+   * handle (show exportRecoveryKey's text), it resolves once the user
+   * saved it; a rejection cancels the sign-up.
+   */
+  recovery?: (recovery: string) => Promise<void>;
 }
 
 /** The /api/me JSON fields the account functions read. */
@@ -148,6 +162,30 @@ export function loginSession(email: string, password: string,
 export function finishSignupSession(args: FinishSignupOptions):
   Promise<{ session: string; user: string; userKey: string }>;
 
+/**
+ * Changes the password in one request (the current password's proof, the
+ * new key_hash and auth key, the private keys re-wrapped); nothing else is
+ * re-encrypted. ApiError 403 for a wrong current password, 409 for a
+ * replay or a concurrent change.
+ */
+export function changePassword(args: AccountOptions & {
+  me: { key_hash: string }; user: string; currentPassword: string; newPassword: string;
+  endOtherSessions?: boolean; onProgress?: (step: "derive" | "submit") => void;
+}): Promise<{ ended: number }>;
+/** Sets or replaces the recovery key, shown by `show`, with the password's proof. */
+export function setRecoveryKey(args: AccountOptions & {
+  user: string; authKey: B64; show: (recovery: string) => Promise<void>;
+}): Promise<void>;
+/**
+ * Recovers the account with its recovery key and a new password; resolves
+ * to the user handle and the new recovery key's handle (the used one stops
+ * working). A garbled key rejects with the crate's SealkitError.
+ */
+export function recoverAccount(args: AccountOptions & {
+  email: string; recoveryKey: string; newPassword: string;
+  onProgress?: (step: "check" | "derive" | "submit") => void;
+}): Promise<{ user: string; recovery: string }>;
+
 export interface UserKeysOptions {
   /** Names the caches: `${name}-keycache-v2` and `${name}-tab-<id>-keycache-v2`; default "sealkit". */
   name?: string;
@@ -182,7 +220,7 @@ export declare class UserKeys {
   /** unlockUser with a session handle, keep, and release the session handle. */
   unlock(me: AccountRecord, session: string): Promise<OpenedUser>;
   /** Derives in the worker from the password and me.key_hash (nothing sent); keeps the keys if right. */
-  unlockWithPassword(me: AccountRecord, password: string): Promise<OpenedUser | { wrongPassword: true }>;
+  unlockWithPassword(me: AccountRecord, password: string): Promise<(OpenedUser & { authKey: B64 }) | { wrongPassword: true }>;
   /** Logout: releaseAll, and every cache of this ring (and KeyChain's) deleted. */
   forget(): Promise<void>;
 }

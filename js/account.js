@@ -28,6 +28,10 @@ export const DEFAULT_PATHS = Object.freeze({
   finish: "/api/auth/register/finish",
   salt: "/api/auth/salt",
   login: "/api/auth/login",
+  password: "/api/auth/password",
+  recovery: "/api/auth/recovery",
+  recover: "/api/auth/recover",
+  recoverFinish: "/api/auth/recover/finish",
 });
 
 /** The sessionStorage names of the key chain (the reference app's). */
@@ -66,13 +70,13 @@ function requireString(value, what) {
  * credentials, so the session cookie is set) and resolves to the parsed
  * answer (null when empty). Rejects with ApiError.
  */
-async function post(name, body, options) {
+async function post(name, body, options, method = "POST") {
   const path = options?.paths?.[name] ?? DEFAULT_PATHS[name];
   const doFetch = options?.fetch ?? globalThis.fetch;
   let res;
   try {
     res = await doFetch((options?.base ?? "") + path, {
-      method: "POST",
+      method,
       credentials: "same-origin",
       cache: "no-store",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -307,13 +311,134 @@ export async function finishSignupSession(args) {
   const made = await core.makeAccount(password, email, args?.level === undefined ? undefined : { level: args.level });
   const handles = { session: made.session, user: made.user, userKey: made.userKey };
   try {
+    // The recovery key goes with the registration, once the page has
+    // shown it (args.recovery resolves when the user saved it).
+    const recovery = args?.recovery ? await withRecovery(made.user, args.recovery) : {};
     step(args, "submit");
-    await post("finish", { token, ...made.request }, args);
+    await post("finish", { token, ...made.request, ...recovery }, args);
   } catch (err) {
     for (const h of Object.values(handles)) core.release(h).catch(() => {});
     throw err;
   }
   return handles;
+}
+
+// ---- password change and recovery (docs/PROTOCOL.md §3.3, §3.4) -------------
+
+// withRecovery makes a recovery key for the user, hands its handle to
+// `show` (which shows it and resolves once the user saved it) and
+// resolves to the request fields; the handle is released either way.
+async function withRecovery(user, show) {
+  const { recovery, request } = await core.makeRecovery(user);
+  try {
+    await show(recovery);
+  } finally {
+    core.release(recovery).catch(() => {});
+  }
+  return request;
+}
+
+/**
+ * Changes the password in one request: proves the current password (its
+ * auth key, derived in the worker from me.key_hash), and sends the new
+ * key_hash, auth key and the private keys re-wrapped under the new session
+ * key (rewrapUser). Nothing else is re-encrypted. Resolves to {ended}: how
+ * many other sessions ended. Rejects with ApiError: 403 a wrong current
+ * password, 409 the keys changed meanwhile, 429 too many wrong passwords.
+ * Every key cache stops opening; keep the user again afterwards
+ * (UserKeys#keep with the new /api/me).
+ *
+ * @param {{me: {key_hash: string}, user: string, currentPassword: string, newPassword: string,
+ *   endOtherSessions?: boolean, onProgress?: (step: "derive"|"submit") => void} & import("./account.js").AccountOptions} args
+ * @returns {Promise<{ended: number}>}
+ */
+export async function changePassword(args) {
+  const { me, user, currentPassword, newPassword } = args ?? {};
+  requireString(currentPassword, "current password");
+  requireString(newPassword, "new password");
+  requireString(me?.key_hash, "me.key_hash");
+  step(args, "derive");
+  const { session, authKey } = await core.deriveLoginKeys(currentPassword, me.key_hash);
+  core.release(session).catch(() => {});
+  const next = await core.rewrapUser(user, newPassword);
+  step(args, "submit");
+  const answer = await post("password", {
+    auth_key: authKey,
+    key_hash: next.key_hash,
+    new_auth_key: next.auth_key,
+    encrypted_private_key: next.encrypted_private_key,
+    encrypted_pq_private_key: next.encrypted_pq_private_key,
+    end_other_sessions: args?.endOtherSessions === true,
+  }, args);
+  return { ended: Number(answer?.ended ?? 0) };
+}
+
+/**
+ * Sets (or replaces) the recovery key of the signed-in user: makes one in
+ * the worker, hands its handle to `show` (which shows exportRecoveryKey's
+ * text and resolves once the user saved it; a rejection cancels) and
+ * stores it with the password's proof (`authKey`, e.g. from
+ * UserKeys#unlockWithPassword). Rejects with ApiError (403 wrong password).
+ *
+ * @param {{user: string, authKey: string, show: (recovery: string) => Promise<void>} & import("./account.js").AccountOptions} args
+ * @returns {Promise<void>}
+ */
+export async function setRecoveryKey(args) {
+  const { user, authKey, show } = args ?? {};
+  requireString(authKey, "auth key");
+  if (typeof show !== "function") throw invalid("show must be a function");
+  const request = await withRecovery(user, show);
+  await post("recovery", { auth_key: authKey, ...request }, args, "PUT");
+}
+
+/**
+ * Recovers an account with its recovery key: proves the key (its auth
+ * key, POST recover), opens the private keys with it, re-wraps them under
+ * `newPassword`, makes a new recovery key (the used one stops working)
+ * and finishes (POST recoverFinish): the server swaps the secrets, ends
+ * every session and logs this browser in. Resolves to {user, recovery}:
+ * the user handle (keep it with UserKeys#keep) and the new recovery key's
+ * handle (show exportRecoveryKey's text, then release it). A garbled
+ * recovery key rejects with the crate's SealkitError before anything is
+ * sent; a wrong one with ApiError 401.
+ *
+ * @param {{email: string, recoveryKey: string, newPassword: string,
+ *   onProgress?: (step: "check"|"derive"|"submit") => void} & import("./account.js").AccountOptions} args
+ * @returns {Promise<{user: string, recovery: string}>}
+ */
+export async function recoverAccount(args) {
+  const { email, recoveryKey, newPassword } = args ?? {};
+  requireString(email, "email");
+  requireString(recoveryKey, "recovery key");
+  requireString(newPassword, "new password");
+  step(args, "check");
+  const { recovery, recoveryAuthKey } = await core.openRecovery(recoveryKey);
+  const made = [];
+  try {
+    const bundle = await post("recover", { email, recovery_auth_key: recoveryAuthKey }, args);
+    const { user } = await core.recoverUser(recovery, bundle);
+    made.push(user);
+    step(args, "derive");
+    const next = await core.rewrapUser(user, newPassword);
+    const fresh = await core.makeRecovery(user);
+    made.push(fresh.recovery);
+    step(args, "submit");
+    await post("recoverFinish", {
+      email,
+      recovery_auth_key: recoveryAuthKey,
+      key_generation: bundle.key_generation,
+      ...next,
+      new_recovery_auth_key: fresh.request.recovery_auth_key,
+      recovery_encrypted_private_key: fresh.request.recovery_encrypted_private_key,
+      recovery_encrypted_pq_private_key: fresh.request.recovery_encrypted_pq_private_key,
+    }, args);
+    return { user, recovery: fresh.recovery };
+  } catch (err) {
+    for (const h of made) core.release(h).catch(() => {});
+    throw err;
+  } finally {
+    core.release(recovery).catch(() => {});
+  }
 }
 
 // ---- UserKeys: the user's keys across pages (docs/PROTOCOL.md §4) -------------
@@ -480,15 +605,18 @@ export class UserKeys {
    * The unlock page: derives the session key from the password and
    * me.key_hash in the worker (nothing is sent) and, if it opens the
    * account, keeps the keys. Resolves to {user, publicKey, pqPublicKey}
-   * or {wrongPassword: true}.
+   * (with authKey, the password's proof for setRecoveryKey) or
+   * {wrongPassword: true}.
    * @param {import("./account.js").AccountRecord} me
    * @param {string} password
    */
   async unlockWithPassword(me, password) {
     requireString(password, "password");
-    const { session } = await core.deriveLoginKeys(password, me?.key_hash);
+    const { session, authKey } = await core.deriveLoginKeys(password, me?.key_hash);
     try {
-      return await this.unlock(me, session);
+      // authKey: the password's proof, for a request that needs one
+      // (setRecoveryKey) without deriving again.
+      return { ...(await this.unlock(me, session)), authKey };
     } catch (err) {
       if (err instanceof SealkitError && wrongKeyCodes.has(err.code)) return { wrongPassword: true };
       throw err;

@@ -14,3 +14,12 @@ export declare const AUTH_KEY_INFO: "sealkit/v1/auth-key";
  * UNSUPPORTED (no Web Crypto).
  */
 export function deriveAuthKey(sessionKeyB64: B64): Promise<B64>;
+
+/** "sealkit/v1/recovery-auth-key" */
+export const RECOVERY_AUTH_KEY_INFO: string;
+
+/**
+ * The recovery auth key (HKDF-SHA256, info RECOVERY_AUTH_KEY_INFO) of a
+ * 32-byte recovery secret, base64. Rejects as deriveAuthKey.
+ */
+export function deriveRecoveryAuthKey(recoverySecretB64: B64): Promise<B64>;

@@ -21,6 +21,10 @@ const KEY_SIZE = 32;
 const encoder = new TextEncoder();
 const info = encoder.encode(AUTH_KEY_INFO);
 
+/** The HKDF info string of the recovery auth key (accounts.DeriveRecoveryAuthKey); part of the protocol. */
+export const RECOVERY_AUTH_KEY_INFO = "sealkit/v1/recovery-auth-key";
+const recoveryInfo = encoder.encode(RECOVERY_AUTH_KEY_INFO);
+
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const INVALID = 0xff;
 const decodeTable = (() => {
@@ -107,7 +111,28 @@ export async function deriveAuthKey(sessionKeyB64) {
   if (typeof sessionKeyB64 !== "string") {
     throw new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: session key must be a base64 string");
   }
-  const ikm = decodeStrict(sessionKeyB64);
+  return hkdf32(sessionKeyB64, info);
+}
+
+/**
+ * Derives the recovery auth key from a recovery secret (the crate's
+ * recoveryKeyToSecret): HKDF-SHA256 with info RECOVERY_AUTH_KEY_INFO, as
+ * the auth key. It proves the recovery key to the server, which cannot
+ * turn it back into the secret.
+ *
+ * @param {string} recoverySecretB64 the 32-byte recovery secret, base64
+ * @returns {Promise<string>} the 32-byte recovery auth key, base64
+ * @throws {SealkitError} as deriveAuthKey
+ */
+export async function deriveRecoveryAuthKey(recoverySecretB64) {
+  if (typeof recoverySecretB64 !== "string") {
+    throw new SealkitError(ErrorCode.INVALID_ARGUMENT, "invalid argument: recovery secret must be a base64 string");
+  }
+  return hkdf32(recoverySecretB64, recoveryInfo);
+}
+
+async function hkdf32(ikmB64, info) {
+  const ikm = decodeStrict(ikmB64);
   try {
     if (ikm.length !== KEY_SIZE) {
       throw new SealkitError(ErrorCode.INVALID_LENGTH, `invalid length: expected ${KEY_SIZE} bytes, got ${ikm.length}`);

@@ -12,7 +12,7 @@ import type { BytesExportName, BytesFunctions, CryptoFunctions, ExportName, Hybr
 import type { SealkitError } from "./errors.js";
 export { ErrorCode, SealkitError } from "./errors.js";
 export type { ErrorCodeValue } from "./errors.js";
-export { deriveAuthKey } from "./authkey.js";
+export { deriveAuthKey, deriveRecoveryAuthKey } from "./authkey.js";
 export type { B64, KeyPair, HybridKeyPair, RecoveryKey, ExportName, CryptoFunctions } from "./crypto.js";
 
 export interface LoadOptions {
@@ -122,8 +122,10 @@ export type SessionHandle = string & { readonly [handleKind]: "session" };
 export type UserHandle = string & { readonly [handleKind]: "user" };
 /** A 32-byte secretbox key (a resource key, the user key), in the worker. */
 export type KeyHandle = string & { readonly [handleKind]: "key" };
+/** A recovery key's secret (and, when made here, the key as shown), in the worker. */
+export type RecoveryHandle = string & { readonly [handleKind]: "recovery" };
 /** Any handle. */
-export type Handle = SessionHandle | UserHandle | KeyHandle;
+export type Handle = SessionHandle | UserHandle | KeyHandle | RecoveryHandle;
 
 /** One item of a batch: its result, or the SealkitError it failed with. */
 export type ItemResult<T> = (T & { error?: undefined }) | ({ error: SealkitError } & { [K in keyof T]?: undefined });
@@ -179,6 +181,40 @@ export function makeAccount(password: string, email: string, options?: { level?:
   pqPublicKey: B64;
   request: NewAccountRequest;
 }>;
+/** The new password's fields of a password change or recovery (rewrapUser). */
+export interface RewrappedKeys {
+  key_hash: string;
+  auth_key: B64;
+  encrypted_private_key: B64;
+  encrypted_pq_private_key: B64;
+}
+/** A recovery key's request fields (PUT /api/auth/recovery without the password proof). */
+export interface RecoveryRequest {
+  recovery_auth_key: B64;
+  recovery_encrypted_private_key: B64;
+  recovery_encrypted_pq_private_key: B64;
+}
+/** The answer of POST /api/auth/recover that recoverUser reads. */
+export interface RecoveryBundle {
+  public_key: B64;
+  pq_public_key: B64;
+  recovery_encrypted_private_key: B64;
+  recovery_encrypted_pq_private_key: B64;
+  key_generation?: number;
+}
+/**
+ * A new salt, session key (dropped in the worker) and auth key for
+ * `password`, and the user's private keys wrapped under the new session key.
+ */
+export function rewrapUser(user: UserHandle, password: string): Promise<RewrappedKeys>;
+/** A new recovery key for the user (crate generate_recovery_key), kept in the worker. */
+export function makeRecovery(user: UserHandle): Promise<{ recovery: RecoveryHandle; request: RecoveryRequest }>;
+/** The recovery key as the user must see it once; works under {exportKeys: false}. */
+export function exportRecoveryKey(recovery: RecoveryHandle): Promise<string>;
+/** A recovery key as typed; a garbled key rejects with the crate's error. */
+export function openRecovery(recoveryKey: string): Promise<{ recovery: RecoveryHandle; recoveryAuthKey: B64 }>;
+/** Opens the recovery wraps; a wrong recovery key rejects with DECRYPTION. */
+export function recoverUser(recovery: RecoveryHandle, bundle: RecoveryBundle): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 }>;
 /**
  * A transition aid: imports a session key kept as base64 text (account.js
  * KeyChain's sessionStorage chain) as a session handle, for unlockUser.

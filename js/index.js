@@ -21,7 +21,7 @@ import { makeOps } from "./ops.js";
 import { makeKeystore } from "./keystore.js";
 
 export { ErrorCode, SealkitError } from "./errors.js";
-export { deriveAuthKey } from "./authkey.js";
+export { deriveAuthKey, deriveRecoveryAuthKey } from "./authkey.js";
 
 const defaultWasmURL = () => new URL("./dist/sealkit.wasm", import.meta.url);
 
@@ -595,6 +595,48 @@ export const unlockUser = (session, me) => hop("unlockUser", [session, accountKe
  */
 export const makeAccount = (password, email, options) =>
   hop("makeAccount", [password, email, options?.level === undefined ? {} : { level: options.level }]);
+
+/**
+ * A password change: a new salt, session key (dropped in the worker) and
+ * auth key for `password`, and the user handle's private keys wrapped
+ * under the new session key. Resolves to {key_hash, auth_key,
+ * encrypted_private_key, encrypted_pq_private_key}.
+ */
+export const rewrapUser = (user, password) => hop("rewrapUser", [user, password]);
+
+/**
+ * A new recovery key for the user handle (crate generate_recovery_key),
+ * kept in the worker. Resolves to {recovery, request}: the recovery
+ * handle and {recovery_auth_key, recovery_encrypted_private_key,
+ * recovery_encrypted_pq_private_key} (crate encrypt_private_key_for_recovery).
+ */
+export const makeRecovery = (user) => hop("makeRecovery", [user]);
+
+/**
+ * The recovery key of a handle from makeRecovery, as the user must see it
+ * once ("XXXXX-XXXXX-…"): the one key meant to leave the worker, so it is
+ * given even under loadCrypto's {exportKeys: false}.
+ */
+export const exportRecoveryKey = (recovery) => hop("exportRecoveryKey", [recovery]);
+
+/**
+ * A recovery key as typed (dashes and case ignored, as the crate's
+ * recovery_key_to_secret), kept in the worker. Resolves to {recovery,
+ * recoveryAuthKey}; a garbled key rejects with the crate's error.
+ */
+export const openRecovery = (recoveryKey) => hop("openRecovery", [recoveryKey]);
+
+/**
+ * Opens the private keys wrapped under a recovery key (the answer of
+ * POST /api/auth/recover). Resolves to {user, publicKey, pqPublicKey}; a
+ * wrong recovery key rejects with DECRYPTION.
+ */
+export const recoverUser = (recovery, bundle) => hop("recoverUser", [recovery, bundle === null || typeof bundle !== "object" ? bundle : {
+  public_key: bundle.public_key,
+  pq_public_key: bundle.pq_public_key,
+  recovery_encrypted_private_key: bundle.recovery_encrypted_private_key,
+  recovery_encrypted_pq_private_key: bundle.recovery_encrypted_pq_private_key,
+}]);
 
 /**
  * A transition aid: a session key kept as base64 text (account.js

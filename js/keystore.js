@@ -12,6 +12,10 @@
 //            secrets.pqSecretKey: the hybrid seed (absent for an account
 //            without a PQ key pair); publicKey, pqPublicKey (base64)
 //   key      secrets.key: a 32-byte secretbox key (a resource key)
+//   recovery secrets.secret: a recovery key's 32-byte secret,
+//            secrets.text: the key as shown (UTF-8), when this store made
+//            it (exportRecoveryKey gives it out, the one key meant for the
+//            user's eyes)
 // The secrets are Uint8Arrays; release() overwrites them with zeros before
 // forgetting them.
 //
@@ -38,12 +42,12 @@
 
 import { ErrorCode, SealkitError, serializeError } from "./errors.js";
 import { bytesToBase64, base64ToBytes, decodeUtf8, makeOps } from "./ops.js";
-import { deriveAuthKey } from "./authkey.js";
+import { deriveAuthKey, deriveRecoveryAuthKey } from "./authkey.js";
 import { readKeyCache, writeKeyCache } from "./keycache.js";
 
 export const HANDLE_PREFIX = "sk1.";
 const KEY_SIZE = 32;
-const kinds = new Set(["session", "user", "key"]);
+const kinds = new Set(["session", "user", "key", "recovery"]);
 
 // A test-only observer: a function installed as this global in the
 // thread that loads this module, before it loads (the Node tests' worker
@@ -243,6 +247,78 @@ export function makeKeystore(api, options) {
       return { session, user, userKey, publicKey: kp.publicKey, pqPublicKey: hk.publicKey, request };
     },
 
+    // A password change (account.js changePassword) or a recovery: a new
+    // salt, session key and auth key for `password`, and the user's
+    // private keys wrapped under the new session key. The session key is
+    // dropped here: nothing needs it once the wraps are made.
+    async rewrapUser(ctx, user, password) {
+      const u = get(user, "user");
+      requireString(password, "password");
+      if (!u.secrets.pqSecretKey) throw invalid("the account has no hybrid key pair to wrap");
+      const salt = api.generateSalt();
+      const sessionB64 = api.deriveSessionKey(password, salt);
+      return {
+        key_hash: `${salt}$argon2id`,
+        auth_key: await deriveAuthKey(sessionB64),
+        encrypted_private_key: api.encryptPrivateKey(b64(u.secrets.privateKey), sessionB64),
+        encrypted_pq_private_key: api.encryptPrivateKey(b64(u.secrets.pqSecretKey), sessionB64),
+      };
+    },
+
+    // A new recovery key for the user (crate generate_recovery_key): a
+    // recovery handle, and its auth key and the private keys wrapped
+    // under its secret (crate encrypt_private_key_for_recovery) as the
+    // request fields of PUT /api/auth/recovery.
+    async makeRecovery(ctx, user) {
+      const u = get(user, "user");
+      if (!u.secrets.pqSecretKey) throw invalid("the account has no hybrid key pair to wrap");
+      const { recoveryKey, recoverySecretBase64 } = api.generateRecoveryKey();
+      const request = {
+        recovery_auth_key: await deriveRecoveryAuthKey(recoverySecretBase64),
+        recovery_encrypted_private_key: api.encryptPrivateKeyForRecovery(b64(u.secrets.privateKey), recoverySecretBase64),
+        recovery_encrypted_pq_private_key: api.encryptPrivateKeyForRecovery(b64(u.secrets.pqSecretKey), recoverySecretBase64),
+      };
+      const recovery = add(ctx, "recovery", { secret: base64ToBytes(recoverySecretBase64), text: encoder.encode(recoveryKey) });
+      return { recovery, request };
+    },
+
+    // The recovery key as the user must see it once (it is the one key
+    // meant to leave the worker, so exportKeys: false does not stop it).
+    exportRecoveryKey(ctx, recovery) {
+      const e = get(recovery, "recovery");
+      if (!e.secrets.text) throw invalid("this recovery key was typed in, not made here");
+      return decodeUtf8(e.secrets.text);
+    },
+
+    // A recovery key as typed: the crate's recovery_key_to_secret (dashes
+    // and case are ignored; anything else garbled fails with its error),
+    // kept here as a recovery handle, with the auth key that proves it.
+    async openRecovery(ctx, recoveryKey) {
+      if (typeof recoveryKey !== "string") throw invalid("recovery key must be a string");
+      const secretB64 = api.recoveryKeyToSecret(recoveryKey);
+      const recoveryAuthKey = await deriveRecoveryAuthKey(secretB64);
+      return { recovery: add(ctx, "recovery", { secret: base64ToBytes(secretB64) }), recoveryAuthKey };
+    },
+
+    // Opens the recovery wraps of the server's answer (POST
+    // /api/auth/recover) with a recovery handle: a user handle.
+    recoverUser(ctx, recovery, bundle) {
+      const secretB64 = b64(get(recovery, "recovery").secrets.secret);
+      if (bundle === null || typeof bundle !== "object") throw invalid("bundle must be the server's recovery answer");
+      requireString(bundle.public_key, "bundle.public_key");
+      requireString(bundle.pq_public_key, "bundle.pq_public_key");
+      const privateKey = base64ToBytes(api.decryptPrivateKeyWithRecovery(bundle.recovery_encrypted_private_key, secretB64));
+      let pqSecretKey;
+      try {
+        pqSecretKey = base64ToBytes(api.decryptPrivateKeyWithRecovery(bundle.recovery_encrypted_pq_private_key, secretB64));
+      } catch (err) {
+        privateKey.fill(0);
+        throw err;
+      }
+      const user = add(ctx, "user", { privateKey, pqSecretKey }, { publicKey: bundle.public_key, pqPublicKey: bundle.pq_public_key });
+      return { user, publicKey: bundle.public_key, pqPublicKey: bundle.pq_public_key };
+    },
+
     // The key cache v2 (keycache.js), written and opened here so that the
     // private keys go from this store to IndexedDB and back without the
     // page ever holding them. The endpoint is fetched from this thread
@@ -380,6 +456,7 @@ export function makeKeystore(api, options) {
     exportKey(ctx, handle) {
       const e = get(handle);
       if (!exportKeys) throw new SealkitError(ErrorCode.UNSUPPORTED, "sealkit: exportKey is turned off for this load ({exportKeys: false})");
+      if (e.kind === "recovery") throw invalid("a recovery key is shown with exportRecoveryKey");
       if (e.kind !== "user") return b64(e.secrets.key);
       return {
         publicKey: e.publicKey,

@@ -53,7 +53,12 @@ const Schema = `CREATE TABLE IF NOT EXISTS users (
     encrypted_pq_private_key TEXT NOT NULL,
     encrypted_user_key       TEXT NOT NULL,
     encrypted_email          TEXT NOT NULL,
-    created_at               BIGINT NOT NULL
+    created_at               BIGINT NOT NULL,
+    key_generation           BIGINT NOT NULL DEFAULT 0,
+    recovery_salt            TEXT,
+    recovery_hash            TEXT,
+    encrypted_recovery_private_key    TEXT,
+    encrypted_recovery_pq_private_key TEXT
 );
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash    TEXT PRIMARY KEY,
@@ -166,10 +171,12 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 	var pk, pq string
 	var enc [4]string
 	var created int64
+	var rec [4]sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
-		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at
+		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at, key_generation,
+		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key
 		FROM users WHERE `+column+` = $1`, value).Scan(&a.ID, &a.EmailIndex, &a.KeyHash, &a.AuthSalt, &a.Verifier,
-		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created)
+		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created, &a.KeyGeneration, &rec[0], &rec[1], &rec[2], &rec[3])
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accounts.ErrNotFound
 	}
@@ -189,7 +196,36 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 		}
 	}
 	a.CreatedAt = time.Unix(created, 0)
+	if rec[1].String != "" {
+		r := &accounts.Recovery{Salt: rec[0].String, Verifier: rec[1].String}
+		if r.EncryptedPrivateKey, err = s.open("users", recoveryColumns[0], a.ID, rec[2].String); err != nil {
+			return nil, err
+		}
+		if r.EncryptedPQPrivateKey, err = s.open("users", recoveryColumns[1], a.ID, rec[3].String); err != nil {
+			return nil, err
+		}
+		a.Recovery = r
+	}
 	return &a, nil
+}
+
+var recoveryColumns = []string{"encrypted_recovery_private_key", "encrypted_recovery_pq_private_key"}
+
+// recoveryValues are the four recovery columns of r as stored (all NULL
+// for nil).
+func (s *Store) recoveryValues(id string, r *accounts.Recovery) ([]any, error) {
+	if r == nil {
+		return []any{nil, nil, nil, nil}, nil
+	}
+	epk, err := s.seal("users", recoveryColumns[0], id, r.EncryptedPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	epq, err := s.seal("users", recoveryColumns[1], id, r.EncryptedPQPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	return []any{r.Salt, r.Verifier, epk, epq}, nil
 }
 
 var encryptedColumns = []string{"encrypted_private_key", "encrypted_pq_private_key", "encrypted_user_key", "encrypted_email"}
@@ -318,11 +354,16 @@ func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, a *accounts.Accou
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
-		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		a.ID, a.EmailIndex, a.KeyHash, a.AuthSalt, a.Verifier, b64.Encode(a.PublicKey), b64.Encode(a.PQPublicKey),
-		sealed[0], sealed[1], sealed[2], sealed[3], a.CreatedAt.Unix())
+	rec, err := s.recoveryValues(a.ID, a.Recovery)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
+		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at,
+		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		append([]any{a.ID, a.EmailIndex, a.KeyHash, a.AuthSalt, a.Verifier, b64.Encode(a.PublicKey), b64.Encode(a.PQPublicKey),
+			sealed[0], sealed[1], sealed[2], sealed[3], a.CreatedAt.Unix()}, rec...)...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: create account: %w", err)
 	}
@@ -492,6 +533,95 @@ func DeleteUserSessionsTx(ctx context.Context, q interface {
 		return nil, fmt.Errorf("sqlstore: delete user sessions: %w", err)
 	}
 	return out, nil
+}
+
+// SwapKeys implements accounts.Store. The update names the generation it
+// read, so of two concurrent swaps (or a replayed one) only the first
+// changes anything; the sessions change in the same transaction.
+func (s *Store) SwapKeys(ctx context.Context, id string, generation int64, k accounts.KeySwap) ([]string, error) {
+	epk, err := s.seal("users", "encrypted_private_key", id, k.EncryptedPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	epq, err := s.seal("users", "encrypted_pq_private_key", id, k.EncryptedPQPrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	set, args := `key_hash = $3, auth_salt = $4, auth_hash = $5, encrypted_private_key = $6, encrypted_pq_private_key = $7`,
+		[]any{id, generation, k.KeyHash, k.AuthSalt, k.Verifier, epk, epq}
+	if k.Recovery != nil {
+		rec, err := s.recoveryValues(id, k.Recovery)
+		if err != nil {
+			return nil, err
+		}
+		set += `, recovery_salt = $8, recovery_hash = $9, encrypted_recovery_private_key = $10, encrypted_recovery_pq_private_key = $11`
+		args = append(args, rec...)
+	}
+	var ended []string
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.casGeneration(ctx, tx, `UPDATE users SET `+set+`, key_generation = key_generation + 1
+			WHERE id = $1 AND key_generation = $2`, args...); err != nil {
+			return err
+		}
+		if k.EndSessions {
+			rows, err := tx.QueryContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2 RETURNING id_hash`, id, k.Keep)
+			if err != nil {
+				return fmt.Errorf("sqlstore: end sessions: %w", err)
+			}
+			for rows.Next() {
+				var h string
+				if err := rows.Scan(&h); err != nil {
+					rows.Close()
+					return fmt.Errorf("sqlstore: end sessions: %w", err)
+				}
+				ended = append(ended, h)
+			}
+			if err := rows.Close(); err != nil {
+				return fmt.Errorf("sqlstore: end sessions: %w", err)
+			}
+		}
+		if k.NewSession != nil {
+			return createSession(ctx, tx, *k.NewSession)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ended, nil
+}
+
+// SetRecovery implements accounts.Store.
+func (s *Store) SetRecovery(ctx context.Context, id string, generation int64, r accounts.Recovery) error {
+	rec, err := s.recoveryValues(id, &r)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.casGeneration(ctx, tx, `UPDATE users SET recovery_salt = $3, recovery_hash = $4, encrypted_recovery_private_key = $5,
+			encrypted_recovery_pq_private_key = $6 WHERE id = $1 AND key_generation = $2`, append([]any{id, generation}, rec...)...)
+	})
+}
+
+// casGeneration runs an update whose $1 is the account id and $2 the
+// generation it expects: ErrNotFound without the account, ErrStale when
+// its generation moved on.
+func (s *Store) casGeneration(ctx context.Context, tx *sql.Tx, update string, args ...any) error {
+	res, err := tx.ExecContext(ctx, update, args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: update keys: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id = $1`, args[0]).Scan(&n); err != nil {
+		return fmt.Errorf("sqlstore: update keys: %w", err)
+	}
+	if n == 0 {
+		return accounts.ErrNotFound
+	}
+	return accounts.ErrStale
 }
 
 // Cleanup implements accounts.Store.

@@ -20,6 +20,8 @@ var EncryptedColumns = []EncryptedColumn{
 	{"users", "id", "encrypted_user_key"},
 	{"users", "id", "encrypted_email"},
 	{"users", "id", "encrypted_display_name"},
+	{"users", "id", "encrypted_recovery_private_key"},
+	{"users", "id", "encrypted_recovery_pq_private_key"},
 	{"dev_mail", "id", "sealed"},
 	{"signups", "token_hash", "sealed_email"},
 	{"habits", "id", "encrypted_name"},

@@ -50,7 +50,9 @@ type User struct {
 	EncryptedEmail        []byte
 	EncryptedDisplayName  []byte // nil when unset
 	AlwaysRequirePassword bool
-	CreatedAt             int64
+	// HasRecovery: the account has a recovery key (its wraps are not read here).
+	HasRecovery bool
+	CreatedAt   int64
 }
 
 // seal wraps a ciphertext column value for row id of table.
@@ -90,15 +92,16 @@ func (s *Store) open(table, column, id, value string) ([]byte, error) {
 
 const userColumns = `id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 	encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, encrypted_display_name,
-	always_require_password, created_at`
+	always_require_password, created_at, recovery_hash`
 
 func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var epk, epq, euk, eem string
 	var edn sql.NullString
 	var arp int64
+	var rh sql.NullString
 	err := row.Scan(&u.ID, &u.EmailIndex, &u.KeyHash, &u.AuthSalt, &u.AuthHash, &u.PublicKey, &u.PQPublicKey,
-		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt)
+		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt, &rh)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -106,6 +109,7 @@ func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 		return nil, fmt.Errorf("store: read user: %w", err)
 	}
 	u.AlwaysRequirePassword = arp != 0
+	u.HasRecovery = rh.String != ""
 	for _, c := range []struct {
 		col string
 		in  string

@@ -290,7 +290,7 @@ func TestBrowserAnnouncement(t *testing.T) {
 	a.open(t, "/login", "/login")
 	a.typeInto(t, "login-email", u.Email)
 	a.typeInto(t, "login-password", u.Password)
-	a.clickTo(t, "login-submit", "/habits")
+	submitLogIn(t, a)
 
 	a.open(t, "/", "/")
 	a.waitShown(t, "announcements")

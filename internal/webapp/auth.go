@@ -42,9 +42,10 @@ func (s *Server) newAccounts() error {
 			// the browser keeps it so (encrypted) for the profile.
 			return s.store.InTx(ctx, func(tx *sql.Tx) error { return s.enqueueSignup(ctx, tx, email) })
 		},
-		Cookie: sessionCookie,
-		Secure: s.secure,
-		Log:    s.log,
+		Cookie:      sessionCookie,
+		Secure:      s.secure,
+		Log:         s.log,
+		KeysSwapped: s.keysSwapped,
 	}
 	return nil
 }
@@ -78,6 +79,28 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, bucket string, 
 	}
 	return false
 }
+
+// keysSwapped follows a password change or a recovery: the ended
+// sessions' sockets close on every instance, and the user's remaining
+// pages are told (reason keysChangedReason) to drop their keys, whose
+// cache no longer opens, and to unlock with the new password.
+func (s *Server) keysSwapped(ctx context.Context, userID string, ended []string) {
+	for _, h := range ended {
+		s.endSessionSockets(ctx, h)
+	}
+	s.hub.Tell(ctx, userID, "", keysChangedReason)
+}
+
+// kitUser hands the user requireAPI found to the kit's handlers, which
+// read it with accounts.UserID.
+func kitUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(accounts.WithUserID(r.Context(), userFrom(r.Context()))))
+	})
+}
+
+// keysChangedReason is the push reason of keysSwapped (static/app/push.js).
+const keysChangedReason = "keys_changed"
 
 func (s *Server) logout() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

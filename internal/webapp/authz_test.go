@@ -101,6 +101,10 @@ var authzCoveredElsewhere = map[string]string{
 	"DELETE /api/sessions/{id}":        "another user's session id is unknown (404, nothing changed): TestSessionsAPI",
 	"POST /api/sessions/end-others":    "only ever the caller's own sessions, others' untouched: TestSessionsAPI",
 	"POST /api/me/delete":              "only ever the caller's own account, another's password or address refused: TestDeleteAccountAPI",
+	"POST /api/auth/password":          "only ever the caller's own account, proven by its password: TestPasswordAndRecoveryRoutes",
+	"PUT /api/auth/recovery":           "only ever the caller's own account, proven by its password: TestPasswordAndRecoveryRoutes",
+	"POST /api/auth/recover":           "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
+	"POST /api/auth/recover/finish":    "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
 }
 
 // authzRows is the matrix. Columns: anonymous, non-member, pending (a

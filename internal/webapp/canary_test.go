@@ -12,7 +12,10 @@ package webapp_test
 //
 // then type `title` into the page. j.canary makes the text (the prefix
 // and random hex), and registers it with checkCanary, checkURLs and
-// checkRequests; nothing else needs changing.
+// checkRequests; nothing else needs changing. The recovery key shown at
+// sign-up is one (saveRecoveryKey); TestBrowserPasswordChange and
+// TestBrowserRecovery run the same checks over their flows, with every
+// old and new password and every recovery key as canaries.
 
 import (
 	"bytes"

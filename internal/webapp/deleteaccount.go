@@ -1,6 +1,6 @@
 package webapp
 
-// Deleting the account (docs/PROTOCOL.md §3.4): the password re-proved as
+// Deleting the account (docs/PROTOCOL.md §3.6): the password re-proved as
 // login proves it, refused while the user owns groups (listed, so the
 // page can link them), then everything of the user in one transaction
 // (store.DeleteAccount), a last mail, and every session's sockets closed.

@@ -1,6 +1,6 @@
 package webapp
 
-// Devices and sessions (docs/PROTOCOL.md §3.3): the signed-in user's live
+// Devices and sessions (docs/PROTOCOL.md §3.5): the signed-in user's live
 // sessions, each named by the kit's public id (an HMAC of its hash, never
 // the token or the hash), with a coarse device label the browser encrypts
 // under the user's user_key. Ending a session closes its sockets on every

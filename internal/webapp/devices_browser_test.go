@@ -1,7 +1,7 @@
 package webapp_test
 
 // The devices page and account deletion in Chromium (docs/PROTOCOL.md
-// §3.3, §3.4), on both databases; on PostgreSQL the second browser
+// §3.5, §3.6), on both databases; on PostgreSQL the second browser
 // context talks to a second instance, so its socket closes through
 // LISTEN/NOTIFY.
 
@@ -191,7 +191,7 @@ func TestBrowserDevicesAndDeletion(t *testing.T) {
 			if ex := j.b.Exceptions(); len(ex) > 0 {
 				t.Errorf("uncaught exceptions in the pages:\n  %s", strings.Join(ex, "\n  "))
 			}
-			j.checkURLsSaw(t, "/settings/devices", "/api/sessions", "/api/me/delete", "/api/auth/login")
+			j.checkURLsSeeing(t, "/settings/devices", "/api/sessions", "/api/me/delete", "/api/auth/login")
 			j.checkRequests(t)
 			t.Run("canary", j.checkCanary)
 			if sb != sa {

@@ -1,7 +1,7 @@
 package webapp_test
 
-// Devices and sessions, and deleting the account (docs/PROTOCOL.md §3.3,
-// §3.4), through the API on both databases: the list names sessions by
+// Devices and sessions, and deleting the account (docs/PROTOCOL.md §3.5,
+// §3.6), through the API on both databases: the list names sessions by
 // public ids only, ending one or all others closes their sockets on
 // every instance, another user's ids are unknown, bad input changes
 // nothing; deletion needs the password, is refused while the user owns a

@@ -51,6 +51,7 @@ type journey struct {
 	canaries              []canary // more of them, typed into the pages (canary_test.go)
 	userID, keyHash       string   // as stored
 	sessionKey, authKey   []byte   // derived in Go from the stored salt
+	recoveryKey           string   // as shown at sign-up (a canary too)
 
 	mu       sync.Mutex
 	requests []request // every request that reached the app
@@ -285,7 +286,7 @@ func (j *journey) logIn(t *testing.T, tb *tab) {
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", j.email)
 	tb.typeInto(t, "login-password", j.password)
-	tb.clickTo(t, "login-submit", "/habits")
+	submitLogIn(t, tb)
 	tb.open(t, "/profile", "/profile")
 	j.checkProfile(t, tb, "")
 }
@@ -320,10 +321,38 @@ func (j *journey) registerInBrowser(t *testing.T, tb *tab) {
 	}
 	tb.typeInto(t, "finish-password", j.password)
 	tb.typeInto(t, "finish-password2", j.password)
-	tb.clickTo(t, "finish-submit", "/habits")
+	tb.markStale(t)
+	tb.do(t, "clicking #finish-submit", chromedp.Click(chromedp.ID("finish-submit")))
+	j.recoveryKey = j.saveRecoveryKey(t, tb)
+	tb.waitPage(t, "/habits")
 	j.userID = mustEval[string](t, tb, `fetch("/api/me").then((r) => r.json()).then((m) => String(m.user_id))`)
 	j.readAccount(t)
 }
+
+// saveRecoveryKey waits for the recovery key shown once (recoverykey.js),
+// reads it, types back the group asked and clicks "I have saved it"; a
+// wrong group is refused first. The key is registered as a canary (as
+// shown and without dashes) and returned.
+func (j *journey) saveRecoveryKey(t *testing.T, tb *tab) string {
+	t.Helper()
+	tb.waitJS(t, "the recovery key", `document.getElementById("recovery-key")`)
+	key := tb.text(t, "recovery-key", "textContent")
+	if !recoveryKeyShape.MatchString(key) {
+		t.Fatalf("tab %s: the recovery key shown is %q", tb.name, key)
+	}
+	j.canaries = append(j.canaries, canary{"recovery key", key}, canary{"recovery key without dashes", strings.ReplaceAll(key, "-", "")})
+	group := mustEval[int](t, tb, `Number(document.getElementById("recovery-check").dataset.group)`)
+	groups := strings.Split(key, "-")
+	wrong := groups[group%len(groups)]
+	tb.typeInto(t, "recovery-check", wrong)
+	tb.do(t, "clicking #recovery-saved with a wrong group", chromedp.Click(chromedp.ID("recovery-saved")))
+	tb.waitShown(t, "recovery-check-error")
+	tb.typeInto(t, "recovery-check", strings.ToLower(groups[group-1]))
+	tb.do(t, "clicking #recovery-saved", chromedp.Click(chromedp.ID("recovery-saved")))
+	return key
+}
+
+var recoveryKeyShape = regexp.MustCompile(`^([A-HJ-NP-Z2-9]{5}-){12}[A-HJ-NP-Z2-9]{4}$`)
 
 // checkProfile checks that /profile shows the decrypted address and name.
 func (j *journey) checkProfile(t *testing.T, tb *tab, name string) {
@@ -486,13 +515,13 @@ func (j *journey) secrets() map[string]string {
 // recording cannot pass.
 func (j *journey) checkURLs(t *testing.T) {
 	t.Helper()
-	j.checkURLsSaw(t, "/register/finish?token=", "/api/auth/salt", "/api/auth/login",
+	j.checkURLsSeeing(t, "/register/finish?token=", "/api/auth/salt", "/api/auth/login",
 		"/api/me", "/unlock?next=%2Fprofile", ".wasm", "/api/habits/")
 }
 
-// checkURLsSaw is checkURLs for a run that requested at least the URLs
-// containing each of wants (which shows the recording works).
-func (j *journey) checkURLsSaw(t *testing.T, wants ...string) {
+// checkURLsSeeing is checkURLs for a journey of other steps, whose
+// recording must contain each of wants.
+func (j *journey) checkURLsSeeing(t *testing.T, wants ...string) {
 	t.Helper()
 	urls := j.b.URLs()
 	j.mu.Lock()

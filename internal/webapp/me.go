@@ -40,6 +40,7 @@ func (s *Server) me() http.Handler {
 			"encrypted_email":          b64.Encode(u.EncryptedEmail),
 			"encrypted_display_name":   dn,
 			"always_require_password":  u.AlwaysRequirePassword,
+			"has_recovery":             u.HasRecovery,
 		})
 	})
 }

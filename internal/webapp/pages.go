@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-var pageNames = []string{"home", "register", "login", "finish", "unlock", "profile", "settings", "devices", "deleteaccount", "mailbox", "error", "habits", "habit", "groups", "group"}
+var pageNames = []string{"home", "register", "login", "recover", "finish", "unlock", "profile", "settings", "devices", "deleteaccount", "mailbox", "error", "habits", "habit", "groups", "group"}
 
 func parsePages() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}

@@ -71,13 +71,14 @@ func TestHomeSaysWhatItIs(t *testing.T) {
 	// The home page's own words, without the footer (checked below).
 	text := strings.ToLower(visibleText(footerRE.ReplaceAllString(home, "")))
 	var missing, wrong []string
-	for _, w := range []string{"habit", "group", "email address", "plain text", "no password reset or recovery"} {
+	for _, w := range []string{"habit", "group", "email address", "plain text", "recovery key", "your password and your recovery key and your data stays sealed"} {
 		if !strings.Contains(text, w) {
 			missing = append(missing, w)
 		}
 	}
 	// The claims the page used to make, which the protocol does not keep.
-	for _, w := range []string{"everything you keep here", "your address, your display name — is encrypted", "stores only ciphertext"} {
+	for _, w := range []string{"everything you keep here", "your address, your display name — is encrypted", "stores only ciphertext",
+		"no password reset or recovery"} {
 		if strings.Contains(text, w) {
 			wrong = append(wrong, w)
 		}
@@ -284,7 +285,7 @@ func TestBrowserLoginLandsOnHabits(t *testing.T) {
 	tb.open(t, "/login", "/login")
 	tb.typeInto(t, "login-email", u.Email)
 	tb.typeInto(t, "login-password", u.Password)
-	tb.clickTo(t, "login-submit", "/habits")
+	submitLogIn(t, tb)
 	for _, u := range b.URLs() {
 		if strings.Contains(u, "/unlock") || strings.HasSuffix(u, "/profile") {
 			t.Errorf("on the way to /habits the browser went to %s", u)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/sealkit/sealkit/internal/b64"
+
 	"github.com/sealkit/sealkit/internal/store"
 	"github.com/sealkit/sealkit/internal/webapp"
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
@@ -160,5 +162,56 @@ func TestExpiredSessionGetsNoPush(t *testing.T) {
 		if bad := s.Log.Lines("level=ERROR"); len(bad) > 0 {
 			t.Errorf("errors logged: %v", bad)
 		}
+	})
+}
+
+// TestKeySwapEndsSockets: Bob has three sessions with a socket each on
+// instance B. He changes his password through instance A, ending the other
+// sessions: their sockets close with 1008, and the socket of the session
+// that made the change is told keys_changed. A recovery through A then
+// ends that one too.
+func TestKeySwapEndsSockets(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *apptest.DB) {
+		sa := apptest.Start(t, db, nil)
+		sb := sa
+		if db.Backend == "postgres" {
+			sb = apptest.Start(t, db, &apptest.Options{KeysFile: sa.KeysFile})
+		}
+		bob := sa.NewMember(t, "bob@example.test")
+		sessions := []*apptest.Client{bob.C}
+		for range 2 {
+			c := apptest.NewClient(sa.URL)
+			wantStatus(t, c.LogIn(t, bob.User), 200, "another login")
+			sessions = append(sessions, c)
+		}
+		var sockets []*apptest.WS
+		for _, c := range sessions {
+			onB := *c
+			onB.Base = sb.URL
+			sockets = append(sockets, dialHello(t, &onB))
+		}
+		rec, _ := newRecovery(t, bob.User)
+		wantStatus(t, bob.C.JSON(t, "PUT", "/api/auth/recovery", with(rec, "auth_key", b64.Encode(bob.AuthKey))), 204, "set recovery")
+		fields, newAuth := newPassword(t, bob.User, "bob's new password")
+		wantStatus(t, bob.C.JSON(t, "POST", "/api/auth/password", with(fields, "auth_key", b64.Encode(bob.AuthKey),
+			"new_auth_key", b64.Encode(newAuth), "end_other_sessions", true)), 200, "change password")
+		sockets[0].Await("keys_changed", func(m apptest.Msg) bool { return m.Str("reason") == "keys_changed" })
+		wantEnded(t, sockets[1], "another session's socket after the password change")
+		wantEnded(t, sockets[2], "the third session's socket after the password change")
+
+		var bundle struct {
+			KeyGeneration int64 `json:"key_generation"`
+		}
+		anon := apptest.NewClient(sa.URL)
+		r := anon.JSON(t, "POST", "/api/auth/recover", map[string]any{"email": bob.Email, "recovery_auth_key": rec["recovery_auth_key"]})
+		wantStatus(t, r, 200, "recover")
+		r.JSON(t, &bundle)
+		nf, nAuth := newPassword(t, bob.User, "bob's recovered password")
+		next, _ := newRecovery(t, bob.User)
+		wantStatus(t, anon.JSON(t, "POST", "/api/auth/recover/finish", with(nf, "email", bob.Email, "recovery_auth_key", rec["recovery_auth_key"],
+			"key_generation", bundle.KeyGeneration, "auth_key", b64.Encode(nAuth), "new_recovery_auth_key", next["recovery_auth_key"],
+			"recovery_encrypted_private_key", next["recovery_encrypted_private_key"],
+			"recovery_encrypted_pq_private_key", next["recovery_encrypted_pq_private_key"])), 200, "finish recovery")
+		wantEnded(t, sockets[0], "the changing session's socket after the recovery")
 	})
 }

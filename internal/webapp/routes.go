@@ -11,6 +11,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /{$}", s.page("home", "Encrypted habits and groups", nil))
 	mux.Handle("GET /register", s.page("register", "Register", nil))
 	mux.Handle("GET /login", s.page("login", "Log in", nil))
+	mux.Handle("GET /recover", s.page("recover", "Recover your account", nil))
 	mux.Handle("GET /register/finish", s.page("finish", "Choose your password", s.finishData))
 	mux.Handle("GET /unlock", s.requirePage(s.page("unlock", "Unlock", s.unlockData)))
 	mux.Handle("GET /profile", s.requirePage(s.page("profile", "Profile", nil)))
@@ -34,6 +35,11 @@ func (s *Server) routes() http.Handler {
 	// The server's half of the key cache v2 (the SDK's keycache.js): for
 	// the live session only (accounts.Handlers.CacheSecret checks it).
 	mux.Handle("POST /api/auth/key-cache", s.jsonBody(s.auth.CacheSecret()))
+	// Password change, recovery key, account recovery (PROTOCOL.md §3.3, §3.4).
+	mux.Handle("POST /api/auth/password", s.requireAPI(kitUser(s.jsonBody(s.auth.ChangePassword()))))
+	mux.Handle("PUT /api/auth/recovery", s.requireAPI(kitUser(s.jsonBody(s.auth.SetRecovery()))))
+	mux.Handle("POST /api/auth/recover", s.jsonBody(s.auth.BeginRecovery()))
+	mux.Handle("POST /api/auth/recover/finish", s.jsonBody(s.auth.FinishRecovery()))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))

@@ -26,6 +26,10 @@ test("the defaults are the kit's endpoints and the app's storage names", () => {
     finish: "/api/auth/register/finish",
     salt: "/api/auth/salt",
     login: "/api/auth/login",
+    password: "/api/auth/password",
+    recovery: "/api/auth/recovery",
+    recover: "/api/auth/recover",
+    recoverFinish: "/api/auth/recover/finish",
   });
   assert.deepEqual({ ...DEFAULT_STORAGE_NAMES }, { sessionKey: "sealkit.session-key", loginKey: "sealkit.login-key" });
 });

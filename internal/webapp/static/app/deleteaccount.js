@@ -1,4 +1,4 @@
-// Deleting the account (docs/PROTOCOL.md §3.4). The groups the user owns
+// Deleting the account (docs/PROTOCOL.md §3.6). The groups the user owns
 // must go first: they are listed with their names (decrypted with the
 // group keys, as handles, into textContent) and links. The password is
 // re-proved as at login: the auth key is derived in the SDK's worker from

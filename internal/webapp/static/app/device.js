@@ -1,7 +1,7 @@
 // This browser's coarse device label ("Chrome on Linux") for the devices
 // page, encrypted under the user's user_key (a handle: its bytes stay in
 // the SDK's worker) before it is sent: the server stores only ciphertext
-// (docs/PROTOCOL.md §3.3). Coarse on purpose: a browser family and an
+// (docs/PROTOCOL.md §3.5). Coarse on purpose: a browser family and an
 // operating system, never versions or a model, so the label identifies a
 // device to its owner and nobody else.
 

@@ -1,4 +1,4 @@
-// Devices and sessions (docs/PROTOCOL.md §3.3): the user's live sessions
+// Devices and sessions (docs/PROTOCOL.md §3.5): the user's live sessions
 // with their device labels decrypted under the user_key (a handle; its
 // bytes stay in the SDK's worker) into textContent; end one, or all but
 // this one. A session is named by its public id, never its token.

@@ -5,12 +5,15 @@
 // is created confirmed and this browser is logged in. The keys are made
 // in the SDK's worker (the SDK's finishSignupSession: this page holds
 // handles only) and left in the key cache for the next page, as login.js
-// does.
+// does. Before the account is created the page shows its recovery key
+// once (recoverykey.js); it goes to the server only as its one-way auth
+// key and the private keys wrapped under it.
 
 import { finishSignupSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { labelSession } from "./device.js";
 import { keepUser } from "./keys.js";
+import { showRecoveryKey } from "./recoverykey.js";
 
 const MIN_PASSWORD = 10;
 
@@ -22,9 +25,11 @@ const password2Input = document.getElementById("finish-password2");
 const submit = document.getElementById("finish-submit");
 const status = document.getElementById("finish-status");
 const errorEl = document.getElementById("finish-error");
+const recoveryPanel = document.getElementById("recovery-panel");
 
 const steps = {
   derive: "Deriving and generating your keys…",
+  recovery: "Save your recovery key to finish.",
   submit: "Creating your account…",
   open: "Opening your account…",
 };
@@ -32,7 +37,13 @@ const steps = {
 async function createAccount(password) {
   // The progress of the last step stays shown while the next page loads.
   await withSteps(status, steps, async (onProgress) => {
-    const made = await finishSignupSession({ token, email, password, onProgress });
+    const made = await finishSignupSession({
+      token, email, password, onProgress,
+      recovery: async (handle) => {
+        onProgress("recovery");
+        await showRecoveryKey(recoveryPanel, await sdk.exportRecoveryKey(handle));
+      },
+    });
     sdk.release(made.session).catch(() => {});
     await labelSession(made.userKey); // the devices page's "Chrome on Linux"
     sdk.release(made.userKey).catch(() => {});

@@ -25,7 +25,13 @@ const userKeys = new UserKeys();
 export async function userHandle(me) {
   await loadSdk();
   const found = await userKeys.open(me);
-  if (found) return found;
+  if (found) {
+    // A password change elsewhere makes these keys stale: the push
+    // channel sends this page to the unlock page then (push.js). Loaded
+    // after the keys, off the page's critical path.
+    import("./push.js").then((m) => m.watchKeys()).catch(() => {});
+    return found;
+  }
   location.assign("/unlock?next=" + encodeURIComponent(location.pathname + location.search));
   return new Promise(() => {});
 }

@@ -3,12 +3,14 @@
 // page gets a handle), and only the one-way auth key is sent. The private
 // keys are then opened in the worker and left in the key cache for the
 // next page, and the user lands on the habits dashboard, where the app's
-// work is.
+// work is. An account without a recovery key is offered one first (its
+// proof: the auth key, derived again from the password typed).
 
 import { loginSession } from "../sdk/account.js";
-import { busy, errorMessage, fetchMe, loadSdk, showError, startPage, withProgress, withSteps } from "./common.js";
+import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { labelSessionOf } from "./device.js";
 import { unlockSession } from "./keys.js";
+import { offerRecovery } from "./recoverykey.js";
 
 const form = document.getElementById("login-form");
 const emailInput = document.getElementById("login-email");
@@ -26,13 +28,21 @@ const steps = {
 
 async function logIn(email, password) {
   // The progress of the last step stays shown while the next page loads.
-  await withSteps(status, steps, async (onProgress) => {
+  const { me, user } = await withSteps(status, steps, async (onProgress) => {
     const session = await loginSession(email, password, { onProgress });
     onProgress("open");
-    const me = await fetchMe();
-    const { user } = await unlockSession(me, session);
-    await labelSessionOf(me, user); // the devices page's "Chrome on Linux"
+    const record = await fetchMe();
+    const { user } = await unlockSession(record, session);
+    await labelSessionOf(record, user); // the devices page's "Chrome on Linux"
+    return { me: record, user };
   });
+  if (!me.has_recovery) {
+    status.textContent = "";
+    const { session, authKey } = await sdk.deriveLoginKeys(password, me.key_hash);
+    sdk.release(session).catch(() => {});
+    form.hidden = true;
+    await offerRecovery(user, authKey);
+  }
   location.assign("/habits");
 }
 

@@ -2,10 +2,12 @@
 // worker, and open the wrapped private keys with it (nothing is sent; a
 // key that does not open them means a wrong password); keep the keys in
 // the key cache (keys.js, the SDK's KeyRing) and go back to the page that
-// asked.
+// asked. An account without a recovery key is offered one first (the
+// SDK's setRecoveryKey, proven by the auth key of the password just typed).
 
 import { busy, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { unlockWithPassword } from "./keys.js";
+import { offerRecovery } from "./recoverykey.js";
 
 const form = document.getElementById("unlock-form");
 const passwordInput = document.getElementById("unlock-password");
@@ -36,7 +38,8 @@ form.addEventListener("submit", async (event) => {
   const restore = busy(submit, "Unlocking…");
   const stop = progress(status, "Deriving your keys…");
   try {
-    if ((await unlockWithPassword(me, password)).wrongPassword) {
+    const opened = await unlockWithPassword(me, password);
+    if (opened.wrongPassword) {
       stop();
       showError(errorEl, "Wrong password");
       restore();
@@ -44,6 +47,13 @@ form.addEventListener("submit", async (event) => {
       return;
     }
     passwordInput.value = "";
+    if (!me.has_recovery) {
+      stop();
+      form.hidden = true;
+      await offerRecovery(opened.user, opened.authKey);
+      location.assign(nextPath());
+      return;
+    }
     location.assign(nextPath());
   } catch (err) {
     stop();
