@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/sealkit/sealkit/accounts/sqlstore"
 )
 
@@ -39,6 +41,34 @@ type AccountDeletion struct {
 // address. Goals the user wrote stay with their group (author cleared):
 // they are the group's content. ErrNotFound if the account is gone.
 func (s *Store) DeleteAccount(ctx context.Context, userID, emailIndex string, inTx func(tx *sql.Tx) error) (*AccountDeletion, error) {
+	var out AccountDeletion
+	// On PostgreSQL the deletion can deadlock with one of the user's own
+	// requests (accepting an invitation takes the group row, then the
+	// user row's key share; this takes the user row, then the group
+	// rows): PostgreSQL then aborts one of the two, and the whole
+	// transaction, which has changed nothing, is simply run again.
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.deleteAccountTx(ctx, userID, emailIndex, inTx, &out)
+		if err == nil || attempt == 3 || !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// retryable reports whether err aborted a PostgreSQL transaction that
+// may simply be run again: a deadlock (40P01) or a serialization failure
+// (40001).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+func (s *Store) deleteAccountTx(ctx context.Context, userID, emailIndex string, inTx func(tx *sql.Tx) error, outp *AccountDeletion) error {
 	var out AccountDeletion
 	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		out = AccountDeletion{}
@@ -114,10 +144,10 @@ func (s *Store) DeleteAccount(ctx context.Context, userID, emailIndex string, in
 		}
 		return inTx(tx)
 	})
-	if err != nil {
-		return nil, err
+	if err == nil {
+		*outp = out
 	}
-	return &out, nil
+	return err
 }
 
 // deleteInvitationJobs deletes the queued jobs that carry one of the
