@@ -230,6 +230,8 @@ func authzRows() []authzRow {
 					"encrypted_key": f.sealTo(t, a, k), "encrypted_name": apptest.Encrypt(t, "stretch", k), "colour": "#228844"}}
 			}},
 		{route: "GET /api/habits/{id}", name: "read the owner's habit", want: authzW(401, 404, 404, 404, 404, 200), req: get(habit)},
+		{route: "GET /api/habits/{id}/checkins", name: "page through the owner's check-ins", want: authzW(401, 404, 404, 404, 404, 200),
+			req: get(func(f *authzFixture) string { return habit(f) + "/checkins" })},
 		{route: "PUT /api/habits/{id}", name: "edit the owner's habit", want: mine,
 			req: func(t *testing.T, f *authzFixture, _ authzActor) authzReq {
 				return authzReq{"PUT", habit(f), map[string]string{"encrypted_name": apptest.Encrypt(t, "renamed", f.habitKey), "colour": "#112233"}}
