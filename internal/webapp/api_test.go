@@ -23,6 +23,18 @@ func eachBackend(t *testing.T, f func(t *testing.T, db *apptest.DB)) {
 	}
 }
 
+// startTwo starts the app on db and, on PostgreSQL, a second instance on
+// the same database and secrets (a push must cross LISTEN/NOTIFY); on
+// SQLite, which one process owns, both are the same instance.
+func startTwo(t *testing.T, db *apptest.DB) (a, b *apptest.Server) {
+	t.Helper()
+	a = apptest.Start(t, db, nil)
+	if db.Backend != "postgres" {
+		return a, a
+	}
+	return a, apptest.Start(t, db, &apptest.Options{KeysFile: a.KeysFile})
+}
+
 // TestAccountLifecycle walks the API as a browser would: register (the
 // address, then the keys from the mailed link), log in, read and change the account, log out.
 func TestAccountLifecycle(t *testing.T) {

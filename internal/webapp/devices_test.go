@@ -89,11 +89,7 @@ func sealedDevice(t *testing.T, u *apptest.User, label string) string {
 
 func TestSessionsAPI(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *apptest.DB) {
-		sa := apptest.Start(t, db, nil)
-		sb := sa
-		if db.Backend == "postgres" {
-			sb = apptest.Start(t, db, &apptest.Options{KeysFile: sa.KeysFile})
-		}
+		sa, sb := startTwo(t, db)
 		alice := sa.NewMember(t, "alice@example.test")
 		bob := sa.NewMember(t, "bob@example.test")
 		second := loginAgain(t, sa, alice.User)

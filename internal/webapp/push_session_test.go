@@ -53,11 +53,7 @@ func dialHello(t *testing.T, c *apptest.Client) *apptest.WS {
 // group: the logout alone closes its socket.
 func TestLogoutEndsSockets(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *apptest.DB) {
-		sa := apptest.Start(t, db, nil)
-		sb := sa
-		if db.Backend == "postgres" {
-			sb = apptest.Start(t, db, &apptest.Options{KeysFile: sa.KeysFile})
-		}
+		sa, sb := startTwo(t, db)
 		alice := sa.NewMember(t, "alice@example.test")
 		bob := sa.NewMember(t, "bob@example.test")
 		g := sa.NewGroup(t, alice, "Readers")
@@ -172,11 +168,7 @@ func TestExpiredSessionGetsNoPush(t *testing.T) {
 // ends that one too.
 func TestKeySwapEndsSockets(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *apptest.DB) {
-		sa := apptest.Start(t, db, nil)
-		sb := sa
-		if db.Backend == "postgres" {
-			sb = apptest.Start(t, db, &apptest.Options{KeysFile: sa.KeysFile})
-		}
+		sa, sb := startTwo(t, db)
 		bob := sa.NewMember(t, "bob@example.test")
 		sessions := []*apptest.Client{bob.C}
 		for range 2 {

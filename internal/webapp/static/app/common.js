@@ -217,6 +217,14 @@ export function coalesced(run) {
 }
 
 /** Shows `message` (plain text) in an error element, or hides it for "". */
+/** A new element with a class and text (textContent: never HTML). */
+export function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
 export function showError(el, message) {
   if (!el) return;
   el.textContent = message || "";

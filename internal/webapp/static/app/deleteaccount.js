@@ -6,7 +6,7 @@
 // handle is released at once), and only the auth key is sent, with the
 // address (decrypted under the user_key) that the last mail goes to.
 
-import { api, busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
+import { api, busy, el, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
 import { KeyRing } from "./groupkeys.js";
 import { forgetKeys, userHandle } from "./keys.js";
 
@@ -23,13 +23,6 @@ const done = document.getElementById("delete-done");
 let me = null;
 let user = null;
 let email = "";
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Lists the owned groups; resolves to how many there are. */
 async function showOwned() {

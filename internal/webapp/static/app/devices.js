@@ -3,7 +3,7 @@
 // bytes stay in the SDK's worker) into textContent; end one, or all but
 // this one. A session is named by its public id, never its token.
 
-import { api, busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
+import { api, busy, el, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
 import { labelSession } from "./device.js";
 import { userHandle } from "./keys.js";
 
@@ -15,13 +15,6 @@ const endOthers = document.getElementById("devices-end-others");
 const ended = document.getElementById("devices-ended");
 
 let key = null; // the user_key handle
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function when(unix) {
   const d = new Date(Number(unix) * 1000);

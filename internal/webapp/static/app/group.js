@@ -24,7 +24,7 @@
 // text reaches the DOM through textContent only. Test hooks are DOM state
 // only: #group's data attributes (see templates/group.html).
 
-import { ApiError, api, busy, errorMessage, coalesced, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { api, ApiError, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob, sealKeyToAll } from "./groupkeys.js";
 import { connectPush } from "./push.js";
@@ -82,13 +82,6 @@ let push = null;
 let waitingIds = new Set(); // members waiting for the current key (admins' view)
 let reencrypting = false;
 let stuckAt = ""; // "version:stale" where re-encryption could make no progress
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function button(text, className) {
   const b = el("button", className, text);

@@ -7,7 +7,7 @@
 // bytes stay in its worker(s); decrypted text reaches the DOM through
 // textContent only. Pushes (group_changed) refresh the list live.
 
-import { api, busy, coalesced, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { api, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
@@ -32,13 +32,6 @@ let me = null;
 let ring = null; // KeyRing: key handles (the bytes stay in the SDK's worker)
 
 const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function when(unix) {
   const d = new Date(Number(unix) * 1000);
