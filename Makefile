@@ -4,6 +4,11 @@
 #   make test   runs every test (installs the npm interop peers first)
 
 GO ?= go
+# crypto/mldsa (the identity signatures) is in the standard library from Go
+# 1.27; machines here start on Go 1.26 with GOTOOLCHAIN=local, so every
+# go command names the toolchain, which the go command fetches once from the
+# module proxy (go.mod says go 1.27.3).
+export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test test-native test-wasm test-js vet fuzz bench bench-app build wasm clean
@@ -25,7 +30,7 @@ test-native: wasm $(NPM_STAMP) vet
 # again, compiled to WebAssembly and run in Node: the same bytes on every
 # target. The interop tests are native-only (a wasm binary cannot start the
 # Node peer).
-WASM_EXEC = $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+WASM_EXEC = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 # Only the crypto packages: the app's server packages (database drivers)
 # are native-only.
 WASM_PKGS = . ./sealtext ./atrest ./internal/argon2 ./internal/b64 ./internal/errs ./internal/hybrid ./internal/mlkem \

@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod needs Go 1.27 (crypto/mldsa); the go command fetches it
 FUZZTIME=${FUZZTIME:-60s}
 read -r -a extra <<<"${FUZZFLAGS:-}"
 

@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod needs Go 1.27 (crypto/mldsa); the go command fetches it
 out=${OUT:-docs/BENCHMARKS.md}
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 SEALKIT_LOAD=1 SEALKIT_LOAD_HABITS="${HABITS:-1000}" SEALKIT_LOAD_REQUESTS="${REQUESTS:-200}" SEALKIT_LOAD_OUT="$out" \

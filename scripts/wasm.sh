@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod needs Go 1.27 (crypto/mldsa); the go command fetches it
 out=js/dist
 mkdir -p "$out"
 GOOS=js GOARCH=wasm "$GO" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$out/sealkit.wasm.tmp" ./cmd/sealkit-wasm
