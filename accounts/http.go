@@ -55,6 +55,9 @@ type Handlers struct {
 	// those sessions had open (keydist.Hub.EndSession) and tells the
 	// user's other open pages that their keys are stale.
 	KeysSwapped func(ctx context.Context, userID string, endedSessions []string)
+	// IdentityChanged, when set, is called after SetIdentity committed:
+	// the app tells the user's contacts' open pages to refetch bundles.
+	IdentityChanged func(ctx context.Context, userID string)
 }
 
 // CookieName is the session cookie's name as set.

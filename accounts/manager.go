@@ -11,6 +11,7 @@ import (
 
 	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/fieldcheck"
+	"github.com/sealkit/sealkit/identity"
 	"github.com/sealkit/sealkit/ratelimit"
 )
 
@@ -89,6 +90,10 @@ type Config struct {
 	KeyCacheLifetime time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
+	// VerifySignature, when set, checks a signed identity bundle's
+	// signature at SetIdentity (the clients check it anyway; this only
+	// keeps a broken bundle from being stored).
+	VerifySignature identity.Verifier
 }
 
 // Manager runs the ceremonies of sign-up, login and sessions. It is safe

@@ -53,7 +53,10 @@ type PasswordChange struct {
 	NewAuthKey            string `json:"new_auth_key"`
 	EncryptedPrivateKey   string `json:"encrypted_private_key"`
 	EncryptedPQPrivateKey string `json:"encrypted_pq_private_key"`
-	EndOtherSessions      bool   `json:"end_other_sessions"`
+	// EncryptedSigningKey: the identity signing key re-wrapped; required
+	// exactly when the account has an identity.
+	EncryptedSigningKey string `json:"encrypted_signing_key,omitempty"`
+	EndOtherSessions    bool   `json:"end_other_sessions"`
 }
 
 // RecoverySetup is the body that sets (or replaces) a recovery key: the
@@ -65,6 +68,10 @@ type RecoverySetup struct {
 	RecoveryAuthKey               string `json:"recovery_auth_key"`
 	RecoveryEncryptedPrivateKey   string `json:"recovery_encrypted_private_key"`
 	RecoveryEncryptedPQPrivateKey string `json:"recovery_encrypted_pq_private_key"`
+	// RecoveryEncryptedSigningKey: the identity signing key wrapped under
+	// the recovery secret; required exactly when the account has an
+	// identity.
+	RecoveryEncryptedSigningKey string `json:"recovery_encrypted_signing_key,omitempty"`
 }
 
 // RecoveryBundle is what a proven recovery key gets: the key pairs'
@@ -75,7 +82,10 @@ type RecoveryBundle struct {
 	PQPublicKey                   []byte `json:"pq_public_key"`
 	RecoveryEncryptedPrivateKey   []byte `json:"recovery_encrypted_private_key"`
 	RecoveryEncryptedPQPrivateKey []byte `json:"recovery_encrypted_pq_private_key"`
-	KeyGeneration                 int64  `json:"key_generation"`
+	// RecoveryEncryptedSigningKey: the identity signing key's recovery
+	// wrap, absent for an account without an identity.
+	RecoveryEncryptedSigningKey []byte `json:"recovery_encrypted_signing_key,omitempty"`
+	KeyGeneration               int64  `json:"key_generation"`
 }
 
 // RecoveryFinish is the body that finishes a recovery: the address and
@@ -93,6 +103,11 @@ type RecoveryFinish struct {
 	NewRecoveryAuthKey            string `json:"new_recovery_auth_key"`
 	RecoveryEncryptedPrivateKey   string `json:"recovery_encrypted_private_key"`
 	RecoveryEncryptedPQPrivateKey string `json:"recovery_encrypted_pq_private_key"`
+	// The identity signing key re-wrapped under the new session key and
+	// the new recovery secret; required exactly when the account has an
+	// identity.
+	EncryptedSigningKey         string `json:"encrypted_signing_key,omitempty"`
+	RecoveryEncryptedSigningKey string `json:"recovery_encrypted_signing_key,omitempty"`
 }
 
 // attempt counts one attempt as a failure in the client's bucket and the
@@ -172,7 +187,11 @@ func (m *Manager) ChangePassword(ctx context.Context, client, userID, sessionHas
 	if keyHash == a.KeyHash {
 		return nil, &fieldcheck.Error{Field: "key_hash", Problem: "must carry a new salt"}
 	}
-	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq,
+	esk := signingKeyField(&ch, "encrypted_signing_key", c.EncryptedSigningKey, a.Identity != nil)
+	if err := ch.Err(); err != nil {
+		return nil, err
+	}
+	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedSigningKey: esk,
 		EndSessions: c.EndOtherSessions, Keep: sessionHash}
 	swap.AuthSalt, swap.Verifier = m.cfg.Keys().NewVerifier(newKey)
 	ended, err := m.cfg.Store.SwapKeys(ctx, a.ID, a.KeyGeneration, swap)
@@ -208,6 +227,10 @@ func (m *Manager) SetRecovery(ctx context.Context, client, userID string, s Reco
 	}
 	a, err := m.provePassword(ctx, client, userID, key)
 	if err != nil {
+		return err
+	}
+	r.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", s.RecoveryEncryptedSigningKey, a.Identity != nil)
+	if err := c.Err(); err != nil {
 		return err
 	}
 	err = m.cfg.Store.SetRecovery(ctx, a.ID, a.KeyGeneration, *r)
@@ -261,7 +284,7 @@ func (m *Manager) BeginRecovery(ctx context.Context, client, email, recoveryAuth
 	}
 	return &RecoveryBundle{PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
 		RecoveryEncryptedPrivateKey: a.Recovery.EncryptedPrivateKey, RecoveryEncryptedPQPrivateKey: a.Recovery.EncryptedPQPrivateKey,
-		KeyGeneration: a.KeyGeneration}, nil
+		RecoveryEncryptedSigningKey: a.Recovery.EncryptedSigningKey, KeyGeneration: a.KeyGeneration}, nil
 }
 
 // FinishRecovery proves the recovery key again and, as one
@@ -290,9 +313,14 @@ func (m *Manager) FinishRecovery(ctx context.Context, client string, f RecoveryF
 	if err != nil {
 		return nil, "", nil, err
 	}
+	esk := signingKeyField(&c, "encrypted_signing_key", f.EncryptedSigningKey, a.Identity != nil)
+	rec.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", f.RecoveryEncryptedSigningKey, a.Identity != nil)
+	if err := c.Err(); err != nil {
+		return nil, "", nil, err
+	}
 	token := NewToken()
 	sess := m.session(token, a.ID, m.cfg.Now())
-	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, Recovery: rec,
+	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedSigningKey: esk, Recovery: rec,
 		EndSessions: true, NewSession: &sess}
 	swap.AuthSalt, swap.Verifier = m.cfg.Keys().NewVerifier(authKey)
 	ended, err := m.cfg.Store.SwapKeys(ctx, a.ID, f.KeyGeneration, swap)

@@ -44,6 +44,9 @@ type Account struct {
 	// Recovery is the recovery key's material, nil for an account without
 	// one.
 	Recovery *Recovery
+	// Identity is the account's signed identity (identity.go), nil until
+	// the browser sets one.
+	Identity *Identity
 }
 
 // Recovery is what the server keeps of a recovery key: the verifier of
@@ -53,6 +56,9 @@ type Account struct {
 type Recovery struct {
 	Salt, Verifier                             string
 	EncryptedPrivateKey, EncryptedPQPrivateKey []byte
+	// EncryptedSigningKey is the identity signing key wrapped under the
+	// recovery secret; nil when the account has no identity.
+	EncryptedSigningKey []byte
 }
 
 // KeySwap replaces an account's login secrets and wrapped private keys
@@ -61,6 +67,9 @@ type Recovery struct {
 type KeySwap struct {
 	KeyHash, AuthSalt, Verifier                string
 	EncryptedPrivateKey, EncryptedPQPrivateKey []byte
+	// EncryptedSigningKey, when set, replaces the identity signing key's
+	// wrap (an account with an identity always sets it).
+	EncryptedSigningKey []byte
 	// Recovery, when set, replaces the recovery material too.
 	Recovery *Recovery
 	// EndSessions ends every session of the account but Keep; NewSession,
@@ -158,6 +167,10 @@ type Store interface {
 	// SetRecovery replaces the account's recovery material if its
 	// KeyGeneration is still generation. ErrNotFound, ErrStale.
 	SetRecovery(ctx context.Context, id string, generation int64, r Recovery) error
+	// SetIdentity replaces the account's identity and the recovery wrap
+	// of its signing key (nil: none) if its KeyGeneration is still
+	// generation. ErrNotFound, ErrStale.
+	SetIdentity(ctx context.Context, id string, generation int64, i Identity, recoveryWrap []byte) error
 
 	// Cleanup deletes ended sessions and expired links; it returns how
 	// many rows went.

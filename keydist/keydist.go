@@ -21,7 +21,7 @@
 // sends:
 //
 //	{"type":"hello","user_id"}                                  first, on connect
-//	{"type":"pending","r_id","key_version","members":[{"user_id","public_key","pq_public_key"}]}
+//	{"type":"pending","r_id","key_version","members":[{"user_id","public_key","pq_public_key","identity_bundle"}]}
 //	                                                            to holders: on connect (each resource
 //	                                                            with pending members) and after every
 //	                                                            event of the resource (an empty list:
@@ -131,6 +131,10 @@ type Pending struct {
 	UserID      string `json:"user_id"`
 	PublicKey   string `json:"public_key"`    // X25519, base64
 	PQPublicKey string `json:"pq_public_key"` // ML-KEM, base64 ("" for none)
+	// IdentityBundle is the member's signed identity bundle (package
+	// identity), base64, omitted for none: a holder's browser seals only
+	// to the keys of a bundle it verified, never to the two above.
+	IdentityBundle string `json:"identity_bundle,omitempty"`
 }
 
 // Held is a resource whose current key a user holds.

@@ -58,7 +58,10 @@ const Schema = `CREATE TABLE IF NOT EXISTS users (
     recovery_salt            TEXT,
     recovery_hash            TEXT,
     encrypted_recovery_private_key    TEXT,
-    encrypted_recovery_pq_private_key TEXT
+    encrypted_recovery_pq_private_key TEXT,
+    identity_bundle                   TEXT,
+    encrypted_signing_key             TEXT,
+    encrypted_recovery_signing_key    TEXT
 );
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash    TEXT PRIMARY KEY,
@@ -171,12 +174,15 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 	var pk, pq string
 	var enc [4]string
 	var created int64
-	var rec [4]sql.NullString
+	var rec [5]sql.NullString
+	var ident [2]sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at, key_generation,
-		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key
+		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key, encrypted_recovery_signing_key,
+		identity_bundle, encrypted_signing_key
 		FROM users WHERE `+column+` = $1`, value).Scan(&a.ID, &a.EmailIndex, &a.KeyHash, &a.AuthSalt, &a.Verifier,
-		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created, &a.KeyGeneration, &rec[0], &rec[1], &rec[2], &rec[3])
+		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created, &a.KeyGeneration, &rec[0], &rec[1], &rec[2], &rec[3], &rec[4],
+		&ident[0], &ident[1])
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accounts.ErrNotFound
 	}
@@ -204,18 +210,41 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 		if r.EncryptedPQPrivateKey, err = s.open("users", recoveryColumns[1], a.ID, rec[3].String); err != nil {
 			return nil, err
 		}
+		if rec[4].Valid {
+			if r.EncryptedSigningKey, err = s.open("users", recoveryColumns[2], a.ID, rec[4].String); err != nil {
+				return nil, err
+			}
+		}
 		a.Recovery = r
+	}
+	if ident[0].Valid && ident[1].Valid {
+		i := &accounts.Identity{}
+		if i.SignedBundle, err = b64.Decode(ident[0].String); err != nil {
+			return nil, fmt.Errorf("sqlstore: users.identity_bundle of row %s: %w", a.ID, err)
+		}
+		if i.EncryptedSigningKey, err = s.open("users", "encrypted_signing_key", a.ID, ident[1].String); err != nil {
+			return nil, err
+		}
+		a.Identity = i
 	}
 	return &a, nil
 }
 
-var recoveryColumns = []string{"encrypted_recovery_private_key", "encrypted_recovery_pq_private_key"}
+var recoveryColumns = []string{"encrypted_recovery_private_key", "encrypted_recovery_pq_private_key", "encrypted_recovery_signing_key"}
 
-// recoveryValues are the four recovery columns of r as stored (all NULL
-// for nil).
+// recoveryValues are the five recovery columns of r as stored (all NULL
+// for nil; the signing key's NULL without one).
 func (s *Store) recoveryValues(id string, r *accounts.Recovery) ([]any, error) {
 	if r == nil {
-		return []any{nil, nil, nil, nil}, nil
+		return []any{nil, nil, nil, nil, nil}, nil
+	}
+	var esk any
+	if r.EncryptedSigningKey != nil {
+		v, err := s.seal("users", recoveryColumns[2], id, r.EncryptedSigningKey)
+		if err != nil {
+			return nil, err
+		}
+		esk = v
 	}
 	epk, err := s.seal("users", recoveryColumns[0], id, r.EncryptedPrivateKey)
 	if err != nil {
@@ -225,7 +254,7 @@ func (s *Store) recoveryValues(id string, r *accounts.Recovery) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{r.Salt, r.Verifier, epk, epq}, nil
+	return []any{r.Salt, r.Verifier, epk, epq, esk}, nil
 }
 
 var encryptedColumns = []string{"encrypted_private_key", "encrypted_pq_private_key", "encrypted_user_key", "encrypted_email"}
@@ -554,8 +583,17 @@ func (s *Store) SwapKeys(ctx context.Context, id string, generation int64, k acc
 		if err != nil {
 			return nil, err
 		}
-		set += `, recovery_salt = $8, recovery_hash = $9, encrypted_recovery_private_key = $10, encrypted_recovery_pq_private_key = $11`
+		set += `, recovery_salt = $8, recovery_hash = $9, encrypted_recovery_private_key = $10, encrypted_recovery_pq_private_key = $11,
+			encrypted_recovery_signing_key = $12`
 		args = append(args, rec...)
+	}
+	if k.EncryptedSigningKey != nil {
+		esk, err := s.seal("users", "encrypted_signing_key", id, k.EncryptedSigningKey)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, esk)
+		set += fmt.Sprintf(`, encrypted_signing_key = $%d`, len(args))
 	}
 	var ended []string
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -599,7 +637,29 @@ func (s *Store) SetRecovery(ctx context.Context, id string, generation int64, r 
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.casGeneration(ctx, tx, `UPDATE users SET recovery_salt = $3, recovery_hash = $4, encrypted_recovery_private_key = $5,
-			encrypted_recovery_pq_private_key = $6 WHERE id = $1 AND key_generation = $2`, append([]any{id, generation}, rec...)...)
+			encrypted_recovery_pq_private_key = $6, encrypted_recovery_signing_key = $7 WHERE id = $1 AND key_generation = $2`,
+			append([]any{id, generation}, rec...)...)
+	})
+}
+
+// SetIdentity implements accounts.Store. The bundle is public and stored
+// as base64; the signing key's wraps get the at-rest layer.
+func (s *Store) SetIdentity(ctx context.Context, id string, generation int64, i accounts.Identity, recoveryWrap []byte) error {
+	esk, err := s.seal("users", "encrypted_signing_key", id, i.EncryptedSigningKey)
+	if err != nil {
+		return err
+	}
+	var resk any
+	if recoveryWrap != nil {
+		v, err := s.seal("users", recoveryColumns[2], id, recoveryWrap)
+		if err != nil {
+			return err
+		}
+		resk = v
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.casGeneration(ctx, tx, `UPDATE users SET identity_bundle = $3, encrypted_signing_key = $4, encrypted_recovery_signing_key = $5
+			WHERE id = $1 AND key_generation = $2`, id, generation, b64.Encode(i.SignedBundle), esk, resk)
 	})
 }
 

@@ -246,9 +246,12 @@ type Member struct {
 	ID, UserID, Role       string
 	Pending                bool
 	PublicKey, PQPublicKey string
-	EncryptedLabel         []byte // nil when none
-	LabelKeyVersion        int64
-	CreatedAt              int64
+	// IdentityBundle is the member's signed identity bundle, base64 ("" for
+	// an account without one yet): what a page verifies before sealing.
+	IdentityBundle  string
+	EncryptedLabel  []byte // nil when none
+	LabelKeyVersion int64
+	CreatedAt       int64
 }
 
 // Invitation is an outstanding invitation to a group.
@@ -328,7 +331,7 @@ func (s *Store) Group(ctx context.Context, groupID, userID string, withInvitatio
 }
 
 func (s *Store) members(ctx context.Context, q Querier, groupID string, version int64) ([]Member, error) {
-	rows, err := q.QueryContext(ctx, `SELECT m.id, m.user_id, m.role, u.public_key, u.pq_public_key, m.encrypted_label, m.label_key_version, m.created_at,
+	rows, err := q.QueryContext(ctx, `SELECT m.id, m.user_id, m.role, u.public_key, u.pq_public_key, COALESCE(u.identity_bundle, ''), m.encrypted_label, m.label_key_version, m.created_at,
 		(SELECT COUNT(*) FROM group_keys k WHERE k.group_id = m.group_id AND k.user_id = m.user_id AND k.key_version = $2)
 		FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = $1 ORDER BY m.created_at, m.id`, groupID, version)
 	if err != nil {
@@ -341,7 +344,7 @@ func (s *Store) members(ctx context.Context, q Querier, groupID string, version 
 		var label sql.NullString
 		var lv sql.NullInt64
 		var keyed int64
-		if err := rows.Scan(&m.ID, &m.UserID, &m.Role, &m.PublicKey, &m.PQPublicKey, &label, &lv, &m.CreatedAt, &keyed); err != nil {
+		if err := rows.Scan(&m.ID, &m.UserID, &m.Role, &m.PublicKey, &m.PQPublicKey, &m.IdentityBundle, &label, &lv, &m.CreatedAt, &keyed); err != nil {
 			return nil, fmt.Errorf("store: group members: %w", err)
 		}
 		m.Pending, m.LabelKeyVersion = keyed == 0, lv.Int64
@@ -769,12 +772,13 @@ func (s *Store) leave(ctx context.Context, tx *sql.Tx, groupID, userID string) e
 	return nil
 }
 
-// PendingMember is a member without the current key, with its public keys.
-type PendingMember struct{ UserID, PublicKey, PQPublicKey string }
+// PendingMember is a member without the current key, with its public keys
+// and signed identity bundle ("" for none).
+type PendingMember struct{ UserID, PublicKey, PQPublicKey, IdentityBundle string }
 
 // Pending lists the members of groupID without a key of version.
 func (s *Store) Pending(ctx context.Context, groupID string, version int64) ([]PendingMember, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT m.user_id, u.public_key, u.pq_public_key FROM group_members m JOIN users u ON u.id = m.user_id
+	rows, err := s.DB.QueryContext(ctx, `SELECT m.user_id, u.public_key, u.pq_public_key, COALESCE(u.identity_bundle, '') FROM group_members m JOIN users u ON u.id = m.user_id
 		WHERE m.group_id = $1 AND NOT EXISTS (SELECT 1 FROM group_keys k WHERE k.group_id = m.group_id AND k.user_id = m.user_id AND k.key_version = $2)
 		ORDER BY m.created_at, m.user_id`, groupID, version)
 	if err != nil {
@@ -784,7 +788,7 @@ func (s *Store) Pending(ctx context.Context, groupID string, version int64) ([]P
 	out := []PendingMember{}
 	for rows.Next() {
 		var p PendingMember
-		if err := rows.Scan(&p.UserID, &p.PublicKey, &p.PQPublicKey); err != nil {
+		if err := rows.Scan(&p.UserID, &p.PublicKey, &p.PQPublicKey, &p.IdentityBundle); err != nil {
 			return nil, fmt.Errorf("store: pending members: %w", err)
 		}
 		out = append(out, p)

@@ -53,6 +53,15 @@ type User struct {
 	// HasRecovery: the account has a recovery key (its wraps are not read here).
 	HasRecovery bool
 	CreatedAt   int64
+	// IdentityBundle is the signed identity bundle, base64 as the browser
+	// sent it ("" until it sets one); EncryptedSigningKey its signing key
+	// wrapped under the session key.
+	IdentityBundle      string
+	EncryptedSigningKey []byte
+	// EncryptedContacts is the browser's ciphertext of its contacts (pins,
+	// verified marks), nil when unset; ContactsVersion counts its writes.
+	EncryptedContacts []byte
+	ContactsVersion   int64
 }
 
 // seal wraps a ciphertext column value for row id of table.
@@ -92,16 +101,16 @@ func (s *Store) open(table, column, id, value string) ([]byte, error) {
 
 const userColumns = `id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 	encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, encrypted_display_name,
-	always_require_password, created_at, recovery_hash`
+	always_require_password, created_at, recovery_hash, identity_bundle, encrypted_signing_key, encrypted_contacts, contacts_version`
 
 func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var epk, epq, euk, eem string
 	var edn sql.NullString
 	var arp int64
-	var rh sql.NullString
+	var rh, ib, esk, ec sql.NullString
 	err := row.Scan(&u.ID, &u.EmailIndex, &u.KeyHash, &u.AuthSalt, &u.AuthHash, &u.PublicKey, &u.PQPublicKey,
-		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt, &rh)
+		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt, &rh, &ib, &esk, &ec, &u.ContactsVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -110,6 +119,7 @@ func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	}
 	u.AlwaysRequirePassword = arp != 0
 	u.HasRecovery = rh.String != ""
+	u.IdentityBundle = ib.String
 	for _, c := range []struct {
 		col string
 		in  string
@@ -120,6 +130,8 @@ func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 		{"encrypted_user_key", euk, &u.EncryptedUserKey},
 		{"encrypted_email", eem, &u.EncryptedEmail},
 		{"encrypted_display_name", edn.String, &u.EncryptedDisplayName},
+		{"encrypted_signing_key", esk.String, &u.EncryptedSigningKey},
+		{"encrypted_contacts", ec.String, &u.EncryptedContacts},
 	} {
 		if c.in == "" {
 			continue
@@ -150,6 +162,38 @@ func (s *Store) SetDisplayName(ctx context.Context, userID string, ciphertext []
 		return err
 	}
 	return s.updateOne(ctx, `UPDATE users SET encrypted_display_name = $1 WHERE id = $2`, v, userID)
+}
+
+// ErrStale: a compare-and-swap named a version that is no longer current.
+var ErrStale = errors.New("store: changed meanwhile")
+
+// SetContacts stores the browser's ciphertext of the user's contacts if
+// their version is still version, and makes it version+1 (returned).
+// ErrStale when another write came first; ErrNotFound without the user.
+// The server cannot read or forge the contents; it can only refuse a
+// write or serve an older ciphertext (a rollback, which the browser
+// cannot tell from a write it did not make — PROTOCOL.md §9.3).
+func (s *Store) SetContacts(ctx context.Context, userID string, version int64, ciphertext []byte) (int64, error) {
+	v, err := s.seal("users", "encrypted_contacts", userID, ciphertext)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.DB.ExecContext(ctx, `UPDATE users SET encrypted_contacts = $1, contacts_version = contacts_version + 1
+		WHERE id = $2 AND contacts_version = $3`, v, userID, version)
+	if err != nil {
+		return 0, fmt.Errorf("store: contacts: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return version + 1, nil
+	}
+	var n int
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id = $1`, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: contacts: %w", err)
+	}
+	if n == 0 {
+		return 0, ErrNotFound
+	}
+	return 0, ErrStale
 }
 
 // SetAlwaysRequirePassword stores the setting.

@@ -187,7 +187,7 @@ func (s *Server) getGroup() http.Handler {
 		for _, mb := range d.Members {
 			members = append(members, map[string]any{
 				"user_id": mb.UserID, "role": mb.Role, "pending": mb.Pending,
-				"public_key": mb.PublicKey, "pq_public_key": mb.PQPublicKey,
+				"public_key": mb.PublicKey, "pq_public_key": mb.PQPublicKey, "identity_bundle": mb.IdentityBundle,
 				"encrypted_label": optB64(mb.EncryptedLabel), "label_key_version": mb.LabelKeyVersion,
 				"you": mb.UserID == uid, "joined_at": mb.CreatedAt,
 			})

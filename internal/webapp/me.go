@@ -29,6 +29,13 @@ func (s *Server) me() http.Handler {
 		if u.EncryptedDisplayName != nil {
 			dn = b64.Encode(u.EncryptedDisplayName)
 		}
+		esk, contacts := "", ""
+		if u.EncryptedSigningKey != nil {
+			esk = b64.Encode(u.EncryptedSigningKey)
+		}
+		if u.EncryptedContacts != nil {
+			contacts = b64.Encode(u.EncryptedContacts)
+		}
 		writeJSON(w, http.StatusOK, map[string]any{
 			"user_id":                  u.ID,
 			"key_hash":                 u.KeyHash,
@@ -41,6 +48,14 @@ func (s *Server) me() http.Handler {
 			"encrypted_display_name":   dn,
 			"always_require_password":  u.AlwaysRequirePassword,
 			"has_recovery":             u.HasRecovery,
+			// The signed identity (PROTOCOL.md §9): "" until the browser
+			// sets one (PUT /api/me/identity, at sign-up or next unlock).
+			"identity_bundle":       u.IdentityBundle,
+			"encrypted_signing_key": esk,
+			// The contacts (pins, verified marks) under the user key, and
+			// the version a write must name.
+			"encrypted_contacts": contacts,
+			"contacts_version":   u.ContactsVersion,
 		})
 	})
 }
@@ -145,4 +160,46 @@ func truncate(v string, max int) string {
 		cut--
 	}
 	return v[:cut] + "…"
+}
+
+type contactsRequest struct {
+	Version           *int64 `json:"version"`
+	EncryptedContacts string `json:"encrypted_contacts"`
+}
+
+// maxContacts bounds the contacts ciphertext: about 150 bytes a contact
+// (a user id, a hash of the identity key, a version, a mark) under
+// secretbox and base64, so some 1,500 contacts.
+const maxContacts = 256 << 10
+
+// putContacts stores the browser's ciphertext of its contacts as a
+// compare-and-swap: {version, encrypted_contacts} → 200 {version} (the
+// new one), 409 when another page wrote first (the
+// browser refetches, merges and writes again).
+func (s *Server) putContacts() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req contactsRequest
+		if !decodeJSON(w, r, &req) {
+			return
+		}
+		var c check
+		if req.Version == nil || *req.Version < 0 {
+			c.Fail("version", "must be the contacts_version of /api/me")
+		}
+		ct := c.Bytes("encrypted_contacts", req.EncryptedContacts, 40, maxContacts)
+		if c.answered(w) {
+			return
+		}
+		uid := userFrom(r.Context())
+		v, err := s.store.SetContacts(r.Context(), uid, *req.Version, ct)
+		if errors.Is(err, store.ErrStale) {
+			writeError(w, http.StatusConflict, "your contacts changed meanwhile; reload and try again")
+			return
+		}
+		if s.storeError(w, "contacts", err, "log in first") {
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, map[string]any{"version": v})
+	})
 }

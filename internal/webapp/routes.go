@@ -40,6 +40,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /api/auth/recovery", s.requireAPI(kitUser(s.jsonBody(s.auth.SetRecovery()))))
 	mux.Handle("POST /api/auth/recover", s.jsonBody(s.auth.BeginRecovery()))
 	mux.Handle("POST /api/auth/recover/finish", s.jsonBody(s.auth.FinishRecovery()))
+	// The signed identity (PROTOCOL.md §9), password re-proved; the
+	// contacts (pins, verified marks) under the user key, compare-and-swap.
+	mux.Handle("PUT /api/me/identity", s.requireAPI(kitUser(s.jsonBody(s.auth.SetIdentity()))))
+	mux.Handle("PUT /api/me/contacts", s.requireAPI(s.jsonBodyUpTo(maxContacts*2, s.putContacts())))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
 	mux.Handle("PUT /api/me/settings", s.requireAPI(s.jsonBody(s.putSettings())))
