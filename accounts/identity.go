@@ -157,5 +157,3 @@ func (h *Handlers) SetIdentity() http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
-
-
