@@ -29,6 +29,7 @@ package identity
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
 	"errors"
@@ -196,11 +197,19 @@ func Decode(signed []byte) (b *Bundle, message, signature []byte, err error) {
 	return out, bytes.Clone(signed[:body]), bytes.Clone(r), nil
 }
 
-// Pin is what a client remembers of a contact: the identity key it saw
-// first (or accepted later) and the highest bundle version seen.
+// Pin is what a client remembers of a contact: the fingerprint of the
+// identity key it saw first (or accepted later) and the highest bundle
+// version seen.
 type Pin struct {
-	IdentityKey []byte
+	Fingerprint []byte // Fingerprint(identity key)
 	Version     uint32
+}
+
+// Fingerprint is what a pin keeps of an identity key: SHA-256 of its
+// bytes (32 bytes; a contact list stays small however large the keys).
+func Fingerprint(identityKey []byte) []byte {
+	sum := sha256.Sum256(identityKey)
+	return sum[:]
 }
 
 // Open verifies a signed bundle for userID and returns its keys only if
@@ -222,7 +231,7 @@ func Open(signed []byte, userID string, pin *Pin, verify Verifier) (*Bundle, err
 		return nil, ErrSignature
 	}
 	if pin != nil {
-		if !bytes.Equal(pin.IdentityKey, b.IdentityKey) {
+		if !bytes.Equal(pin.Fingerprint, Fingerprint(b.IdentityKey)) {
 			return nil, ErrKeyChanged
 		}
 		if b.Version < pin.Version {

@@ -52,7 +52,7 @@ func TestRoundTrip(t *testing.T) {
 		!bytes.Equal(got.IdentityKey, b.IdentityKey) || got.Version != 3 {
 		t.Fatalf("round trip changed the bundle: %+v", got)
 	}
-	if _, err := Open(signed, b.UserID, &Pin{IdentityKey: pub, Version: 3}, verify); err != nil {
+	if _, err := Open(signed, b.UserID, &Pin{Fingerprint: Fingerprint(pub), Version: 3}, verify); err != nil {
 		t.Fatalf("same pin, same version: %v", err)
 	}
 	// Without a hybrid key.
@@ -98,8 +98,8 @@ func TestOpenRefuses(t *testing.T) {
 		{"signature flipped", flip(len(signed) - 1), b.UserID, nil, ErrSignature},
 		{"hybrid key stripped", append(strippedMsg, sig...), b.UserID, nil, ErrSignature},
 		{"other user", signed, "ffffffffffffffffffffffffffffffff", nil, ErrUser},
-		{"another identity key", forgedSigned, b.UserID, &Pin{IdentityKey: pub, Version: 3}, ErrKeyChanged},
-		{"old version", oldSigned, b.UserID, &Pin{IdentityKey: pub, Version: 3}, ErrRollback},
+		{"another identity key", forgedSigned, b.UserID, &Pin{Fingerprint: Fingerprint(pub), Version: 3}, ErrKeyChanged},
+		{"old version", oldSigned, b.UserID, &Pin{Fingerprint: Fingerprint(pub), Version: 3}, ErrRollback},
 		{"no signature", msg, b.UserID, nil, ErrMalformed},
 		{"format byte", flip(0), b.UserID, nil, ErrMalformed},
 		{"empty", nil, b.UserID, nil, ErrMalformed},

@@ -328,3 +328,19 @@ async function handles(me: AccountRecord): Promise<void> {
 }
 
 void [compat, sdk, cache, cacheV2, account, accountHandles, share, handles];
+
+// identity.js
+import { checkBundle, encodeBundle, IdentityError, openBundle, safetyNumber, signBundle } from "../../identity.js";
+import type { OpenedBundle, Pin } from "../../identity.js";
+{
+  const pin: Pin = { fingerprint: "AA==", version: 1 };
+  const bytes: Uint8Array = encodeBundle({ userId: "u", publicKey: "AA==", identityKey: "AA==", version: 1 });
+  void bytes;
+  const opened: Promise<OpenedBundle> = openBundle("AA==", "u", pin);
+  void opened;
+  void checkBundle("", "u", null).then((r) => r.status === "ok" && r.bundle?.fingerprint);
+  void signBundle("uh1.x", { userId: "u", publicKey: "AA==", identityKey: "AA==", version: 1 }).then((s: string) => s);
+  void safetyNumber("a", "AA==", "b", "AA==").then((n: string) => n);
+  const e = new IdentityError("changed", "x");
+  void e.code;
+}
