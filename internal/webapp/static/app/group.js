@@ -18,16 +18,26 @@
 //     …/reencrypt), with a progress bar; progress is the data itself, so
 //     a reload resumes where the server says it stands.
 //
+// Verify-before-seal (docs/PROTOCOL.md §9, trust.js): every copy of the
+// key this page seals — to pending members, in a rotation — goes to the
+// keys of the member's signed identity bundle, and only when it verifies
+// and matches this user's pin for that member; a changed identity key, an
+// older bundle, one that does not verify or none block sealing to that
+// member, and the member list says so and offers the safety number
+// ("Mark as verified") and, for a changed key, "Accept the new key".
+//
 // Keys are handles of the SDK's handle API (groupkeys.js KeyRing): their
 // bytes stay in its worker(s), and push.js seals the current key to
 // pending members there (share.js with a key handle). Decrypted
 // text reaches the DOM through textContent only. Test hooks are DOM state
 // only: #group's data attributes (see templates/group.html).
 
-import { api, ApiError, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, showError, startPage, withProgress } from "./common.js";
+import { api, ApiError, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
-import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob, sealKeyToAll } from "./groupkeys.js";
+import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob } from "./groupkeys.js";
 import { connectPush } from "./push.js";
+import { Contacts, UnverifiedError, acceptKey, checkMembers, isSealable, markVerified, safetyNumberWith, sealToVerified } from "./trust.js";
+import { openBundle } from "../sdk/identity.js";
 
 const BATCH = 100; // re-encryption batch (the server allows 1–500)
 const MAX_TITLE_BYTES = 1024 - 40; // encrypted_title, encrypted_label: 41–1024
@@ -75,6 +85,7 @@ const leaveError = $("group-leave-error");
 const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
 
 let me = null;
+let myKeys = null; // keys.js userHandle(): {user, publicKey, pqPublicKey}
 let ring = null; // KeyRing: key handles (the bytes stay in the SDK's worker)
 let group = null; // the last GET /api/groups/{id}
 let removed = false;
@@ -82,6 +93,21 @@ let push = null;
 let waitingIds = new Set(); // members waiting for the current key (admins' view)
 let reencrypting = false;
 let stuckAt = ""; // "version:stale" where re-encryption could make no progress
+let contacts = null; // trust.js Contacts: pins and verified marks
+let verdicts = new Map(); // user_id → {status, bundle?, verified} of the last load
+let myIdentityKey = ""; // this user's identity key (base64), for safety numbers
+const shownNumbers = new Set(); // user ids whose safety number is shown
+
+// What the member list says about a member's keys, by verdict status.
+const trustText = {
+  changed: "This member's identity key changed. Nothing is shared with them until you compare safety numbers and accept the new key.",
+  rollback: "The server sent an older key bundle for this member than one seen before. Nothing is shared with them.",
+  signature: "The server sent keys for this member that their identity key did not sign. Nothing is shared with them.",
+  user: "The server sent another account's keys for this member. Nothing is shared with them.",
+  malformed: "The server sent keys for this member that could not be read. Nothing is shared with them.",
+  missing: "This member has not published signed keys yet (they do when they next unlock with their password). Nothing is shared with them until then.",
+  contacts: "Your list of verified contacts could not be opened. Nothing is shared until you reload the page.",
+};
 
 function button(text, className) {
   const b = el("button", className, text);
@@ -173,6 +199,7 @@ async function loadOnce() {
   g.stale = Number(g.stale) || 0;
   for (const k of ["members", "invitations", "goals", "keys"]) if (!Array.isArray(g[k])) g[k] = [];
   await ring.add(g.keys);
+  verdicts = await checkMembers(contacts, g.members.filter((m) => !(m.you || sameUser(m.user_id, me.user_id))));
   group = g;
   waitingIds = new Set(g.members.filter((m) => m.pending).map((m) => String(m.user_id)));
   await render(g);
@@ -264,8 +291,29 @@ function renderMembers(g, labels) {
     li.append(el("span", "member-label" + (label ? "" : " muted"), text));
     li.append(el("span", "member-role badge", roleNames[m.role] || m.role));
     if (m.pending) li.append(el("span", "badge badge-pending", "waiting for the key"));
+    const verdict = you ? null : verdicts.get(String(m.user_id));
+    if (verdict) {
+      li.dataset.trust = verdict.status;
+      li.dataset.verified = verdict.verified ? "1" : "0";
+      if (verdict.verified) li.append(el("span", "badge badge-verified", "verified"));
+    }
 
     const actions = el("span", "row-actions");
+    if (verdict && isSealable(verdict.status) && myIdentityKey) {
+      const b = button(shownNumbers.has(String(m.user_id)) ? "Hide safety number" : "Safety number", "member-safety secondary");
+      b.addEventListener("click", () => {
+        const id = String(m.user_id);
+        if (shownNumbers.has(id)) shownNumbers.delete(id);
+        else shownNumbers.add(id);
+        refreshQuietly();
+      });
+      actions.append(b);
+    }
+    if (verdict && verdict.status === "changed") {
+      const b = button("Accept the new key", "member-accept-key secondary");
+      confirmed(b, "Really accept? Compare safety numbers first", () => trustAction(b, () => acceptKey(contacts, m)));
+      actions.append(b);
+    }
     if (g.role === "owner" && !you && m.role !== "owner") {
       const to = m.role === "admin" ? "member" : "admin";
       const b = button(to === "admin" ? "Make admin" : "Make member", "member-role-toggle secondary");
@@ -286,10 +334,51 @@ function renderMembers(g, labels) {
       actions.append(b);
     }
     if (actions.childElementCount > 0) li.append(actions);
+    if (verdict && !isSealable(verdict.status)) {
+      li.append(el("p", "member-warning error", trustText[verdict.status] || trustText.malformed));
+    }
+    if (verdict && isSealable(verdict.status) && myIdentityKey && shownNumbers.has(String(m.user_id))) {
+      li.append(safetyPanel(m, verdict));
+    }
     return li;
   });
+  const blocked = [...verdicts.values()].filter((v) => !isSealable(v.status)).length;
+  root.dataset.trustBlocked = String(blocked);
   membersList.replaceChildren(...items);
   membersCard.hidden = false;
+}
+
+/**
+ * The safety number with a member, and "Mark as verified": both users see
+ * the same 60 digits when each holds the other's real identity key.
+ */
+function safetyPanel(m, verdict) {
+  const box = el("div", "member-safety-panel");
+  const number = el("p", "safety-number", "…");
+  box.append(el("p", "hint", "Compare this number with theirs, in person or on a call. If it matches, the server has not put its own keys between you."), number);
+  safetyNumberWith(me.user_id, myIdentityKey, verdict, m.user_id).then((n) => {
+    number.textContent = n;
+  }, () => {
+    number.textContent = "The safety number could not be computed.";
+  });
+  if (!verdict.verified) {
+    const b = button("Mark as verified", "member-verify");
+    b.addEventListener("click", () => trustAction(b, () => markVerified(contacts, m)));
+    box.append(b);
+  }
+  return box;
+}
+
+/** Runs a change of the contacts from a member row, then redraws. */
+async function trustAction(b, action) {
+  showError(errorEl, "");
+  busy(b, "Saving…");
+  try {
+    await action();
+  } catch (err) {
+    showError(errorEl, errorMessage(err));
+  }
+  await refreshQuietly();
 }
 
 async function renderInvitations(g) {
@@ -453,6 +542,9 @@ function writeError(err) {
     return "You cannot write to this group right now: the group key is being renewed or has not been shared with you.";
   }
   if (err instanceof PageError) return err.message;
+  if (err instanceof UnverifiedError) {
+    return "The group key can only be renewed once every remaining member's keys are verified: see the warnings in the member list.";
+  }
   return errorMessage(err);
 }
 
@@ -604,7 +696,15 @@ async function rotateKey(path, excluded, stillNeeded) {
     let kept = false;
     try {
       const holders = g.members.filter((m) => !m.pending && !(excluded && sameUser(m.user_id, excluded)));
-      const keys = await sealKeyToAll(key, holders);
+      // This user's own copy goes to its own keys (not the server's list);
+      // every other holder's to its verified bundle (trust.js).
+      const self = holders.filter((m) => m.you || sameUser(m.user_id, me.user_id));
+      const others = holders.filter((m) => !(m.you || sameUser(m.user_id, me.user_id)));
+      const [mine, theirs] = await Promise.all([
+        sdk.sealKey(key, self.map((m) => ({ user_id: m.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" }))),
+        sealToVerified(key, others, verdicts),
+      ]);
+      const keys = [...mine, ...theirs];
       const res = await api("POST", path, { key_version: v, keys });
       if (res && Number(res.key_version) === v + 1) {
         ring.put(v + 1, key);
@@ -661,6 +761,9 @@ async function maintain() {
       if (!g || removed || !isAdmin(g) || !keyed(g)) break;
       distribute(g.members.filter((m) => m.pending), g.key_version);
       if (g.rotation_needed) {
+        if (g.members.some((m) => !m.pending && !sameUser(m.user_id, me.user_id) && !isSealable(verdicts.get(String(m.user_id))?.status))) {
+          throw new UnverifiedError("", "blocked");
+        }
         if (++rotations > 3) throw new PageError("The group key could not be renewed. Reload the page to try again.");
         await withProgress(status, "A member left: renewing the group key…", () =>
           rotateKey(base + "/rotate", null, () => Boolean(group && group.rotation_needed)));
@@ -682,6 +785,23 @@ function shareableKey(version) {
   const g = group;
   if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version) return null;
   return ring.get(version);
+}
+
+/**
+ * The SDK's seal for pending members (push.js → share.js watchPending):
+ * the bundle in the pending message itself is checked against the pin —
+ * not a verdict from an earlier load — and the key sealed to its keys.
+ * A member that does not verify is refused (the SDK sends nothing).
+ */
+async function sealPending(key, member) {
+  const v = await checkMembers(contacts, [member]);
+  const verdict = v.get(String(member.user_id));
+  if (!verdict || !isSealable(verdict.status)) {
+    verdicts.set(String(member.user_id), verdict || { status: "malformed", verified: false });
+    throw new UnverifiedError(member.user_id, verdict ? verdict.status : "malformed");
+  }
+  const [copy] = await sealToVerified(key, [member], v);
+  return copy.encrypted_key;
 }
 
 /**
@@ -789,12 +909,31 @@ function onPending({ resourceId, keyVersion, members }) {
   return shareableKey(keyVersion);
 }
 
+/**
+ * This user's identity key: the one the SDK's handle opened (its own
+ * signing key's public half) when it says, else the one in this user's
+ * own bundle from /api/me, which must verify and name this user.
+ */
+async function ownIdentityKey() {
+  if (myKeys.identityPublicKey) return myKeys.identityPublicKey;
+  if (!me.identity_bundle) return "";
+  try {
+    return (await openBundle(me.identity_bundle, String(me.user_id), null)).identityKey;
+  } catch {
+    return "";
+  }
+}
+
 startPage(async () => {
   root.dataset.state = "loading";
   [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
   const stop = progress(status, "Opening your keys…");
   try {
-    ring = new KeyRing((await userHandle(me)).user);
+    myKeys = await userHandle(me);
+    ring = new KeyRing(myKeys.user);
+    contacts = new Contacts(me, myKeys.user);
+    await contacts.load();
+    myIdentityKey = await ownIdentityKey();
   } finally {
     stop();
   }
@@ -803,6 +942,7 @@ startPage(async () => {
   push = connectPush({
     onMessage: onPush,
     onPending,
+    seal: sealPending,
     onOpen: (reconnected) => {
       if (reconnected) refreshQuietly();
       else maintain();

@@ -29,6 +29,7 @@ const create = document.getElementById("group-create");
 const createError = document.getElementById("group-create-error");
 
 let me = null;
+let myKeys = null; // keys.js userHandle(): the creator's copy goes to its own opened keys
 let ring = null; // KeyRing: key handles (the bytes stay in the SDK's worker)
 
 const roleNames = { owner: "Owner", admin: "Admin", member: "Member" };
@@ -143,7 +144,7 @@ form.addEventListener("submit", async (event) => {
     const key = await newGroupKey();
     let encryptedName, encryptedKey;
     try {
-      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name), sealKeyTo(key, me)]);
+      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name), sealKeyTo(key, { user_id: me.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" })]);
     } finally {
       forgetKey(key);
     }
@@ -160,7 +161,8 @@ startPage(async () => {
   [me] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), loadSdk()]));
   const stop = progress(status, "Opening your keys…");
   try {
-    ring = new KeyRing((await userHandle(me)).user);
+    myKeys = await userHandle(me);
+    ring = new KeyRing(myKeys.user);
   } finally {
     stop();
   }

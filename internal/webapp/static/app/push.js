@@ -30,6 +30,12 @@ function open() {
   watch = watchPending("/api/ws", {
     resource: "group",
     onPending: (event) => (handlers.onPending ? handlers.onPending(event) : null),
+    // A page that seals to pending members verifies each first (group.js
+    // sealPending); without one the SDK's default seals to the listed keys.
+    seal: (key, member) => {
+      if (!handlers.seal) throw new Error("this page shares no keys");
+      return handlers.seal(key, member);
+    },
     onMessage: (msg) => {
       if (msg.type === "group_changed" && msg.reason === "keys_changed") {
         keysChanged();
@@ -56,6 +62,8 @@ function open() {
  * Opens the push channel with the page's handlers (once per page).
  * @param {object} h
  * @param {(msg: object) => void} [h.onMessage] every server message but pending, ack/error answers and keys_changed
+ * @param {(key: string, member: object) => Promise<string>} [h.seal] seals the key to one
+ *   pending member (after verifying it) — or throws to send nothing; without it nothing is sealed
  * @param {(reconnected: boolean) => void} [h.onOpen] each time the socket opens;
  *   reconnected is true after a drop (messages may have been missed: refetch)
  * @param {(event: import("../sdk/share.js").PendingEvent) => (string | null | undefined | Promise<string | null | undefined>)} [h.onPending]
