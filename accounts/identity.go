@@ -10,42 +10,61 @@ import (
 	"github.com/sealkit/sealkit/identity"
 )
 
-// Signed identities (docs/PROTOCOL.md §9): the account's identity signing
-// key, made in the browser, wrapped like the private keys (under the
+// Signed identities (docs/PROTOCOL.md §9). An account's identity signing
+// key is made in the browser — at sign-up, or for an older account at an
+// unlock with the password — and wrapped like the private keys: under the
 // session key, and under the recovery secret when the account has a
-// recovery key), and the account's bundle of public keys self-signed with
-// it (package identity). The server stores and serves the signed bundle
-// as it got it; clients verify it before they seal to its keys, so what
-// the server checks here only keeps garbage out — it is no trust anchor.
+// recovery key. Its public half is stored as given, and so is the
+// account's bundle of public keys self-signed with it (package identity),
+// which the browser publishes once it knows its user id. The server
+// serves both as they are; clients verify the bundle before they seal to
+// its keys, so what the server checks here only keeps garbage and a
+// stolen cookie's tricks out — it is no trust anchor.
+//
+// Who may set what:
+//   - the identity key (SetIdentity): only with the password's proof, so
+//     a stolen session cookie cannot plant a key of its own;
+//   - the bundle (PublishBundle): with the session, when the bundle is
+//     signed by the stored identity key (VerifySignature, when set,
+//     checks that) — a cookie without the signing key can sign nothing.
 
 // Identity is what the server keeps of an account's identity.
 type Identity struct {
-	// SignedBundle is the signed bundle (identity.Decode), public.
-	SignedBundle []byte
-	// EncryptedSigningKey is the identity signing key wrapped under the
-	// session key, as EncryptedPrivateKey.
+	// PublicKey is the identity signing key's public half (a composite
+	// public key), as the browser sent it.
+	PublicKey []byte
+	// EncryptedSigningKey is the signing key wrapped under the session
+	// key, as EncryptedPrivateKey.
 	EncryptedSigningKey []byte
+	// SignedBundle is the signed bundle (identity.Decode), public; nil
+	// until the browser publishes one.
+	SignedBundle []byte
 }
 
-// Sizes of a wrapped signing key the server accepts: crate
+// Sizes the server accepts. A wrapped signing key is crate
 // encrypt_private_key over a composite secret key (65 bytes for the tags
-// 0x01–0x03, up to 99 for the others) is 24 + 16 + its base64; the bounds
-// leave room for any suite without naming one.
+// 0x01–0x03, up to 99 for the others): 24 + 16 + its base64.
 const (
 	MinWrappedSigningKey = 24 + 16 + 1
 	MaxWrappedSigningKey = 512
+	MinIdentityKey       = 33
 )
 
-// IdentitySetup is the body that sets an account's identity: the proof of
-// the password (a stolen session cookie must not plant an identity key),
-// the signed bundle, and the signing key wrapped under the session key
-// and — required when the account has a recovery key — under the recovery
-// secret, base64.
+// IdentitySetup is the body that sets an account's identity key: the
+// proof of the password, the public key, the signing key wrapped under
+// the session key and — optional — under the recovery secret, and
+// optionally the bundle signed with the new key, base64.
 type IdentitySetup struct {
 	AuthKey                     string `json:"auth_key"`
-	IdentityBundle              string `json:"identity_bundle"`
+	IdentityPublicKey           string `json:"identity_public_key"`
 	EncryptedSigningKey         string `json:"encrypted_signing_key"`
-	RecoveryEncryptedSigningKey string `json:"recovery_encrypted_signing_key"`
+	RecoveryEncryptedSigningKey string `json:"recovery_encrypted_signing_key,omitempty"`
+	IdentityBundle              string `json:"identity_bundle,omitempty"`
+}
+
+// BundlePublish is the body that publishes a signed bundle.
+type BundlePublish struct {
+	IdentityBundle string `json:"identity_bundle"`
 }
 
 // identityRequired: the account has an identity key, so a password
@@ -54,12 +73,11 @@ type IdentitySetup struct {
 const identityRequired = "required: the account has an identity key"
 
 // signingKeyField checks a wrapped signing key field: required when need,
-// else optional and then refused (an account without an identity has no
-// signing key to wrap).
+// else refused (there is no such signing key to wrap).
 func signingKeyField(c *fieldcheck.Checker, field, v string, need bool) []byte {
 	if !need {
 		if v != "" {
-			c.Fail(field, "the account has no identity key")
+			c.Fail(field, "the account has no identity key to wrap here")
 		}
 		return nil
 	}
@@ -70,11 +88,25 @@ func signingKeyField(c *fieldcheck.Checker, field, v string, need bool) []byte {
 	return c.Bytes(field, v, MinWrappedSigningKey, MaxWrappedSigningKey)
 }
 
-// checkBundle refuses a signed bundle that is not a's: it must decode,
-// name a.ID, list a's public keys as they are stored, and carry a version
-// above the stored bundle's. Its signature is the clients' to check
-// (Verify, when the Manager has one, checks it here too).
-func (m *Manager) checkBundle(c *fieldcheck.Checker, a *Account, signed []byte) {
+// identityFields checks a sign-up's identity fields: both or neither, and
+// the recovery wrap exactly when there is an identity and a recovery key.
+func identityFields(c *fieldcheck.Checker, pkB64, eskB64, reskB64 string, recovery bool) (*Identity, []byte) {
+	if pkB64 == "" && eskB64 == "" {
+		signingKeyField(c, "recovery_encrypted_signing_key", reskB64, false)
+		return nil, nil
+	}
+	i := &Identity{
+		PublicKey:           c.Bytes("identity_public_key", pkB64, MinIdentityKey, identity.MaxKey),
+		EncryptedSigningKey: c.Bytes("encrypted_signing_key", eskB64, MinWrappedSigningKey, MaxWrappedSigningKey),
+	}
+	return i, signingKeyField(c, "recovery_encrypted_signing_key", reskB64, recovery)
+}
+
+// checkBundle refuses a signed bundle that is not a's under identity key
+// idKey: it must decode, name a.ID, list a's public keys as stored and
+// idKey as its identity key, carry a version above the stored bundle's,
+// and (with VerifySignature) verify.
+func (m *Manager) checkBundle(c *fieldcheck.Checker, a *Account, idKey, signed []byte) {
 	b, msg, sig, err := identity.Decode(signed)
 	if err != nil {
 		c.Fail("identity_bundle", "is not a signed identity bundle")
@@ -85,10 +117,12 @@ func (m *Manager) checkBundle(c *fieldcheck.Checker, a *Account, signed []byte) 
 		c.Fail("identity_bundle", "names another account")
 	case !bytes.Equal(b.X25519, a.PublicKey) || !bytes.Equal(b.Hybrid, nilIfEmpty(a.PQPublicKey)):
 		c.Fail("identity_bundle", "must list the account's public keys")
+	case !bytes.Equal(b.IdentityKey, idKey):
+		c.Fail("identity_bundle", "must list the account's identity key")
 	case m.cfg.VerifySignature != nil && !verified(m.cfg.VerifySignature, msg, sig, b.IdentityKey):
 		c.Fail("identity_bundle", "signature does not verify")
 	}
-	if a.Identity != nil {
+	if a.Identity != nil && a.Identity.SignedBundle != nil {
 		if old, _, _, err := identity.Decode(a.Identity.SignedBundle); err == nil && b.Version <= old.Version {
 			c.Fail("identity_bundle", "version must be above the current bundle's")
 		}
@@ -107,16 +141,23 @@ func nilIfEmpty(b []byte) []byte {
 	return b
 }
 
-// SetIdentity sets or replaces the signed-in user's identity, proven by
-// the password's auth key, as a compare-and-swap on the account's
-// generation (a password change meanwhile makes it ErrKeysChanged). The
-// bundle must pass checkBundle. Errors: *fieldcheck.Error, *LimitError,
-// ErrWrongPassword, ErrKeysChanged, ErrNoSession.
+// SetIdentity sets or replaces the signed-in user's identity key, proven
+// by the password's auth key, as a compare-and-swap on the account's
+// generation (a password change meanwhile makes it ErrKeysChanged). A
+// bundle, when given, must pass checkBundle under the new key; without
+// one the stored bundle stays (clients refuse it once it no longer
+// matches: the browser publishes a new one). Errors: *fieldcheck.Error,
+// *LimitError, ErrWrongPassword, ErrKeysChanged, ErrNoSession.
 func (m *Manager) SetIdentity(ctx context.Context, client, userID string, s IdentitySetup) error {
 	var c fieldcheck.Checker
 	key := c.Bytes("auth_key", s.AuthKey, 32, 32)
-	bundle := c.Bytes("identity_bundle", s.IdentityBundle, 1, identity.MaxSigned)
-	esk := c.Bytes("encrypted_signing_key", s.EncryptedSigningKey, MinWrappedSigningKey, MaxWrappedSigningKey)
+	i := Identity{
+		PublicKey:           c.Bytes("identity_public_key", s.IdentityPublicKey, MinIdentityKey, identity.MaxKey),
+		EncryptedSigningKey: c.Bytes("encrypted_signing_key", s.EncryptedSigningKey, MinWrappedSigningKey, MaxWrappedSigningKey),
+	}
+	if s.IdentityBundle != "" {
+		i.SignedBundle = c.Bytes("identity_bundle", s.IdentityBundle, 1, identity.MaxSigned)
+	}
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -124,12 +165,51 @@ func (m *Manager) SetIdentity(ctx context.Context, client, userID string, s Iden
 	if err != nil {
 		return err
 	}
-	m.checkBundle(&c, a, bundle)
-	resk := signingKeyField(&c, "recovery_encrypted_signing_key", s.RecoveryEncryptedSigningKey, a.Recovery != nil)
+	if i.SignedBundle != nil {
+		m.checkBundle(&c, a, i.PublicKey, i.SignedBundle)
+	} else if a.Identity != nil {
+		i.SignedBundle = a.Identity.SignedBundle
+	}
+	var resk []byte
+	if s.RecoveryEncryptedSigningKey != "" {
+		resk = signingKeyField(&c, "recovery_encrypted_signing_key", s.RecoveryEncryptedSigningKey, a.Recovery != nil)
+	}
 	if err := c.Err(); err != nil {
 		return err
 	}
-	err = m.cfg.Store.SetIdentity(ctx, a.ID, a.KeyGeneration, Identity{SignedBundle: bundle, EncryptedSigningKey: esk}, resk)
+	err = m.cfg.Store.SetIdentity(ctx, a.ID, a.KeyGeneration, i, resk)
+	if errors.Is(err, ErrStale) {
+		return ErrKeysChanged
+	}
+	return err
+}
+
+// PublishBundle stores the signed-in user's signed bundle: it must pass
+// checkBundle under the stored identity key (so a stolen cookie, which
+// cannot sign with that key, can only replay one of the account's own
+// older bundles — refused for its version). Errors: *fieldcheck.Error,
+// ErrNoSession, ErrKeysChanged (the identity changed meanwhile).
+func (m *Manager) PublishBundle(ctx context.Context, userID string, p BundlePublish) error {
+	var c fieldcheck.Checker
+	bundle := c.Bytes("identity_bundle", p.IdentityBundle, 1, identity.MaxSigned)
+	if err := c.Err(); err != nil {
+		return err
+	}
+	a, err := m.cfg.Store.AccountByID(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return ErrNoSession
+	}
+	if err != nil {
+		return err
+	}
+	if a.Identity == nil {
+		return &fieldcheck.Error{Field: "identity_bundle", Problem: "the account has no identity key yet"}
+	}
+	m.checkBundle(&c, a, a.Identity.PublicKey, bundle)
+	if err := c.Err(); err != nil {
+		return err
+	}
+	err = m.cfg.Store.SetBundle(ctx, a.ID, a.Identity.PublicKey, a.Identity.SignedBundle, bundle)
 	if errors.Is(err, ErrStale) {
 		return ErrKeysChanged
 	}
@@ -149,11 +229,35 @@ func (h *Handlers) SetIdentity() http.Handler {
 			h.fail(w, err, "try again shortly")
 			return
 		}
-		h.log().Info("identity set", "user", user, "ip", client)
-		if h.IdentityChanged != nil {
-			h.IdentityChanged(r.Context(), user)
-		}
+		h.log().Info("identity key set", "user", user, "ip", client)
+		h.identityChanged(r.Context(), user)
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// PublishBundle is PUT BundlePublish → 204: Manager.PublishBundle for
+// the request's user (wrap it in Require).
+func (h *Handlers) PublishBundle() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b BundlePublish
+		if !readJSON(w, r, &b) {
+			return
+		}
+		user := UserID(r.Context())
+		if err := h.Manager.PublishBundle(r.Context(), user, b); err != nil {
+			h.fail(w, err, "try again shortly")
+			return
+		}
+		h.log().Info("identity bundle published", "user", user)
+		h.identityChanged(r.Context(), user)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (h *Handlers) identityChanged(ctx context.Context, userID string) {
+	if h.IdentityChanged != nil {
+		h.IdentityChanged(ctx, userID)
+	}
 }

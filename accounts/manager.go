@@ -284,6 +284,14 @@ type Registration struct {
 	RecoveryAuthKey               string `json:"recovery_auth_key,omitempty"`
 	RecoveryEncryptedPrivateKey   string `json:"recovery_encrypted_private_key,omitempty"`
 	RecoveryEncryptedPQPrivateKey string `json:"recovery_encrypted_pq_private_key,omitempty"`
+	// The identity signing key (identity.go): its public half and its
+	// wrap under the session key (both, or neither for a client without
+	// signatures), and its wrap under the recovery secret (exactly when
+	// both a recovery key and an identity key are given). The bundle comes
+	// later (PublishBundle): it names the account's id, made here.
+	IdentityPublicKey           string `json:"identity_public_key,omitempty"`
+	EncryptedSigningKey         string `json:"encrypted_signing_key,omitempty"`
+	RecoveryEncryptedSigningKey string `json:"recovery_encrypted_signing_key,omitempty"`
 }
 
 // WrappedKeySize is crate encrypt_private_key's output for a 32-byte key:
@@ -312,14 +320,18 @@ func (m *Manager) FinishSignup(ctx context.Context, r Registration) (*Account, s
 	if r.RecoveryAuthKey != "" || r.RecoveryEncryptedPrivateKey != "" || r.RecoveryEncryptedPQPrivateKey != "" {
 		rec = m.recoveryFields(&c, "recovery_auth_key", r.RecoveryAuthKey, r.RecoveryEncryptedPrivateKey, r.RecoveryEncryptedPQPrivateKey)
 	}
+	ident, resk := identityFields(&c, r.IdentityPublicKey, r.EncryptedSigningKey, r.RecoveryEncryptedSigningKey, rec != nil)
 	if err := c.Err(); err != nil {
 		return nil, "", err
+	}
+	if rec != nil {
+		rec.EncryptedSigningKey = resk
 	}
 	now := m.cfg.Now()
 	a := &Account{
 		ID: newID(), KeyHash: keyHash, PublicKey: pk, PQPublicKey: pqpk,
 		EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedUserKey: euk, EncryptedEmail: eem,
-		CreatedAt: now, Recovery: rec,
+		CreatedAt: now, Recovery: rec, Identity: ident,
 	}
 	a.AuthSalt, a.Verifier = m.cfg.Keys().NewVerifier(authKey)
 	token := NewToken()

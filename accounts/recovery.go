@@ -85,7 +85,10 @@ type RecoveryBundle struct {
 	// RecoveryEncryptedSigningKey: the identity signing key's recovery
 	// wrap, absent for an account without an identity.
 	RecoveryEncryptedSigningKey []byte `json:"recovery_encrypted_signing_key,omitempty"`
-	KeyGeneration               int64  `json:"key_generation"`
+	// IdentityPublicKey is the identity key the recovery wrap opens to
+	// (absent with it): the browser checks the unwrapped key against it.
+	IdentityPublicKey []byte `json:"identity_public_key,omitempty"`
+	KeyGeneration     int64  `json:"key_generation"`
 }
 
 // RecoveryFinish is the body that finishes a recovery: the address and
@@ -282,9 +285,13 @@ func (m *Manager) BeginRecovery(ctx context.Context, client, email, recoveryAuth
 	if err != nil {
 		return nil, err
 	}
-	return &RecoveryBundle{PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
+	b := &RecoveryBundle{PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
 		RecoveryEncryptedPrivateKey: a.Recovery.EncryptedPrivateKey, RecoveryEncryptedPQPrivateKey: a.Recovery.EncryptedPQPrivateKey,
-		RecoveryEncryptedSigningKey: a.Recovery.EncryptedSigningKey, KeyGeneration: a.KeyGeneration}, nil
+		KeyGeneration: a.KeyGeneration}
+	if a.Identity != nil && a.Recovery.EncryptedSigningKey != nil {
+		b.RecoveryEncryptedSigningKey, b.IdentityPublicKey = a.Recovery.EncryptedSigningKey, a.Identity.PublicKey
+	}
+	return b, nil
 }
 
 // FinishRecovery proves the recovery key again and, as one
@@ -313,15 +320,19 @@ func (m *Manager) FinishRecovery(ctx context.Context, client string, f RecoveryF
 	if err != nil {
 		return nil, "", nil, err
 	}
-	esk := signingKeyField(&c, "encrypted_signing_key", f.EncryptedSigningKey, a.Identity != nil)
-	rec.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", f.RecoveryEncryptedSigningKey, a.Identity != nil)
+	// The identity key survives a recovery only if the recovery key held a
+	// wrap of it (BeginRecovery handed it out); else it is dropped and the
+	// browser makes a new one (contacts then see a changed key).
+	carry := a.Identity != nil && a.Recovery.EncryptedSigningKey != nil
+	esk := signingKeyField(&c, "encrypted_signing_key", f.EncryptedSigningKey, carry)
+	rec.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", f.RecoveryEncryptedSigningKey, carry)
 	if err := c.Err(); err != nil {
 		return nil, "", nil, err
 	}
 	token := NewToken()
 	sess := m.session(token, a.ID, m.cfg.Now())
 	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedSigningKey: esk, Recovery: rec,
-		EndSessions: true, NewSession: &sess}
+		DropIdentityKey: a.Identity != nil && !carry, EndSessions: true, NewSession: &sess}
 	swap.AuthSalt, swap.Verifier = m.cfg.Keys().NewVerifier(authKey)
 	ended, err := m.cfg.Store.SwapKeys(ctx, a.ID, f.KeyGeneration, swap)
 	if errors.Is(err, ErrStale) {

@@ -70,6 +70,10 @@ type KeySwap struct {
 	// EncryptedSigningKey, when set, replaces the identity signing key's
 	// wrap (an account with an identity always sets it).
 	EncryptedSigningKey []byte
+	// DropIdentityKey clears the identity key and its wraps (a recovery
+	// whose recovery key held no wrap of it: the browser makes a new one)
+	// but keeps the published bundle, whose version the next must exceed.
+	DropIdentityKey bool
 	// Recovery, when set, replaces the recovery material too.
 	Recovery *Recovery
 	// EndSessions ends every session of the account but Keep; NewSession,
@@ -171,6 +175,10 @@ type Store interface {
 	// of its signing key (nil: none) if its KeyGeneration is still
 	// generation. ErrNotFound, ErrStale.
 	SetIdentity(ctx context.Context, id string, generation int64, i Identity, recoveryWrap []byte) error
+	// SetBundle replaces the account's signed bundle if its identity key
+	// is still identityKey and its bundle still old (nil: none).
+	// ErrNotFound, ErrStale.
+	SetBundle(ctx context.Context, id string, identityKey, old, bundle []byte) error
 
 	// Cleanup deletes ended sessions and expired links; it returns how
 	// many rows went.

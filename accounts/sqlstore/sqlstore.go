@@ -59,6 +59,7 @@ const Schema = `CREATE TABLE IF NOT EXISTS users (
     recovery_hash            TEXT,
     encrypted_recovery_private_key    TEXT,
     encrypted_recovery_pq_private_key TEXT,
+    identity_public_key               TEXT,
     identity_bundle                   TEXT,
     encrypted_signing_key             TEXT,
     encrypted_recovery_signing_key    TEXT
@@ -175,14 +176,14 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 	var enc [4]string
 	var created int64
 	var rec [5]sql.NullString
-	var ident [2]sql.NullString
+	var ident [3]sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at, key_generation,
 		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key, encrypted_recovery_signing_key,
-		identity_bundle, encrypted_signing_key
+		identity_public_key, encrypted_signing_key, identity_bundle
 		FROM users WHERE `+column+` = $1`, value).Scan(&a.ID, &a.EmailIndex, &a.KeyHash, &a.AuthSalt, &a.Verifier,
 		&pk, &pq, &enc[0], &enc[1], &enc[2], &enc[3], &created, &a.KeyGeneration, &rec[0], &rec[1], &rec[2], &rec[3], &rec[4],
-		&ident[0], &ident[1])
+		&ident[0], &ident[1], &ident[2])
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accounts.ErrNotFound
 	}
@@ -219,11 +220,16 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 	}
 	if ident[0].Valid && ident[1].Valid {
 		i := &accounts.Identity{}
-		if i.SignedBundle, err = b64.Decode(ident[0].String); err != nil {
-			return nil, fmt.Errorf("sqlstore: users.identity_bundle of row %s: %w", a.ID, err)
+		if i.PublicKey, err = b64.Decode(ident[0].String); err != nil {
+			return nil, fmt.Errorf("sqlstore: users.identity_public_key of row %s: %w", a.ID, err)
 		}
 		if i.EncryptedSigningKey, err = s.open("users", "encrypted_signing_key", a.ID, ident[1].String); err != nil {
 			return nil, err
+		}
+		if ident[2].Valid {
+			if i.SignedBundle, err = b64.Decode(ident[2].String); err != nil {
+				return nil, fmt.Errorf("sqlstore: users.identity_bundle of row %s: %w", a.ID, err)
+			}
 		}
 		a.Identity = i
 	}
@@ -387,12 +393,20 @@ func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, a *accounts.Accou
 	if err != nil {
 		return err
 	}
+	var ipk, esk any
+	if a.Identity != nil {
+		ipk = b64.Encode(a.Identity.PublicKey)
+		if esk, err = s.seal("users", "encrypted_signing_key", a.ID, a.Identity.EncryptedSigningKey); err != nil {
+			return err
+		}
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO users (id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 		encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, created_at,
-		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		append([]any{a.ID, a.EmailIndex, a.KeyHash, a.AuthSalt, a.Verifier, b64.Encode(a.PublicKey), b64.Encode(a.PQPublicKey),
-			sealed[0], sealed[1], sealed[2], sealed[3], a.CreatedAt.Unix()}, rec...)...)
+		recovery_salt, recovery_hash, encrypted_recovery_private_key, encrypted_recovery_pq_private_key, encrypted_recovery_signing_key,
+		identity_public_key, encrypted_signing_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		append(append([]any{a.ID, a.EmailIndex, a.KeyHash, a.AuthSalt, a.Verifier, b64.Encode(a.PublicKey), b64.Encode(a.PQPublicKey),
+			sealed[0], sealed[1], sealed[2], sealed[3], a.CreatedAt.Unix()}, rec...), ipk, esk)...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: create account: %w", err)
 	}
@@ -595,6 +609,9 @@ func (s *Store) SwapKeys(ctx context.Context, id string, generation int64, k acc
 		args = append(args, esk)
 		set += fmt.Sprintf(`, encrypted_signing_key = $%d`, len(args))
 	}
+	if k.DropIdentityKey {
+		set += `, identity_public_key = NULL, encrypted_signing_key = NULL, encrypted_recovery_signing_key = NULL`
+	}
 	var ended []string
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.casGeneration(ctx, tx, `UPDATE users SET `+set+`, key_generation = key_generation + 1
@@ -657,9 +674,28 @@ func (s *Store) SetIdentity(ctx context.Context, id string, generation int64, i 
 		}
 		resk = v
 	}
+	var bundle any
+	if i.SignedBundle != nil {
+		bundle = b64.Encode(i.SignedBundle)
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.casGeneration(ctx, tx, `UPDATE users SET identity_bundle = $3, encrypted_signing_key = $4, encrypted_recovery_signing_key = $5
-			WHERE id = $1 AND key_generation = $2`, id, generation, b64.Encode(i.SignedBundle), esk, resk)
+		return s.casGeneration(ctx, tx, `UPDATE users SET identity_public_key = $3, encrypted_signing_key = $4,
+			encrypted_recovery_signing_key = $5, identity_bundle = $6 WHERE id = $1 AND key_generation = $2`,
+			id, generation, b64.Encode(i.PublicKey), esk, resk, bundle)
+	})
+}
+
+// SetBundle implements accounts.Store: a compare-and-swap on the identity
+// key and the bundle it read.
+func (s *Store) SetBundle(ctx context.Context, id string, identityKey, old, bundle []byte) error {
+	oldB64 := ""
+	if old != nil {
+		oldB64 = b64.Encode(old)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.casGeneration(ctx, tx, `UPDATE users SET identity_bundle = $3
+			WHERE id = $1 AND identity_public_key = $2 AND COALESCE(identity_bundle, '') = $4`,
+			id, b64.Encode(identityKey), b64.Encode(bundle), oldB64)
 	})
 }
 

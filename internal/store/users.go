@@ -57,6 +57,7 @@ type User struct {
 	// sent it ("" until it sets one); EncryptedSigningKey its signing key
 	// wrapped under the session key.
 	IdentityBundle      string
+	IdentityPublicKey   string // base64, "" without an identity key
 	EncryptedSigningKey []byte
 	// EncryptedContacts is the browser's ciphertext of its contacts (pins,
 	// verified marks), nil when unset; ContactsVersion counts its writes.
@@ -101,16 +102,16 @@ func (s *Store) open(table, column, id, value string) ([]byte, error) {
 
 const userColumns = `id, email_index, key_hash, auth_salt, auth_hash, public_key, pq_public_key,
 	encrypted_private_key, encrypted_pq_private_key, encrypted_user_key, encrypted_email, encrypted_display_name,
-	always_require_password, created_at, recovery_hash, identity_bundle, encrypted_signing_key, encrypted_contacts, contacts_version`
+	always_require_password, created_at, recovery_hash, identity_bundle, identity_public_key, encrypted_signing_key, encrypted_contacts, contacts_version`
 
 func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var epk, epq, euk, eem string
 	var edn sql.NullString
 	var arp int64
-	var rh, ib, esk, ec sql.NullString
+	var rh, ib, ipk, esk, ec sql.NullString
 	err := row.Scan(&u.ID, &u.EmailIndex, &u.KeyHash, &u.AuthSalt, &u.AuthHash, &u.PublicKey, &u.PQPublicKey,
-		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt, &rh, &ib, &esk, &ec, &u.ContactsVersion)
+		&epk, &epq, &euk, &eem, &edn, &arp, &u.CreatedAt, &rh, &ib, &ipk, &esk, &ec, &u.ContactsVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -119,7 +120,7 @@ func (s *Store) scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	}
 	u.AlwaysRequirePassword = arp != 0
 	u.HasRecovery = rh.String != ""
-	u.IdentityBundle = ib.String
+	u.IdentityBundle, u.IdentityPublicKey = ib.String, ipk.String
 	for _, c := range []struct {
 		col string
 		in  string

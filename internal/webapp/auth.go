@@ -46,6 +46,10 @@ func (s *Server) newAccounts() error {
 		Secure:      s.secure,
 		Log:         s.log,
 		KeysSwapped: s.keysSwapped,
+		// A new identity key or bundle: the member lists of the user's
+		// groups change (admins' pages re-verify; pending lists are sent
+		// again, so a member who just published is served at once).
+		IdentityChanged: s.identityChanged,
 	}
 	return nil
 }
@@ -89,6 +93,17 @@ func (s *Server) keysSwapped(ctx context.Context, userID string, ended []string)
 		s.endSessionSockets(ctx, h)
 	}
 	s.hub.Tell(ctx, userID, "", keysChangedReason)
+}
+
+func (s *Server) identityChanged(ctx context.Context, userID string) {
+	groups, err := s.store.GroupsOf(ctx, userID)
+	if err != nil {
+		s.log.Error("identity change: list groups", "err", err)
+		return
+	}
+	for _, g := range groups {
+		s.hub.Changed(ctx, g.ID, "identity")
+	}
 }
 
 // kitUser hands the user requireAPI found to the kit's handlers, which

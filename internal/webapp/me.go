@@ -48,9 +48,11 @@ func (s *Server) me() http.Handler {
 			"encrypted_display_name":   dn,
 			"always_require_password":  u.AlwaysRequirePassword,
 			"has_recovery":             u.HasRecovery,
-			// The signed identity (PROTOCOL.md §9): "" until the browser
-			// sets one (PUT /api/me/identity, at sign-up or next unlock).
+			// The identity (PROTOCOL.md §9): "" until the browser sets
+			// one (at sign-up, or PUT /api/me/identity at an unlock), and
+			// the bundle "" until it publishes one (PUT …/identity/bundle).
 			"identity_bundle":       u.IdentityBundle,
+			"identity_public_key":   u.IdentityPublicKey,
 			"encrypted_signing_key": esk,
 			// The contacts (pins, verified marks) under the user key, and
 			// the version a write must name.

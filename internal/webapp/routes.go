@@ -43,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	// The signed identity (PROTOCOL.md §9), password re-proved; the
 	// contacts (pins, verified marks) under the user key, compare-and-swap.
 	mux.Handle("PUT /api/me/identity", s.requireAPI(kitUser(s.jsonBody(s.auth.SetIdentity()))))
+	mux.Handle("PUT /api/me/identity/bundle", s.requireAPI(kitUser(s.jsonBody(s.auth.PublishBundle()))))
 	mux.Handle("PUT /api/me/contacts", s.requireAPI(s.jsonBodyUpTo(maxContacts*2, s.putContacts())))
 	mux.Handle("GET /api/me", s.requireAPI(s.me()))
 	mux.Handle("PUT /api/me/profile", s.requireAPI(s.jsonBody(s.putProfile())))
