@@ -33,7 +33,7 @@ test-native: wasm $(NPM_STAMP) vet
 WASM_EXEC = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 # Only the crypto packages: the app's server packages (database drivers)
 # are native-only.
-WASM_PKGS = . ./sealtext ./atrest ./internal/argon2 ./internal/b64 ./internal/errs ./internal/hybrid ./internal/mlkem \
+WASM_PKGS = . ./sealtext ./atrest ./internal/argon2 ./internal/b64 ./internal/errs ./internal/hybrid ./internal/mlkem ./internal/sign \
 	./internal/nacl ./internal/poly1305 ./internal/recovery ./internal/salsa20 ./internal/x25519
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" $(WASM_PKGS)

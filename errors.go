@@ -34,6 +34,8 @@ var (
 	ErrKDF = errs.ErrKDF
 	// ErrUTF8 matches every *UTF8Error.
 	ErrUTF8 = errs.ErrUTF8
+	// ErrSignature matches every *SignatureError.
+	ErrSignature = errs.ErrSignature
 )
 
 type (
@@ -53,6 +55,10 @@ type (
 	// UTF8Error: decrypted bytes that are not UTF-8 where text was asked
 	// for; positioned as Rust's from_utf8 positions it.
 	UTF8Error = errs.UTF8Error
+	// SignatureError: a signing key or signature with a missing or
+	// unknown version tag, a suite and level that do not go together, a
+	// suite left out of the browser build.
+	SignatureError = errs.SignatureError
 )
 
 // The kinds of Base64Error.

@@ -11,6 +11,16 @@ export type B64 = string;
 export type OptionalB64 = string | null | undefined;
 /** A KEM security level; case-insensitive, "" means cat3. */
 export type KemLevel = "cat1" | "cat3" | "cat5" | "" | (string & {});
+/** A signature security level; case-insensitive, "" means cat3. */
+export type SignLevel = "cat2" | "cat3" | "cat5" | "" | (string & {});
+/**
+ * A signature suite; case-insensitive once "_", "-" and " " are removed:
+ * "" | "hybrid" (Ed25519 + ML-DSA), "hybrid_matched" | "matched" (Ed448 at
+ * Cat-3, ECDSA-P-521 at Cat-5), "pure_cnsa2" | "pure" | "cnsa2" (ML-DSA-87,
+ * Cat-5 only). sealkit's browser build leaves out Ed448 and P-521: those
+ * keys and signatures throw "signature: … not in the browser build".
+ */
+export type SignSuite = "hybrid" | "hybrid_matched" | "pure_cnsa2" | "" | (string & {});
 
 /** What init() accepts, as wasm-bindgen's init does. */
 export type InitInput =
@@ -43,7 +53,9 @@ export type ExportName =
   | "isHybridCiphertext" | "generateKey" | "generateKeyPair" | "generateSalt"
   | "encryptPrivateKey" | "decryptPrivateKey" | "generateRecoveryKey"
   | "recoveryKeyToSecret" | "encryptPrivateKeyForRecovery"
-  | "decryptPrivateKeyWithRecovery" | "parseSaltFromKeyHash";
+  | "decryptPrivateKeyWithRecovery" | "parseSaltFromKeyHash"
+  | "generateSigningKeyPair" | "generateSigningKeyPairSuite" | "deriveSigningPublicKey"
+  | "sign" | "verify" | "signaturePosture" | "signaturePostureFromSignature";
 
 /** Every exported function name, in §6.1 order. */
 export const exportNames: readonly ExportName[];
@@ -51,8 +63,11 @@ export const exportNames: readonly ExportName[];
 export interface KeyPair { publicKey: B64; privateKey: B64 }
 export interface HybridKeyPair { publicKey: B64; secretKey: B64 }
 export interface RecoveryKey { recoveryKey: string; recoverySecretBase64: B64 }
+export interface SigningKeyPair { publicKey: B64; secretKey: B64 }
+/** A signature key's or signature's suite and level, from its tag. */
+export interface SignaturePosture { suite: "hybrid" | "hybrid_matched" | "pure_cnsa2"; level: "cat2" | "cat3" | "cat5" }
 
-/** The 24 functions with their wasm-bindgen shapes. */
+/** The 31 functions with their wasm-bindgen shapes. */
 export interface CryptoFunctions {
   /** Argon2id session key (32 bytes) from a password and a 16-byte salt. */
   deriveSessionKey(password: string, saltB64: B64): B64;
@@ -92,6 +107,23 @@ export interface CryptoFunctions {
   decryptPrivateKeyWithRecovery(ciphertextB64: B64, recoverySecretB64: B64): B64;
   /** The salt before the first "$" of "<salt>$argon2id". */
   parseSaltFromKeyHash(keyHash: string): string;
+  /** A Hybrid (Ed25519 + ML-DSA) signing key pair: tag 0x01, 0x02 (default) or 0x03. */
+  generateSigningKeyPair(level: SignLevel): SigningKeyPair;
+  /** A signing key pair of a suite and level; PureCnsa2 below cat5 throws. */
+  generateSigningKeyPairSuite(suite: SignSuite, level: SignLevel): SigningKeyPair;
+  /** The public key of a signing secret key (deterministic). */
+  deriveSigningPublicKey(secretKeyB64: B64): B64;
+  /** Signs u64_be(len(context)) ‖ context ‖ message with every component (hedged). */
+  sign(messageB64: B64, context: string, secretKeyB64: B64): B64;
+  /**
+   * Whether every component of the signature verifies. Throws on bad base64
+   * and on an unknown or missing tag; false for mismatched tags or sizes.
+   */
+  verify(messageB64: B64, context: string, signatureB64: B64, publicKeyB64: B64): boolean;
+  /** sealkit's (not in the crate's wasm.rs): the suite and level of a signing public key. */
+  signaturePosture(publicKeyB64: B64): SignaturePosture;
+  /** sealkit's: the suite and level of a signature. */
+  signaturePostureFromSignature(signatureB64: B64): SignaturePosture;
 }
 
 /** The bytes API's names (not in metamorphic-crypto). */
@@ -148,6 +180,13 @@ export const recoveryKeyToSecret: CryptoFunctions["recoveryKeyToSecret"];
 export const encryptPrivateKeyForRecovery: CryptoFunctions["encryptPrivateKeyForRecovery"];
 export const decryptPrivateKeyWithRecovery: CryptoFunctions["decryptPrivateKeyWithRecovery"];
 export const parseSaltFromKeyHash: CryptoFunctions["parseSaltFromKeyHash"];
+export const generateSigningKeyPair: CryptoFunctions["generateSigningKeyPair"];
+export const generateSigningKeyPairSuite: CryptoFunctions["generateSigningKeyPairSuite"];
+export const deriveSigningPublicKey: CryptoFunctions["deriveSigningPublicKey"];
+export const sign: CryptoFunctions["sign"];
+export const verify: CryptoFunctions["verify"];
+export const signaturePosture: CryptoFunctions["signaturePosture"];
+export const signaturePostureFromSignature: CryptoFunctions["signaturePostureFromSignature"];
 export const encryptSecretboxBytes: BytesFunctions["encryptSecretboxBytes"];
 export const decryptSecretboxBytes: BytesFunctions["decryptSecretboxBytes"];
 export const boxSealOpenBytes: BytesFunctions["boxSealOpenBytes"];

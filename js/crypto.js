@@ -278,7 +278,7 @@ function call(name, args) {
 // Codes of failures that the crate reports as a plain string.
 const crateCodes = new Set([
   "BASE64", "DECRYPTION", "INVALID_LENGTH", "TOO_SHORT", "INVALID_KEY_HASH",
-  "INVALID_RECOVERY_KEY", "KDF", "HYBRID", "UTF8", "LOW_ORDER_KEY",
+  "INVALID_RECOVERY_KEY", "KDF", "HYBRID", "UTF8", "LOW_ORDER_KEY", "SIGNATURE",
 ]);
 
 function compat(name) {
@@ -297,7 +297,10 @@ function coded(name) {
   };
 }
 
-/** Every exported function name, in wire-format.md §6.1 order. */
+/**
+ * Every exported function name, in wire-format.md §6.1 order; the last two
+ * (signature posture) are sealkit's, not in the crate's wasm.rs.
+ */
 export const exportNames = Object.freeze([
   "deriveSessionKey", "encryptSecretboxString", "decryptSecretboxToString",
   "encryptSecretbox", "decryptSecretbox", "boxSeal", "boxSealOpen",
@@ -307,6 +310,8 @@ export const exportNames = Object.freeze([
   "encryptPrivateKey", "decryptPrivateKey", "generateRecoveryKey",
   "recoveryKeyToSecret", "encryptPrivateKeyForRecovery",
   "decryptPrivateKeyWithRecovery", "parseSaltFromKeyHash",
+  "generateSigningKeyPair", "generateSigningKeyPairSuite", "deriveSigningPublicKey",
+  "sign", "verify", "signaturePosture", "signaturePostureFromSignature",
 ]);
 
 /**
@@ -363,6 +368,13 @@ export const recoveryKeyToSecret = compat("recoveryKeyToSecret");
 export const encryptPrivateKeyForRecovery = compat("encryptPrivateKeyForRecovery");
 export const decryptPrivateKeyWithRecovery = compat("decryptPrivateKeyWithRecovery");
 export const parseSaltFromKeyHash = compat("parseSaltFromKeyHash");
+export const generateSigningKeyPair = compat("generateSigningKeyPair");
+export const generateSigningKeyPairSuite = compat("generateSigningKeyPairSuite");
+export const deriveSigningPublicKey = compat("deriveSigningPublicKey");
+export const sign = compat("sign");
+export const verify = compat("verify");
+export const signaturePosture = compat("signaturePosture");
+export const signaturePostureFromSignature = compat("signaturePostureFromSignature");
 export const encryptSecretboxBytes = compat("encryptSecretboxBytes");
 export const decryptSecretboxBytes = compat("decryptSecretboxBytes");
 export const boxSealOpenBytes = compat("boxSealOpenBytes");

@@ -20,6 +20,8 @@ export declare const ErrorCode: Readonly<{
   UTF8: "UTF8";
   /** Sealing to a low-order X25519 public key. */
   LOW_ORDER_KEY: "LOW_ORDER_KEY";
+  /** A signing key or signature with a missing or unknown version tag, a suite/level that do not go together, a suite not in the browser build. */
+  SIGNATURE: "SIGNATURE";
   /** A non-string where a string is required, an unknown function name. */
   INVALID_ARGUMENT: "INVALID_ARGUMENT";
   /** A failure that should not happen; a bug. */

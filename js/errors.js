@@ -6,7 +6,7 @@
 // a length, an offset or one offending base64 symbol.
 
 /**
- * The stable error codes. The first twelve come from the WebAssembly core
+ * The stable error codes. The first thirteen come from the WebAssembly core
  * (cmd/sealkit-wasm/exports.go, errorCode); the last five are the SDK's.
  */
 export const ErrorCode = Object.freeze({
@@ -30,6 +30,8 @@ export const ErrorCode = Object.freeze({
   UTF8: "UTF8",
   /** Sealing to a low-order X25519 public key (sealkit's own check). */
   LOW_ORDER_KEY: "LOW_ORDER_KEY",
+  /** A signing key or signature with a missing or unknown version tag, a suite/level that do not go together, a suite not in the browser build. */
+  SIGNATURE: "SIGNATURE",
   /** A non-string where a string is required, an unknown function name. */
   INVALID_ARGUMENT: "INVALID_ARGUMENT",
   /** A failure that should not happen; a bug. */
@@ -76,6 +78,7 @@ const messagePrefixes = [
   ["hybrid KEM: ", ErrorCode.HYBRID],
   ["UTF-8: ", ErrorCode.UTF8],
   ["invalid public key: low-order", ErrorCode.LOW_ORDER_KEY],
+  ["signature: ", ErrorCode.SIGNATURE],
   ["invalid argument: ", ErrorCode.INVALID_ARGUMENT],
 ];
 

@@ -100,6 +100,18 @@ export function unsealBytes(ciphertextB64: B64, publicKeyB64: B64, privateKeyB64
 export function deriveSessionKey(password: string, saltB64: B64): Promise<B64>;
 /** A new hybrid ML-KEM + X25519 key pair; default level cat3. */
 export function generateHybridKeypair(level?: HybridLevel): Promise<HybridKeyPair>;
+/** The crate's default signing context, SIGN_CONTEXT_V1. */
+export const SIGN_CONTEXT_V1: "metamorphic/sign/v1";
+/**
+ * Verifies a composite signature (the crate's verify, wire-format.md §5.1)
+ * of `message` under `context` by a signing public key: true only when
+ * every component verifies; false for another key, message or context, or
+ * mismatched tags or sizes. Rejects with SealkitError BASE64 or SIGNATURE
+ * (unknown or missing tag) for input that is not signature data. The
+ * browser build verifies tags 0x01, 0x02, 0x03 and 0x10; 0x13 (Ed448) and
+ * 0x14 (P-521) reject with SIGNATURE ("not in the browser build").
+ */
+export function verifySignature(message: Uint8Array, context: string, signatureB64: B64, publicKeyB64: B64): Promise<boolean>;
 
 // ---- the handle API ----------------------------------------------------------
 //
@@ -118,7 +130,10 @@ export function generateHybridKeypair(level?: HybridLevel): Promise<HybridKeyPai
 declare const handleKind: unique symbol;
 /** The Argon2id session key, in the worker. */
 export type SessionHandle = string & { readonly [handleKind]: "session" };
-/** A user's X25519 private key and hybrid seed (with the public keys), in the worker. */
+/**
+ * A user's X25519 private key, hybrid seed and (when the account has one)
+ * identity signing key, with the public keys, in the worker.
+ */
 export type UserHandle = string & { readonly [handleKind]: "user" };
 /** A 32-byte secretbox key (a resource key, the user key), in the worker. */
 export type KeyHandle = string & { readonly [handleKind]: "key" };
@@ -136,6 +151,19 @@ export interface WrappedAccountKeys {
   encrypted_private_key: B64;
   pq_public_key?: B64 | null;
   encrypted_pq_private_key?: B64 | null;
+  /** The identity signing public key; checked against the one derived from the unwrapped secret key. */
+  identity_public_key?: B64 | null;
+  /** The identity signing secret key wrapped under the session key (absent for accounts made before signatures). */
+  encrypted_signing_key?: B64 | null;
+}
+
+/** What a user operation tells about the user handle. */
+export interface UserInfo {
+  user: UserHandle;
+  publicKey: B64;
+  pqPublicKey: B64 | null;
+  /** The identity signing public key (derived in the worker), or null when the handle cannot sign. */
+  identityPublicKey: B64 | null;
 }
 
 /** A member to seal a key to (share.js's shape). */
@@ -155,6 +183,10 @@ export interface NewAccountRequest {
   encrypted_pq_private_key: B64;
   encrypted_user_key: B64;
   encrypted_email: B64;
+  /** The identity signing public key (Hybrid Cat-3, 1985 bytes). */
+  identity_public_key: B64;
+  /** The identity signing secret key wrapped under the session key, as the private keys are. */
+  encrypted_signing_key: B64;
 }
 
 /**
@@ -167,7 +199,23 @@ export function deriveLoginKeys(password: string, keyHash: string): Promise<{ se
  * Opens the account's wrapped private keys with the session key. A wrong
  * session key rejects with DECRYPTION.
  */
-export function unlockUser(session: SessionHandle, me: WrappedAccountKeys): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 | null }>;
+export function unlockUser(session: SessionHandle, me: WrappedAccountKeys): Promise<UserInfo>;
+/**
+ * An identity signing key (Hybrid Cat-3) for a user handle without one (an
+ * account made before signatures), at unlock: `session` must be the
+ * session handle that unlocked `user`: me.encrypted_private_key must open
+ * under it (else DECRYPTION) to the user's private key (else
+ * INVALID_ARGUMENT). The
+ * result is for the server: identity_public_key and encrypted_signing_key
+ * (wrapped under the session key). INVALID_ARGUMENT when the handle has one.
+ */
+export function addSigningKey(user: UserHandle, session: SessionHandle, me: WrappedAccountKeys): Promise<{ identityPublicKey: B64; encryptedSigningKey: B64 }>;
+/**
+ * The user's identity signature of `message` under `context` (the crate's
+ * sign), base64; the key never leaves the worker. INVALID_ARGUMENT for a
+ * handle without a signing key.
+ */
+export function signAsUser(user: UserHandle, message: Uint8Array, context: string): Promise<B64>;
 /**
  * Every key of a new account, as account.js makeAccountKeys (Cat-3
  * hybrid keys unless `level`), with the secrets kept in the worker;
@@ -179,6 +227,7 @@ export function makeAccount(password: string, email: string, options?: { level?:
   userKey: KeyHandle;
   publicKey: B64;
   pqPublicKey: B64;
+  identityPublicKey: B64;
   request: NewAccountRequest;
 }>;
 /** The new password's fields of a password change or recovery (rewrapUser). */
@@ -187,12 +236,16 @@ export interface RewrappedKeys {
   auth_key: B64;
   encrypted_private_key: B64;
   encrypted_pq_private_key: B64;
+  /** When the handle has a signing key. */
+  encrypted_signing_key?: B64;
 }
 /** A recovery key's request fields (PUT /api/auth/recovery without the password proof). */
 export interface RecoveryRequest {
   recovery_auth_key: B64;
   recovery_encrypted_private_key: B64;
   recovery_encrypted_pq_private_key: B64;
+  /** When the handle has a signing key. */
+  recovery_encrypted_signing_key?: B64;
 }
 /** The answer of POST /api/auth/recover that recoverUser reads. */
 export interface RecoveryBundle {
@@ -200,6 +253,8 @@ export interface RecoveryBundle {
   pq_public_key: B64;
   recovery_encrypted_private_key: B64;
   recovery_encrypted_pq_private_key: B64;
+  identity_public_key?: B64 | null;
+  recovery_encrypted_signing_key?: B64 | null;
   key_generation?: number;
 }
 /**
@@ -214,7 +269,7 @@ export function exportRecoveryKey(recovery: RecoveryHandle): Promise<string>;
 /** A recovery key as typed; a garbled key rejects with the crate's error. */
 export function openRecovery(recoveryKey: string): Promise<{ recovery: RecoveryHandle; recoveryAuthKey: B64 }>;
 /** Opens the recovery wraps; a wrong recovery key rejects with DECRYPTION. */
-export function recoverUser(recovery: RecoveryHandle, bundle: RecoveryBundle): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 }>;
+export function recoverUser(recovery: RecoveryHandle, bundle: RecoveryBundle): Promise<UserInfo>;
 /**
  * A transition aid: imports a session key kept as base64 text (account.js
  * KeyChain's sessionStorage chain) as a session handle, for unlockUser.
@@ -256,7 +311,7 @@ export function cacheUser(user: UserHandle, options: CacheOptions): Promise<bool
  * nothing usable is cached (the session ended, the entry expired or is
  * another user's: it is deleted then).
  */
-export function openCachedUser(options: CacheOptions): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 } | null>;
+export function openCachedUser(options: CacheOptions): Promise<UserInfo | null>;
 export function openKey(user: UserHandle, sealedB64: B64): Promise<KeyHandle>;
 /** openKey for many copies (split over a pool's workers), in order. */
 export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Array<ItemResult<{ handle: KeyHandle }>>>;
@@ -293,7 +348,9 @@ export function decryptBytes(key: KeyHandle, ciphertext: Uint8Array): Promise<Ui
  * loadCrypto's {exportKeys: false}.
  */
 export function exportKey(handle: SessionHandle | KeyHandle): Promise<B64>;
-export function exportKey(handle: UserHandle): Promise<{ publicKey: B64; privateKey: B64; pqSecretKey: B64 | null; pqPublicKey: B64 | null }>;
+export function exportKey(handle: UserHandle): Promise<{
+  publicKey: B64; privateKey: B64; pqSecretKey: B64 | null; pqPublicKey: B64 | null; signingKey: B64 | null; identityPublicKey: B64 | null;
+}>;
 /** Forgets a handle in every worker, zeroing its bytes; whether it was held. Never loads the core. */
 export function release(handle: Handle): Promise<boolean>;
 /** Logout: forgets every handle in every worker, zeroing their bytes. Never loads the core. */

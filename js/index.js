@@ -533,6 +533,19 @@ export const unsealBytes = (ciphertextB64, publicKeyB64, privateKeyB64, pqSecret
 export const deriveSessionKey = (password, saltB64) => op("deriveSessionKey", [password, saltB64]);
 /** A new hybrid ML-KEM + X25519 key pair, `{publicKey, secretKey}`; level default "cat3". */
 export const generateHybridKeypair = (level) => op("generateHybridKeypair", level === undefined ? [] : [level]);
+/** The crate's default signing context, SIGN_CONTEXT_V1. */
+export const SIGN_CONTEXT_V1 = "metamorphic/sign/v1";
+
+/**
+ * Verifies a composite signature (the crate's verify; wire-format.md
+ * §5.1) of `message` (bytes) under `context` (e.g. "metamorphic/sign/v1")
+ * by a signing public key. Resolves to true only when every component
+ * verifies, false for a signature that does not (another key, message or
+ * context, mismatched tags or sizes); rejects with SealkitError BASE64 or
+ * SIGNATURE (unknown or missing tag) for input that is not signature data.
+ */
+export const verifySignature = (message, context, signatureB64, publicKeyB64) =>
+  op("verifySignature", [message, context, signatureB64, publicKeyB64]);
 
 // ---- the handle API -----------------------------------------------------------
 //
@@ -568,6 +581,8 @@ const accountKeys = (me) => (me !== null && typeof me === "object"
     pq_public_key: me.pq_public_key,
     encrypted_private_key: me.encrypted_private_key,
     encrypted_pq_private_key: me.encrypted_pq_private_key,
+    identity_public_key: me.identity_public_key,
+    encrypted_signing_key: me.encrypted_signing_key,
   }
   : me);
 
@@ -581,17 +596,23 @@ export const deriveLoginKeys = (password, keyHash) => hop("deriveLoginKeys", [pa
 
 /**
  * Opens the account's wrapped private keys (me.encrypted_private_key,
- * me.encrypted_pq_private_key) with a session handle. Resolves to
- * {user, publicKey, pqPublicKey}; a wrong session key rejects with
- * DECRYPTION.
+ * me.encrypted_pq_private_key, and me.encrypted_signing_key when the
+ * account has an identity signing key) with a session handle. Resolves to
+ * {user, publicKey, pqPublicKey, identityPublicKey}: identityPublicKey is
+ * derived from the signing key in the worker (null without one; rejects
+ * with SIGNATURE when me.identity_public_key names another key); a wrong
+ * session key rejects with DECRYPTION.
  */
 export const unlockUser = (session, me) => hop("unlockUser", [session, accountKeys(me)]);
 
 /**
- * Every key of a new account (as account.js makeAccountKeys), the secrets
+ * Every key of a new account (as account.js makeAccountKeys) plus an
+ * identity signing key (Hybrid Cat-3: Ed25519 + ML-DSA-65), the secrets
  * kept in the worker. Resolves to {session, user, userKey, publicKey,
- * pqPublicKey, request}: request is the body of POST
- * /api/auth/register/finish without the token.
+ * pqPublicKey, identityPublicKey, request}: request is the body of POST
+ * /api/auth/register/finish without the token, with identity_public_key
+ * and encrypted_signing_key (the signing key wrapped under the session key
+ * as the private keys are).
  */
 export const makeAccount = (password, email, options) =>
   hop("makeAccount", [password, email, options?.level === undefined ? {} : { level: options.level }]);
@@ -600,7 +621,8 @@ export const makeAccount = (password, email, options) =>
  * A password change: a new salt, session key (dropped in the worker) and
  * auth key for `password`, and the user handle's private keys wrapped
  * under the new session key. Resolves to {key_hash, auth_key,
- * encrypted_private_key, encrypted_pq_private_key}.
+ * encrypted_private_key, encrypted_pq_private_key, encrypted_signing_key?}
+ * (the last when the handle has a signing key).
  */
 export const rewrapUser = (user, password) => hop("rewrapUser", [user, password]);
 
@@ -608,7 +630,9 @@ export const rewrapUser = (user, password) => hop("rewrapUser", [user, password]
  * A new recovery key for the user handle (crate generate_recovery_key),
  * kept in the worker. Resolves to {recovery, request}: the recovery
  * handle and {recovery_auth_key, recovery_encrypted_private_key,
- * recovery_encrypted_pq_private_key} (crate encrypt_private_key_for_recovery).
+ * recovery_encrypted_pq_private_key, recovery_encrypted_signing_key?}
+ * (crate encrypt_private_key_for_recovery; the last when the handle has a
+ * signing key).
  */
 export const makeRecovery = (user) => hop("makeRecovery", [user]);
 
@@ -628,15 +652,43 @@ export const openRecovery = (recoveryKey) => hop("openRecovery", [recoveryKey]);
 
 /**
  * Opens the private keys wrapped under a recovery key (the answer of
- * POST /api/auth/recover). Resolves to {user, publicKey, pqPublicKey}; a
- * wrong recovery key rejects with DECRYPTION.
+ * POST /api/auth/recover; recovery_encrypted_signing_key too when
+ * present). Resolves to {user, publicKey, pqPublicKey, identityPublicKey};
+ * a wrong recovery key rejects with DECRYPTION.
  */
 export const recoverUser = (recovery, bundle) => hop("recoverUser", [recovery, bundle === null || typeof bundle !== "object" ? bundle : {
   public_key: bundle.public_key,
   pq_public_key: bundle.pq_public_key,
   recovery_encrypted_private_key: bundle.recovery_encrypted_private_key,
   recovery_encrypted_pq_private_key: bundle.recovery_encrypted_pq_private_key,
+  identity_public_key: bundle.identity_public_key,
+  recovery_encrypted_signing_key: bundle.recovery_encrypted_signing_key,
 }]);
+
+/**
+ * An identity signing key (Hybrid Cat-3) for a user handle that has none:
+ * an account made before signatures. Call it at unlock, with the session
+ * handle that unlocked the user and the account record, before the
+ * session handle is released: `const {user} = await unlockUser(session,
+ * me); if (!identityPublicKey) await addSigningKey(user, session, me);
+ * release(session)` (UserKeys#unlock releases the session itself: use
+ * unlockUser directly for this step). `me.encrypted_private_key` must open
+ * under the session (else DECRYPTION) to the user's private key (else
+ * INVALID_ARGUMENT: the record of another account).
+ * Resolves to {identityPublicKey, encryptedSigningKey}: the public key and
+ * the secret key wrapped under the session key, for the server to store
+ * as identity_public_key and encrypted_signing_key. A handle that already
+ * has one rejects with INVALID_ARGUMENT.
+ */
+export const addSigningKey = (user, session, me) => hop("addSigningKey", [user, session, accountKeys(me)]);
+
+/**
+ * The user's identity signature (the crate's sign with the handle's
+ * signing key) of `message` (bytes) under `context` (e.g.
+ * "metamorphic/sign/v1"): base64. The key never leaves the worker. A
+ * handle without a signing key rejects with INVALID_ARGUMENT.
+ */
+export const signAsUser = (user, message, context) => hop("signAsUser", [user, message, context]);
 
 /**
  * A transition aid: a session key kept as base64 text (account.js

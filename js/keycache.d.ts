@@ -53,6 +53,12 @@ export interface CachedKeys {
   publicKey: Uint8Array;
   /** The hybrid public key (1 to 4096 bytes). */
   pqPublicKey: Uint8Array;
+  /**
+   * The identity signing secret key (a composite signing key: 33, 65, 90
+   * or 99 bytes), when the user has one. Entries written without it open
+   * without it.
+   */
+  signingKey?: Uint8Array;
 }
 
 /** A stored v2 entry; the additional data binds v, id, userId and written. */

@@ -286,7 +286,10 @@ export async function clearKeyCache(options) {
 //    iv: b64(12 bytes), ct: b64(AES-256-GCM ciphertext ‖ tag)}
 // additional data: UTF-8 of JSON.stringify(["sealkit keycache v2", v, id, userId, written])
 // plaintext: for privateKey, pqSeed, publicKey, pqPublicKey in this order,
-//   a 2-byte big-endian length and the bytes.
+//   a 2-byte big-endian length and the bytes; then, for a user with an
+//   identity signing key, the same for signingKey (33, 65, 90 or 99 bytes).
+//   An entry without it (written before signatures) still opens: its
+//   keys have no signingKey.
 //
 // IndexedDB only (no localStorage, no DOM): it runs in a dedicated worker.
 
@@ -298,6 +301,9 @@ const V2_FIELDS = Object.freeze(["privateKey", "pqSeed", "publicKey", "pqPublicK
 // Exact sizes; 0 = 1 to 4096 bytes (the hybrid public key's size depends on its level).
 const V2_SIZES = Object.freeze({ privateKey: 32, pqSeed: 32, publicKey: 32, pqPublicKey: 0 });
 const MAX_PQ_PUBLIC = 4096;
+// The optional fifth field and its sizes (a composite signing secret key).
+const V2_SIGNING = "signingKey";
+const SIGNING_SIZES = new Set([33, 65, 90, 99]);
 
 function invalidArg(what) {
   return new SealkitError(ErrorCode.INVALID_ARGUMENT, `invalid argument: ${what}`);
@@ -327,7 +333,14 @@ function checkKeys(keys) {
       throw invalidArg(`keys.${f} must be ${want ? `${want} bytes` : `1 to ${MAX_PQ_PUBLIC} bytes`}, not ${v.length}`);
     }
   }
+  const sk = keys[V2_SIGNING];
+  if (sk !== undefined && sk !== null && (!(sk instanceof Uint8Array) || !SIGNING_SIZES.has(sk.length))) {
+    throw invalidArg("keys.signingKey must be absent or a Uint8Array of 33, 65, 90 or 99 bytes");
+  }
 }
+
+// The fields of `keys` to write, in order.
+const fieldsOf = (keys) => (keys[V2_SIGNING] ? [...V2_FIELDS, V2_SIGNING] : V2_FIELDS);
 
 function checkSecret(s, what) {
   if (!(s instanceof Uint8Array) || s.length !== 32) throw invalidArg(`${what} must be a Uint8Array of 32 bytes`);
@@ -356,11 +369,12 @@ async function v2Key(deviceSecret, serverSecret, salt) {
 }
 
 function encodeKeys(keys) {
+  const fields = fieldsOf(keys);
   let n = 0;
-  for (const f of V2_FIELDS) n += 2 + keys[f].length;
+  for (const f of fields) n += 2 + keys[f].length;
   const out = new Uint8Array(n);
   let off = 0;
-  for (const f of V2_FIELDS) {
+  for (const f of fields) {
     const v = keys[f];
     out[off] = v.length >> 8;
     out[off + 1] = v.length & 0xff;
@@ -373,7 +387,8 @@ function encodeKeys(keys) {
 function decodeKeys(pt) {
   const keys = {};
   let off = 0;
-  for (const f of V2_FIELDS) {
+  for (const f of [...V2_FIELDS, V2_SIGNING]) {
+    if (f === V2_SIGNING && off === pt.length) break; // optional
     if (off + 2 > pt.length) return null;
     const len = (pt[off] << 8) | pt[off + 1];
     if (off + 2 + len > pt.length) return null;

@@ -10,7 +10,13 @@
 //   session  secrets.key: the 32-byte Argon2id session key
 //   user     secrets.privateKey: the X25519 private key (32 bytes),
 //            secrets.pqSecretKey: the hybrid seed (absent for an account
-//            without a PQ key pair); publicKey, pqPublicKey (base64)
+//            without a PQ key pair), secrets.signingKey: the identity
+//            signing secret key (a composite signing key, Hybrid Cat-3 by
+//            default, 65 bytes; absent for an account made before
+//            signatures until addSigningKey); publicKey, pqPublicKey,
+//            identityPublicKey (base64; identityPublicKey is null without
+//            a signing key, and is always derived here from the secret key,
+//            never taken from the server's word)
 //   key      secrets.key: a 32-byte secretbox key (a resource key)
 //   recovery secrets.secret: a recovery key's 32-byte secret,
 //            secrets.text: the key as shown (UTF-8), when this store made
@@ -34,8 +40,8 @@
 // strings are the worker's own and cannot be wiped (JavaScript strings
 // are immutable); they die with the call.
 //
-// Every operation takes a context {created: []} first: the handles it
-// made. run() drops them again if the operation fails, and hands them to
+// Every operation takes a context {created: [], updated: []} first: the
+// handles it made, and the existing handles whose entry it changed. run() drops them again if the operation fails, and hands them to
 // `replicate` (worker.js: to the sibling workers of a pool) before the
 // operation's result goes out, so that the next call, on any worker, finds
 // them. Internal module: its shape may change between versions.
@@ -112,6 +118,18 @@ function requireArray(v, what) {
 
 const encoder = new TextEncoder();
 
+// The identity signing key's level: Hybrid Cat-3 (Ed25519 + ML-DSA-65,
+// tag 0x02), the crate's default.
+const SIGNING_LEVEL = "cat3";
+
+const present = (v) => v !== undefined && v !== null && v !== "";
+
+// The fields of a user entry that are not secret.
+const userPub = (publicKey, pqPublicKey, identityPublicKey) => ({ publicKey, pqPublicKey, identityPublicKey: identityPublicKey ?? null });
+
+// What a user operation returns about the user handle.
+const userInfo = (user, e) => ({ user, publicKey: e.publicKey, pqPublicKey: e.pqPublicKey ?? null, identityPublicKey: e.identityPublicKey ?? null });
+
 /**
  * A key store over `api`, an object of coded exports (crypto.js
  * codedExports(), or index.js's in-thread wrappers), and `options.slots`,
@@ -176,6 +194,35 @@ export function makeKeystore(api, options) {
 
   const b64 = (bytes) => bytesToBase64(bytes);
 
+  // identityOf derives the public key of an identity signing key and, when
+  // the account record names one (`claimed`), checks that it is the same:
+  // a record whose identity_public_key does not belong to its wrapped
+  // signing key (a server that mixes accounts up, or lies) is refused.
+  function identityOf(signingKey, claimed) {
+    const pk = api.deriveSigningPublicKey(b64(signingKey));
+    if (present(claimed) && claimed !== pk) {
+      throw new SealkitError(ErrorCode.SIGNATURE, "signature: the account's identity_public_key does not match its signing key");
+    }
+    return pk;
+  }
+
+  // openSecrets unwraps each named wrap with `open` (a crate unwrap over
+  // base64 text) into bytes; absent optional wraps stay absent. On a
+  // failure every key already opened is wiped.
+  function openSecrets(open, wraps) {
+    const out = {};
+    try {
+      for (const [name, [wrapped, required]] of Object.entries(wraps)) {
+        if (!required && !present(wrapped)) continue;
+        out[name] = base64ToBytes(open(wrapped));
+      }
+      return out;
+    } catch (err) {
+      for (const b of Object.values(out)) b.fill(0);
+      throw err;
+    }
+  }
+
   function openKey(ctx, u, sealedB64) {
     const plain = slots.slotUnseal(userSlot(u), sealedB64);
     return add(ctx, "key", { key: keyBytes(plain) });
@@ -199,23 +246,67 @@ export function makeKeystore(api, options) {
       return { session: add(ctx, "session", { key: base64ToBytes(sessionB64) }), authKey };
     },
 
+    // me.encrypted_signing_key, when present, is unwrapped too (the same
+    // wrap as the private keys'); the identity public key is derived from
+    // it and must equal me.identity_public_key when the record has one.
     unlockUser(ctx, session, me) {
       const s = b64(get(session, "session").secrets.key);
       if (me === null || typeof me !== "object") throw invalid("me must be the account record");
       requireString(me.public_key, "me.public_key");
-      const pq = me.encrypted_pq_private_key;
-      const privateKey = base64ToBytes(api.decryptPrivateKey(me.encrypted_private_key, s));
-      let pqSecretKey;
+      const secrets = openSecrets((w) => api.decryptPrivateKey(w, s), {
+        privateKey: [me.encrypted_private_key, true],
+        pqSecretKey: [me.encrypted_pq_private_key, false],
+        signingKey: [me.encrypted_signing_key, false],
+      });
+      let identityPublicKey = null;
       try {
-        pqSecretKey = pq === undefined || pq === null || pq === "" ? undefined : base64ToBytes(api.decryptPrivateKey(pq, s));
+        if (secrets.signingKey) identityPublicKey = identityOf(secrets.signingKey, me.identity_public_key);
       } catch (err) {
-        privateKey.fill(0);
+        for (const b of Object.values(secrets)) b.fill(0);
         throw err;
       }
-      const publicKey = me.public_key;
       const pqPublicKey = typeof me.pq_public_key === "string" && me.pq_public_key !== "" ? me.pq_public_key : null;
-      const user = add(ctx, "user", pqSecretKey ? { privateKey, pqSecretKey } : { privateKey }, { publicKey, pqPublicKey });
-      return { user, publicKey, pqPublicKey };
+      const e = userPub(me.public_key, pqPublicKey, identityPublicKey);
+      const user = add(ctx, "user", secrets, e);
+      return userInfo(user, e);
+    },
+
+    // An identity signing key for a user handle that has none (an account
+    // made before signatures). The session handle must be the one that
+    // unlocked the user — at unlock, before UserKeys#unlock releases it:
+    // core.unlockUser(session, me), then addSigningKey(user, session, me),
+    // then release(session). `me` proves it: its encrypted_private_key must
+    // open under the session to this user's private key, so that the new
+    // wrap is one the next unlock can open. Resolves to {identityPublicKey,
+    // encryptedSigningKey} (the wrap under the session key) for the server;
+    // the user handle signs from now on.
+    addSigningKey(ctx, user, session, me) {
+      const u = get(user, "user");
+      const s = b64(get(session, "session").secrets.key);
+      if (u.secrets.signingKey) throw invalid("the user handle already has a signing key");
+      if (me === null || typeof me !== "object") throw invalid("me must be the account record");
+      const { privateKey } = openSecrets((w) => api.decryptPrivateKey(w, s), { privateKey: [me.encrypted_private_key, true] });
+      const same = privateKey.length === u.secrets.privateKey.length && privateKey.every((b, i) => b === u.secrets.privateKey[i]);
+      privateKey.fill(0);
+      if (!same) throw invalid("the session handle is not this user's (me.encrypted_private_key opens to another key)");
+      const kp = api.generateSigningKeyPair(SIGNING_LEVEL);
+      const encryptedSigningKey = api.encryptPrivateKey(kp.secretKey, s);
+      u.secrets.signingKey = base64ToBytes(kp.secretKey);
+      u.identityPublicKey = kp.publicKey;
+      // The sibling workers hold the same handle: they get the new entry.
+      ctx.updated.push(user);
+      return { identityPublicKey: kp.publicKey, encryptedSigningKey };
+    },
+
+    // The user's identity signature of `message` (bytes) under `context`
+    // (the crate's sign: every component signs u64_be(len(context)) ‖
+    // context ‖ message): base64. Only the worker holds the key.
+    signAsUser(ctx, user, message, context) {
+      const u = get(user, "user");
+      const bytes = asBytes(message, "message");
+      if (typeof context !== "string") throw invalid("context must be a string");
+      if (!u.secrets.signingKey) throw invalid("the user handle has no signing key (addSigningKey makes one)");
+      return api.sign(b64(bytes), context, b64(u.secrets.signingKey));
     },
 
     // account.js makeAccountKeys, with the secrets kept here.
@@ -228,6 +319,7 @@ export function makeKeystore(api, options) {
       const authKey = await deriveAuthKey(sessionB64);
       const kp = api.generateKeyPair();
       const hk = ops.generateHybridKeypair(level);
+      const sk = api.generateSigningKeyPair(SIGNING_LEVEL);
       const userKeyB64 = api.generateKey();
       const request = {
         key_hash: `${salt}$argon2id`,
@@ -239,12 +331,16 @@ export function makeKeystore(api, options) {
         // The user key is sealed as its base64 text, as account.js does.
         encrypted_user_key: ops.seal(userKeyB64, kp.publicKey, hk.publicKey, level),
         encrypted_email: api.encryptSecretboxString(email, userKeyB64),
+        // The identity signing key, wrapped as the private keys are.
+        identity_public_key: sk.publicKey,
+        encrypted_signing_key: api.encryptPrivateKey(sk.secretKey, sessionB64),
       };
       const session = add(ctx, "session", { key: base64ToBytes(sessionB64) });
-      const user = add(ctx, "user", { privateKey: base64ToBytes(kp.privateKey), pqSecretKey: base64ToBytes(hk.secretKey) },
-        { publicKey: kp.publicKey, pqPublicKey: hk.publicKey });
+      const user = add(ctx, "user", {
+        privateKey: base64ToBytes(kp.privateKey), pqSecretKey: base64ToBytes(hk.secretKey), signingKey: base64ToBytes(sk.secretKey),
+      }, userPub(kp.publicKey, hk.publicKey, sk.publicKey));
       const userKey = add(ctx, "key", { key: base64ToBytes(userKeyB64) });
-      return { session, user, userKey, publicKey: kp.publicKey, pqPublicKey: hk.publicKey, request };
+      return { session, user, userKey, publicKey: kp.publicKey, pqPublicKey: hk.publicKey, identityPublicKey: sk.publicKey, request };
     },
 
     // A password change (account.js changePassword) or a recovery: a new
@@ -257,12 +353,15 @@ export function makeKeystore(api, options) {
       if (!u.secrets.pqSecretKey) throw invalid("the account has no hybrid key pair to wrap");
       const salt = api.generateSalt();
       const sessionB64 = api.deriveSessionKey(password, salt);
-      return {
+      const out = {
         key_hash: `${salt}$argon2id`,
         auth_key: await deriveAuthKey(sessionB64),
         encrypted_private_key: api.encryptPrivateKey(b64(u.secrets.privateKey), sessionB64),
         encrypted_pq_private_key: api.encryptPrivateKey(b64(u.secrets.pqSecretKey), sessionB64),
       };
+      // The signing key moves to the new password with the others.
+      if (u.secrets.signingKey) out.encrypted_signing_key = api.encryptPrivateKey(b64(u.secrets.signingKey), sessionB64);
+      return out;
     },
 
     // A new recovery key for the user (crate generate_recovery_key): a
@@ -278,6 +377,9 @@ export function makeKeystore(api, options) {
         recovery_encrypted_private_key: api.encryptPrivateKeyForRecovery(b64(u.secrets.privateKey), recoverySecretBase64),
         recovery_encrypted_pq_private_key: api.encryptPrivateKeyForRecovery(b64(u.secrets.pqSecretKey), recoverySecretBase64),
       };
+      if (u.secrets.signingKey) {
+        request.recovery_encrypted_signing_key = api.encryptPrivateKeyForRecovery(b64(u.secrets.signingKey), recoverySecretBase64);
+      }
       const recovery = add(ctx, "recovery", { secret: base64ToBytes(recoverySecretBase64), text: encoder.encode(recoveryKey) });
       return { recovery, request };
     },
@@ -307,16 +409,20 @@ export function makeKeystore(api, options) {
       if (bundle === null || typeof bundle !== "object") throw invalid("bundle must be the server's recovery answer");
       requireString(bundle.public_key, "bundle.public_key");
       requireString(bundle.pq_public_key, "bundle.pq_public_key");
-      const privateKey = base64ToBytes(api.decryptPrivateKeyWithRecovery(bundle.recovery_encrypted_private_key, secretB64));
-      let pqSecretKey;
+      const secrets = openSecrets((w) => api.decryptPrivateKeyWithRecovery(w, secretB64), {
+        privateKey: [bundle.recovery_encrypted_private_key, true],
+        pqSecretKey: [bundle.recovery_encrypted_pq_private_key, true],
+        signingKey: [bundle.recovery_encrypted_signing_key, false],
+      });
+      let identityPublicKey = null;
       try {
-        pqSecretKey = base64ToBytes(api.decryptPrivateKeyWithRecovery(bundle.recovery_encrypted_pq_private_key, secretB64));
+        if (secrets.signingKey) identityPublicKey = identityOf(secrets.signingKey, bundle.identity_public_key);
       } catch (err) {
-        privateKey.fill(0);
+        for (const b of Object.values(secrets)) b.fill(0);
         throw err;
       }
-      const user = add(ctx, "user", { privateKey, pqSecretKey }, { publicKey: bundle.public_key, pqPublicKey: bundle.pq_public_key });
-      return { user, publicKey: bundle.public_key, pqPublicKey: bundle.pq_public_key };
+      const e = userPub(bundle.public_key, bundle.pq_public_key, identityPublicKey);
+      return userInfo(add(ctx, "user", secrets, e), e);
     },
 
     // The key cache v2 (keycache.js), written and opened here so that the
@@ -331,21 +437,32 @@ export function makeKeystore(api, options) {
         privateKey: u.secrets.privateKey.slice(), pqSeed: u.secrets.pqSecretKey.slice(),
         publicKey: base64ToBytes(u.publicKey), pqPublicKey: base64ToBytes(u.pqPublicKey),
       };
+      if (u.secrets.signingKey) keys.signingKey = u.secrets.signingKey.slice();
       try {
         return await writeKeyCache({ ...o, keys });
       } finally {
         keys.privateKey.fill(0);
         keys.pqSeed.fill(0);
+        keys.signingKey?.fill(0);
       }
     },
 
     async openCachedUser(ctx, options) {
       const keys = await readKeyCache(cacheOptions(options));
       if (keys === null) return null;
-      const publicKey = b64(keys.publicKey);
-      const pqPublicKey = b64(keys.pqPublicKey);
-      const user = add(ctx, "user", { privateKey: keys.privateKey, pqSecretKey: keys.pqSeed }, { publicKey, pqPublicKey });
-      return { user, publicKey, pqPublicKey };
+      const secrets = { privateKey: keys.privateKey, pqSecretKey: keys.pqSeed };
+      let identityPublicKey = null;
+      if (keys.signingKey) {
+        secrets.signingKey = keys.signingKey;
+        try {
+          identityPublicKey = identityOf(keys.signingKey);
+        } catch (err) {
+          for (const b of Object.values(secrets)) b.fill(0);
+          throw err;
+        }
+      }
+      const e = userPub(b64(keys.publicKey), b64(keys.pqPublicKey), identityPublicKey);
+      return userInfo(add(ctx, "user", secrets, e), e);
     },
 
     // A transition aid for pages whose session key is still kept as
@@ -463,6 +580,8 @@ export function makeKeystore(api, options) {
         privateKey: b64(e.secrets.privateKey),
         pqSecretKey: e.secrets.pqSecretKey ? b64(e.secrets.pqSecretKey) : null,
         pqPublicKey: e.pqPublicKey ?? null,
+        signingKey: e.secrets.signingKey ? b64(e.secrets.signingKey) : null,
+        identityPublicKey: e.identityPublicKey ?? null,
       };
     },
 
@@ -489,11 +608,15 @@ export function makeKeystore(api, options) {
      */
     async run(name, args, replicate) {
       if (!Object.hasOwn(handleOps, name)) throw invalid("unknown operation");
-      const ctx = { created: [] };
+      // created: handles made (dropped again on failure); updated:
+      // existing handles whose entry changed (addSigningKey), replicated
+      // but never dropped.
+      const ctx = { created: [], updated: [] };
       try {
         const result = await handleOps[name](ctx, ...(Array.isArray(args) ? args : []));
-        if (replicate && ctx.created.length > 0) {
-          await replicate(ctx.created.filter((h) => entries.has(h)).map((h) => [h, entries.get(h)]));
+        const changed = [...ctx.created, ...ctx.updated];
+        if (replicate && changed.length > 0) {
+          await replicate(changed.filter((h) => entries.has(h)).map((h) => [h, entries.get(h)]));
         }
         return result;
       } catch (err) {
@@ -511,7 +634,9 @@ export function makeKeystore(api, options) {
       for (const b of Object.values(entry.secrets)) if (!(b instanceof Uint8Array)) throw invalid("entry");
       const old = entries.get(handle);
       if (old) wipe(old);
-      store(handle, { kind: entry.kind, secrets: entry.secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey });
+      store(handle, {
+        kind: entry.kind, secrets: entry.secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey,
+      });
     },
 
     /** Drops handles (a sibling's failed replication). */
@@ -527,7 +652,10 @@ export function makeKeystore(api, options) {
         secrets[k] = b.slice();
         transfer.push(secrets[k].buffer);
       }
-      return { entry: { kind: entry.kind, secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey }, transfer };
+      return {
+        entry: { kind: entry.kind, secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey },
+        transfer,
+      };
     },
 
     get size() {

@@ -128,6 +128,16 @@ export function makeOps(api) {
       }
     },
     deriveSessionKey: (password, saltB64) => api.deriveSessionKey(password, saltB64),
+    // The crate's verify over the message's bytes: true only when every
+    // component of the signature verifies; throws on bad base64 or an
+    // unknown or missing tag (SIGNATURE), as verify does.
+    verifySignature: (message, context, signatureB64, publicKeyB64) => {
+      if (!(message instanceof Uint8Array) && !ArrayBuffer.isView(message) && !(message instanceof ArrayBuffer)) {
+        throw invalid("message must be a Uint8Array");
+      }
+      if (typeof context !== "string") throw invalid("context must be a string");
+      return api.verify(bytesToBase64(plaintextBytes(message)), context, signatureB64, publicKeyB64);
+    },
     generateHybridKeypair: (level) => {
       const name = typeof level === "string" ? hybridByLevel[level.toLowerCase()] : level === undefined ? hybridByLevel[""] : undefined;
       if (!name) throw invalid('level must be "cat1", "cat3" or "cat5"');
@@ -140,5 +150,5 @@ export function makeOps(api) {
 /** The names of the high-level operations, as the worker accepts them. */
 export const opNames = Object.freeze([
   "generateKey", "generateKeypair", "generateSalt", "encrypt", "decrypt", "seal",
-  "unseal", "unsealBytes", "deriveSessionKey", "generateHybridKeypair",
+  "unseal", "unsealBytes", "deriveSessionKey", "generateHybridKeypair", "verifySignature",
 ]);

@@ -299,3 +299,94 @@ func BlindIndex(keyB64 string, value []byte) (string, error) {
 	}
 	return enc(sealkit.BlindIndex(key, value)), nil
 }
+
+// SigningKeyPair is a composite signing key pair in base64 (the crate's
+// SigningKeyPair).
+type SigningKeyPair struct {
+	PublicKey string
+	SecretKey string
+}
+
+// SignLevel is sealkit.SignLevel; Suite is sealkit.Suite.
+type (
+	SignLevel = sealkit.SignLevel
+	Suite     = sealkit.Suite
+)
+
+// ParseSignLevel is sealkit.ParseSignLevel ("cat2", "cat3", "cat5", "").
+func ParseSignLevel(s string) (SignLevel, error) { return sealkit.ParseSignLevel(s) }
+
+// ParseSuite is sealkit.ParseSuite.
+func ParseSuite(s string) (Suite, error) { return sealkit.ParseSuite(s) }
+
+// GenerateSigningKeyPair is sealkit.GenerateSigningKeyPair in base64.
+func GenerateSigningKeyPair(level SignLevel) (SigningKeyPair, error) {
+	return GenerateSigningKeyPairSuite(sealkit.SuiteHybrid, level)
+}
+
+// GenerateSigningKeyPairSuite is sealkit.GenerateSigningKeyPairSuite in
+// base64.
+func GenerateSigningKeyPairSuite(suite Suite, level SignLevel) (SigningKeyPair, error) {
+	pk, sk, err := sealkit.GenerateSigningKeyPairSuite(suite, level)
+	if err != nil {
+		return SigningKeyPair{}, err
+	}
+	return SigningKeyPair{PublicKey: enc(pk), SecretKey: enc(sk)}, nil
+}
+
+// DeriveSigningPublicKey is sealkit.DeriveSigningPublicKey in base64.
+func DeriveSigningPublicKey(secretKeyB64 string) (string, error) {
+	sk, err := sealkit.DecodeBase64(secretKeyB64)
+	if err != nil {
+		return "", err
+	}
+	pk, err := sealkit.DeriveSigningPublicKey(sk)
+	if err != nil {
+		return "", err
+	}
+	return enc(pk), nil
+}
+
+// Sign is sealkit.Sign with the secret key and the signature in base64
+// (the crate's sign(message, context, sk_b64)).
+func Sign(message []byte, context, secretKeyB64 string) (string, error) {
+	sk, err := sealkit.DecodeBase64(secretKeyB64)
+	if err != nil {
+		return "", err
+	}
+	sig, err := sealkit.Sign(message, context, sk)
+	if err != nil {
+		return "", err
+	}
+	return enc(sig), nil
+}
+
+// Verify is sealkit.Verify over base64 (the crate's verify(message,
+// context, sig_b64, pk_b64)): the signature is decoded, then the public
+// key; a base64 error is an error, never false.
+func Verify(message []byte, context, signatureB64, publicKeyB64 string) (bool, error) {
+	b, err := decodeAll(signatureB64, publicKeyB64)
+	if err != nil {
+		return false, err
+	}
+	return sealkit.Verify(message, context, b[0], b[1])
+}
+
+// SignaturePosture is sealkit.SignaturePosture of a base64 public key.
+func SignaturePosture(publicKeyB64 string) (Suite, SignLevel, error) {
+	pk, err := sealkit.DecodeBase64(publicKeyB64)
+	if err != nil {
+		return 0, 0, err
+	}
+	return sealkit.SignaturePosture(pk)
+}
+
+// SignaturePostureFromSignature is sealkit.SignaturePostureFromSignature
+// of a base64 signature.
+func SignaturePostureFromSignature(signatureB64 string) (Suite, SignLevel, error) {
+	sig, err := sealkit.DecodeBase64(signatureB64)
+	if err != nil {
+		return 0, 0, err
+	}
+	return sealkit.SignaturePostureFromSignature(sig)
+}

@@ -73,6 +73,49 @@ var sealtextCall = map[string]func(a []string) (any, error){
 	"encryptPrivateKeyForRecovery":  func(a []string) (any, error) { return sealtext.EncryptPrivateKeyForRecovery(a[0], a[1]) },
 	"decryptPrivateKeyWithRecovery": func(a []string) (any, error) { return sealtext.DecryptPrivateKeyWithRecovery(a[0], a[1]) },
 	"parseSaltFromKeyHash":          func(a []string) (any, error) { return sealtext.ParseSaltFromKeyHash(a[0]) },
+	"generateSigningKeyPair": func(a []string) (any, error) {
+		level, err := sealtext.ParseSignLevel(a[0])
+		if err != nil {
+			return nil, err
+		}
+		kp, err := sealtext.GenerateSigningKeyPair(level)
+		return kp.PublicKey, err
+	},
+	"generateSigningKeyPairSuite": func(a []string) (any, error) {
+		suite, err := sealtext.ParseSuite(a[0])
+		if err != nil {
+			return nil, err
+		}
+		level, err := sealtext.ParseSignLevel(a[1])
+		if err != nil {
+			return nil, err
+		}
+		kp, err := sealtext.GenerateSigningKeyPairSuite(suite, level)
+		return kp.PublicKey, err
+	},
+	"deriveSigningPublicKey": func(a []string) (any, error) { return sealtext.DeriveSigningPublicKey(a[0]) },
+	"sign": func(a []string) (any, error) {
+		msg, err := sealkit.DecodeBase64(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return sealtext.Sign(msg, a[1], a[2])
+	},
+	"verify": func(a []string) (any, error) {
+		msg, err := sealkit.DecodeBase64(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return sealtext.Verify(msg, a[1], a[2], a[3])
+	},
+	"signaturePosture": func(a []string) (any, error) {
+		s, l, err := sealtext.SignaturePosture(a[0])
+		return s.String() + "/" + l.String(), err
+	},
+	"signaturePostureFromSignature": func(a []string) (any, error) {
+		s, l, err := sealtext.SignaturePostureFromSignature(a[0])
+		return s.String() + "/" + l.String(), err
+	},
 }
 
 // randomised lists the exports whose successful result differs per call;
@@ -84,12 +127,18 @@ var randomised = map[string]bool{
 	"encryptPrivateKey": true, "encryptPrivateKeyForRecovery": true,
 }
 
+// keyPairs lists the exports that return a fresh key pair: only their
+// errors, and their public key's size, are compared.
+var keyPairs = map[string]bool{"generateSigningKeyPair": true, "generateSigningKeyPairSuite": true}
+
 func TestExportsAgreeWithSealtext(t *testing.T) {
 	key := sealtext.GenerateKey()
 	kp, _ := sealtext.GenerateKeyPair()
 	hk, _ := sealtext.GenerateHybridKeyPair(sealkit.Cat3)
 	hk1, _ := sealtext.GenerateHybridKeyPair(sealkit.Cat1)
 	rk, _ := sealtext.GenerateRecoveryKey()
+	sk2, _ := sealtext.GenerateSigningKeyPair(sealkit.SignCat2)
+	signed, _ := sealtext.Sign([]byte("to be signed"), "", sk2.SecretKey)
 	enc := sealkit.EncodeBase64
 	secretbox, _ := sealtext.EncryptSecretboxString("héllo", key)
 	notUTF8, _ := sealtext.EncryptSecretbox([]byte{0xff, 0xfe}, key)
@@ -105,11 +154,13 @@ func TestExportsAgreeWithSealtext(t *testing.T) {
 		secretbox, notUTF8, wrapped, boxed, hybrid, fake,
 		rk.RecoveryKey, strings.ToLower(rk.RecoveryKey), rk.RecoverySecretB64,
 		"cat1", "CAT5", "cat2", "salt$argon2id", "a$b$c",
+		sk2.PublicKey, sk2.SecretKey, signed, enc([]byte("to be signed")), "pure", "hybrid_matched",
 	}
 	// Four arguments over the whole pool would be half a million calls.
 	small := []string{
 		"", "not base64!", "AAAA", enc(make([]byte, 31)), key, kp.PublicKey, kp.PrivateKey,
 		hk.PublicKey, hk.SecretKey, enc(make([]byte, 32)), boxed, hybrid, fake, "cat1",
+		sk2.PublicKey, signed, enc([]byte("to be signed")),
 	}
 	// Keys that may open a randomised result, to compare plaintexts.
 	openers := []func(ct string) (string, error){
@@ -171,7 +222,23 @@ func TestExportsAgreeWithSealtext(t *testing.T) {
 					fmt.Sprintf("%T", unwrapAll(gotErr)) != fmt.Sprintf("%T", unwrapAll(wantErr)) {
 					t.Errorf("%s: error %v (%T), sealtext %v (%T)", desc, gotErr, gotErr, wantErr, wantErr)
 				}
-			case e.name == "isHybridCiphertext":
+			case keyPairs[e.name]:
+				if g := textOf(got.(object)[0].value); len(g) != len(wantR.(string)) {
+					t.Errorf("%s: a %d-character public key, sealtext's %d", desc, len(g), len(wantR.(string)))
+				}
+			case e.name == "signaturePosture" || e.name == "signaturePostureFromSignature":
+				if o := got.(object); textOf(o[0].value)+"/"+textOf(o[1].value) != wantR.(string) {
+					t.Errorf("%s = %v, sealtext %v", desc, o, wantR)
+				}
+			case e.name == "sign":
+				// Hedged: compare by verifying both under the pool's key.
+				for _, s := range []string{textOf(got), wantR.(string)} {
+					msg, _ := sealkit.DecodeBase64(args[0])
+					if ok, err := sealtext.Verify(msg, args[1], s, sk2.PublicKey); !ok || err != nil {
+						t.Errorf("%s: a signature that does not verify (%v, %v)", desc, ok, err)
+					}
+				}
+			case e.name == "isHybridCiphertext" || e.name == "verify":
 				if got != wantR {
 					t.Errorf("%s = %v, sealtext %v", desc, got, wantR)
 				}

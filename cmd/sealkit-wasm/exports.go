@@ -267,10 +267,27 @@ func recoveryKey() (result, error) {
 	return object{{"recoveryKey", secretText(text)}, {"recoverySecretBase64", secretB64(decoded)}}, nil
 }
 
+func signingKeyPair(suite sealkit.Suite, level sealkit.SignLevel) (result, error) {
+	pk, sk, err := sealkit.GenerateSigningKeyPairSuite(suite, level)
+	if err != nil {
+		return nil, err
+	}
+	return object{{"publicKey", sealkit.EncodeBase64(pk)}, {"secretKey", secretB64(sk)}}, nil
+}
+
+func posture(suite sealkit.Suite, level sealkit.SignLevel, err error) (result, error) {
+	if err != nil {
+		return nil, err
+	}
+	return object{{"suite", suite.String()}, {"level", level.String()}}, nil
+}
+
 // exports is the module's API: the 21 functions of metamorphic-crypto
-// v0.1.0's wasm.rs plus sealForUserWithLevel, generateHybridKeyPair512 and
-// generateHybridKeyPair1024 (wire-format.md §6.1), in the order of that
-// table. Plaintext arguments that the crate takes as base64 are decoded
+// v0.1.0's wasm.rs plus sealForUserWithLevel, generateHybridKeyPair512,
+// generateHybridKeyPair1024 and the signature family
+// (generateSigningKeyPair … verify) (wire-format.md §6.1), in the order of
+// that table, then sealkit's signaturePosture and
+// signaturePostureFromSignature. Plaintext arguments that the crate takes as base64 are decoded
 // before the other arguments, as its wasm.rs does.
 var exports = []export{
 	{"deriveSessionKey", []param{{name: "password"}, {name: "saltB64"}}, func(w *wipeList, a []string) (result, error) {
@@ -367,6 +384,70 @@ var exports = []export{
 		// A view of the argument: copy it before the input is wiped.
 		return strings.Clone(salt), nil
 	}},
+	// Composite signatures (crate v0.5/v0.7, wire-format.md §5.1). The
+	// message is base64 and decoded first, then the key or signature, as
+	// the crate's wasm.rs does; the context is a plain string.
+	{"generateSigningKeyPair", []param{{name: "level"}}, func(_ *wipeList, a []string) (result, error) {
+		level, err := sealkit.ParseSignLevel(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return signingKeyPair(sealkit.SuiteHybrid, level)
+	}},
+	{"generateSigningKeyPairSuite", []param{{name: "suite"}, {name: "level"}}, func(_ *wipeList, a []string) (result, error) {
+		suite, err := sealkit.ParseSuite(a[0])
+		if err != nil {
+			return nil, err
+		}
+		level, err := sealkit.ParseSignLevel(a[1])
+		if err != nil {
+			return nil, err
+		}
+		return signingKeyPair(suite, level)
+	}},
+	{"deriveSigningPublicKey", []param{{name: "secretKeyB64"}}, func(w *wipeList, a []string) (result, error) {
+		sk, err := w.one(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return public(sealkit.DeriveSigningPublicKey(sk))
+	}},
+	{"sign", []param{{name: "messageB64"}, {name: "context"}, {name: "secretKeyB64"}}, func(w *wipeList, a []string) (result, error) {
+		b, err := w.decode(a[0], a[2])
+		if err != nil {
+			return nil, err
+		}
+		return public(sealkit.Sign(b[0], a[1], b[1]))
+	}},
+	{"verify", []param{{name: "messageB64"}, {name: "context"}, {name: "signatureB64"}, {name: "publicKeyB64"}}, func(w *wipeList, a []string) (result, error) {
+		b, err := w.decode(a[0], a[2], a[3])
+		if err != nil {
+			return nil, err
+		}
+		ok, err := sealkit.Verify(b[0], a[1], b[1], b[2])
+		if err != nil {
+			return nil, err
+		}
+		return ok, nil
+	}},
+	// Not in the crate's wasm.rs: its signature_posture and
+	// signature_posture_from_signature, as {suite, level} (the NIF's
+	// strings: "hybrid" | "hybrid_matched" | "pure_cnsa2", "cat2" | "cat3"
+	// | "cat5").
+	{"signaturePosture", []param{{name: "publicKeyB64"}}, func(w *wipeList, a []string) (result, error) {
+		pk, err := w.one(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return posture(sealkit.SignaturePosture(pk))
+	}},
+	{"signaturePostureFromSignature", []param{{name: "signatureB64"}}, func(w *wipeList, a []string) (result, error) {
+		sig, err := w.one(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return posture(sealkit.SignaturePostureFromSignature(sig))
+	}},
 }
 
 // Error codes: the stable, machine-readable half of an error; the message
@@ -381,6 +462,7 @@ const (
 	codeKDF             = "KDF"
 	codeHybrid          = "HYBRID"
 	codeUTF8            = "UTF8"
+	codeSignature       = "SIGNATURE"
 	codeLowOrderKey     = "LOW_ORDER_KEY"
 	codeInvalidArgument = "INVALID_ARGUMENT"
 	codeInternal        = "INTERNAL"
@@ -407,6 +489,8 @@ func errorCode(err error) string {
 		return codeHybrid
 	case errors.Is(err, sealkit.ErrUTF8):
 		return codeUTF8
+	case errors.Is(err, sealkit.ErrSignature):
+		return codeSignature
 	case errors.Is(err, sealkit.ErrLowOrderKey):
 		return codeLowOrderKey
 	case errors.Is(err, errSlot):

@@ -33,6 +33,7 @@ var (
 	ErrHybrid        = errors.New("hybrid KEM")
 	ErrKDF           = errors.New("key derivation failed")
 	ErrUTF8          = errors.New("UTF-8")
+	ErrSignature     = errors.New("signature")
 )
 
 // InvalidLengthError reports a key, salt, seed or public key of the wrong
@@ -109,6 +110,21 @@ func Hybrid(reason string) error { return &HybridError{Reason: reason} }
 // ErrBadTag is the crate's error for a blob that carries no known seal tag.
 // It is a *HybridError, so errors.Is(err, ErrHybrid) holds as well.
 var ErrBadTag error = &HybridError{Reason: "not a hybrid ciphertext (bad version tag)"}
+
+// SignatureError reports a structural problem with a composite signature,
+// key or argument: an unknown or missing version tag, a suite and level
+// that do not go together, a suite left out of this build.
+type SignatureError struct {
+	Reason string
+}
+
+func (e *SignatureError) Error() string { return "signature: " + e.Reason }
+
+// Is makes errors.Is(err, ErrSignature) true.
+func (e *SignatureError) Is(target error) bool { return target == ErrSignature }
+
+// Signature returns a *SignatureError.
+func Signature(reason string) error { return &SignatureError{Reason: reason} }
 
 // KDFError reports an Argon2id parameter or derivation failure.
 type KDFError struct {

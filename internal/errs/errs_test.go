@@ -55,6 +55,7 @@ func TestErrorsIs(t *testing.T) {
 		"ErrBadTag":             ErrBadTag,
 		"ErrKDF":                ErrKDF,
 		"ErrUTF8":               ErrUTF8,
+		"ErrSignature":          ErrSignature,
 	}
 	cases := []struct {
 		name string
@@ -75,6 +76,7 @@ func TestErrorsIs(t *testing.T) {
 		{"ErrBadTag", ErrBadTag, []string{"ErrBadTag", "ErrHybrid"}},
 		{"KDFError", &KDFError{Reason: "x"}, []string{"ErrKDF"}},
 		{"UTF8Error", &UTF8Error{ValidUpTo: 1, ErrorLen: 1}, []string{"ErrUTF8"}},
+		{"SignatureError", Signature("x"), []string{"ErrSignature"}},
 	}
 	for _, c := range cases {
 		want := map[string]bool{}
@@ -131,7 +133,7 @@ func TestErrorsAs(t *testing.T) {
 // The family sentinels are distinct values with the texts the root package
 // documents as prefixes.
 func TestFamilySentinels(t *testing.T) {
-	fam := []error{ErrInvalidLength, ErrBase64, ErrHybrid, ErrKDF, ErrUTF8}
+	fam := []error{ErrInvalidLength, ErrBase64, ErrHybrid, ErrKDF, ErrUTF8, ErrSignature}
 	for i, a := range fam {
 		for j, b := range fam {
 			if (i == j) != errors.Is(a, b) {
@@ -147,6 +149,7 @@ func TestFamilySentinels(t *testing.T) {
 		{Hybrid("x"), ErrHybrid},
 		{&KDFError{Reason: "x"}, ErrKDF},
 		{&UTF8Error{}, ErrUTF8},
+		{Signature("x"), ErrSignature},
 	}
 	for _, p := range prefixes {
 		if got, pre := p.err.Error(), p.fam.Error(); len(got) < len(pre) || got[:len(pre)] != pre {

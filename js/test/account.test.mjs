@@ -37,10 +37,19 @@ test("the defaults are the kit's endpoints and the app's storage names", () => {
 // checkAccount checks a finish body against the protocol with the core's
 // own functions, and returns the opened keys.
 async function checkAccount(request, sessionKey, { password = PASSWORD, email = EMAIL, pqBytes = 1216, sealTag = 0x02 } = {}) {
+  // The handle API (makeAccount) adds an identity signing key, wrapped as
+  // the private keys are; account.js makeAccountKeys does not.
+  const signing = "identity_public_key" in request;
   assert.deepEqual(Object.keys(request).sort(), [
     "auth_key", "encrypted_email", "encrypted_pq_private_key", "encrypted_private_key",
-    "encrypted_user_key", "key_hash", "pq_public_key", "public_key",
+    ...(signing ? ["encrypted_signing_key"] : []), "encrypted_user_key",
+    ...(signing ? ["identity_public_key"] : []), "key_hash", "pq_public_key", "public_key",
   ]);
+  if (signing) {
+    assert.equal(bytes(request.identity_public_key).length, 1985); // Hybrid Cat-3
+    const sk = await sdk.call("decryptPrivateKey", request.encrypted_signing_key, sessionKey);
+    assert.equal(await sdk.call("deriveSigningPublicKey", sk), request.identity_public_key);
+  }
   // key_hash: "<16-byte salt>$argon2id"; the password and salt give the session key back.
   assert.match(request.key_hash, /^[A-Za-z0-9+/]{22}==\$argon2id$/);
   const salt = await sdk.call("parseSaltFromKeyHash", request.key_hash);

@@ -14,7 +14,8 @@ let fresh = 0;
 const freshCrypto = () => import(`../crypto.js?instance=${++fresh}`);
 
 // wire-format.md §6.1: the 21 rows marked 0.1 plus sealForUserWithLevel,
-// generateHybridKeyPair512 and generateHybridKeyPair1024, in table order.
+// generateHybridKeyPair512, generateHybridKeyPair1024 and the signature
+// family, in table order, and sealkit's two posture functions.
 const spec = [
   "deriveSessionKey", "encryptSecretboxString", "decryptSecretboxToString", "encryptSecretbox",
   "decryptSecretbox", "boxSeal", "boxSealOpen", "sealForUser", "unsealFromUser", "sealForUserWithLevel",
@@ -22,6 +23,9 @@ const spec = [
   "generateKey", "generateKeyPair", "generateSalt", "encryptPrivateKey", "decryptPrivateKey",
   "generateRecoveryKey", "recoveryKeyToSecret", "encryptPrivateKeyForRecovery",
   "decryptPrivateKeyWithRecovery", "parseSaltFromKeyHash",
+  // The signature rows (0.5, 0.7), then sealkit's posture functions.
+  "generateSigningKeyPair", "generateSigningKeyPairSuite", "deriveSigningPublicKey", "sign", "verify",
+  "signaturePosture", "signaturePostureFromSignature",
 ];
 
 test("before init: not ready, calls throw NOT_READY", async () => {
@@ -34,7 +38,7 @@ test("before init: not ready, calls throw NOT_READY", async () => {
 
 test("exportNames is the §6.1 list and every name is an exported function", async () => {
   await init();
-  assert.equal(spec.length, 24);
+  assert.equal(spec.length, 31);
   assert.deepEqual([...c.exportNames], spec);
   assert.ok(Object.isFrozen(c.exportNames));
   const coded = c.codedExports();

@@ -132,7 +132,7 @@ test("non-string arguments: compat throws an Error with code INVALID_ARGUMENT", 
 test("ErrorCode lists the core's and the SDK's codes and is frozen", () => {
   assert.deepEqual(Object.keys(ErrorCode).sort(), [
     "BASE64", "DECRYPTION", "HYBRID", "INTERNAL", "INVALID_ARGUMENT", "INVALID_KEY_HASH", "INVALID_LENGTH",
-    "INVALID_RECOVERY_KEY", "KDF", "LOAD", "LOW_ORDER_KEY", "NOT_READY", "TOO_SHORT", "UNKNOWN_HANDLE", "UNSUPPORTED", "UTF8", "WORKER",
+    "INVALID_RECOVERY_KEY", "KDF", "LOAD", "LOW_ORDER_KEY", "NOT_READY", "SIGNATURE", "TOO_SHORT", "UNKNOWN_HANDLE", "UNSUPPORTED", "UTF8", "WORKER",
   ]);
   for (const [k, v] of Object.entries(ErrorCode)) assert.equal(k, v);
   assert.ok(Object.isFrozen(ErrorCode));

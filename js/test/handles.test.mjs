@@ -60,7 +60,9 @@ async function roundTrips() {
   assert.equal(unlocked.publicKey, kp.publicKey);
   assert.equal(unlocked.pqPublicKey, hk.publicKey);
   assert.deepEqual(await sdk.exportKey(unlocked.user),
-    { publicKey: kp.publicKey, privateKey: kp.privateKey, pqSecretKey: hk.secretKey, pqPublicKey: hk.publicKey });
+    { publicKey: kp.publicKey, privateKey: kp.privateKey, pqSecretKey: hk.secretKey, pqPublicKey: hk.publicKey, signingKey: null, identityPublicKey: null });
+  // An account without a signing key: the handle opens, and cannot sign.
+  assert.equal(unlocked.identityPublicKey, null);
   const user = unlocked.user;
 
   // The transition aid: a base64 session key (KeyChain's) imported as a
@@ -241,7 +243,8 @@ test("makeAccount: the request of account.js makeAccountKeys, its keys kept in t
   for (const h of [acc.session, acc.user, acc.userKey]) assert.match(h, HANDLE);
   const r = acc.request;
   assert.deepEqual(Object.keys(r).sort(), ["auth_key", "encrypted_email", "encrypted_pq_private_key", "encrypted_private_key",
-    "encrypted_user_key", "key_hash", "pq_public_key", "public_key"]);
+    "encrypted_signing_key", "encrypted_user_key", "identity_public_key", "key_hash", "pq_public_key", "public_key"]);
+  assert.equal(acc.identityPublicKey, r.identity_public_key);
   assert.equal(acc.publicKey, r.public_key);
   assert.equal(acc.pqPublicKey, r.pq_public_key);
   assert.equal(Buffer.from(r.pq_public_key, "base64").length, 800 + 32); // ML-KEM-512 (cat1) + X25519
@@ -252,7 +255,10 @@ test("makeAccount: the request of account.js makeAccountKeys, its keys kept in t
   assert.equal(r.auth_key, await deriveAuthKey(session));
   const privateKey = await sdk.call("decryptPrivateKey", r.encrypted_private_key, session);
   const pqSecretKey = await sdk.call("decryptPrivateKey", r.encrypted_pq_private_key, session);
-  assert.deepEqual(await sdk.exportKey(acc.user), { publicKey: r.public_key, privateKey, pqSecretKey, pqPublicKey: r.pq_public_key });
+  const signingKey = await sdk.call("decryptPrivateKey", r.encrypted_signing_key, session);
+  assert.equal(await sdk.call("deriveSigningPublicKey", signingKey), r.identity_public_key);
+  assert.deepEqual(await sdk.exportKey(acc.user),
+    { publicKey: r.public_key, privateKey, pqSecretKey, pqPublicKey: r.pq_public_key, signingKey, identityPublicKey: r.identity_public_key });
   // As account.js openUserKey reads it: the user key's base64 text.
   const userKey = await sdk.unseal(r.encrypted_user_key, r.public_key, privateKey, pqSecretKey);
   assert.equal(await sdk.exportKey(acc.userKey), userKey);

@@ -109,6 +109,17 @@ test("call() reaches every export", async () => {
   r.encryptPrivateKeyForRecovery = await sdk.call("encryptPrivateKeyForRecovery", kp.privateKey, r.recoveryKeyToSecret);
   r.decryptPrivateKeyWithRecovery = await sdk.call("decryptPrivateKeyWithRecovery", r.encryptPrivateKeyForRecovery, rk.recoverySecretBase64);
   r.parseSaltFromKeyHash = await sdk.call("parseSaltFromKeyHash", `${salt}$argon2id`);
+  r.generateSigningKeyPair = await sdk.call("generateSigningKeyPair", "cat2");
+  r.generateSigningKeyPairSuite = await sdk.call("generateSigningKeyPairSuite", "pure", "cat5");
+  r.deriveSigningPublicKey = await sdk.call("deriveSigningPublicKey", r.generateSigningKeyPair.secretKey);
+  r.sign = await sdk.call("sign", "aGk=", "ctx", r.generateSigningKeyPair.secretKey);
+  r.verify = await sdk.call("verify", "aGk=", "ctx", r.sign, r.deriveSigningPublicKey);
+  r.signaturePosture = await sdk.call("signaturePosture", r.generateSigningKeyPairSuite.publicKey);
+  r.signaturePostureFromSignature = await sdk.call("signaturePostureFromSignature", r.sign);
+  assert.equal(r.deriveSigningPublicKey, r.generateSigningKeyPair.publicKey);
+  assert.equal(r.verify, true);
+  assert.deepEqual(r.signaturePosture, { suite: "pure_cnsa2", level: "cat5" });
+  assert.deepEqual(r.signaturePostureFromSignature, { suite: "hybrid", level: "cat2" });
   assert.deepEqual(Object.keys(r).sort(), [...names].sort());
   assert.equal(r.decryptSecretboxToString, "hi");
   assert.equal(r.decryptSecretbox, "aGk=");

@@ -7,6 +7,7 @@ import init, {
   generateKeyPair, generateHybridKeyPair512, generateRecoveryKey, sealForUser,
   sealForUserWithLevel, unsealFromUser, isHybridCiphertext, decryptSecretboxToString,
   encryptSecretboxBytes, decryptSecretboxBytes, boxSealOpenBytes, unsealFromUserBytes, bytesExportNames,
+  generateSigningKeyPair, sign, verify, signaturePosture,
 } from "../../crypto.js";
 import {
   loadCrypto, ensureReady, generateKey, generateKeypair, encrypt, decrypt, seal, unseal,
@@ -14,7 +15,7 @@ import {
   terminate, SealkitError, ErrorCode, deriveAuthKey,
   deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
   decryptTexts, decryptMany, openTexts, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
-  importSessionKey, unsealText,
+  importSessionKey, unsealText, verifySignature, signAsUser, addSigningKey, SIGN_CONTEXT_V1,
 } from "../../index.js";
 import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
@@ -272,9 +273,22 @@ async function share(myKeys: { publicKey: string; privateKey: string; pqSecretKe
 async function handles(me: AccountRecord): Promise<void> {
   await loadCrypto(undefined, { workers: 2, exportKeys: false });
   const { session, authKey }: { session: SessionHandle; authKey: string } = await deriveLoginKeys("pw", "c2FsdA==$argon2id");
-  const { user, publicKey, pqPublicKey } = await unlockUser(session, me);
+  const { user, publicKey, pqPublicKey, identityPublicKey } = await unlockUser(session, me);
   const pk: string = publicKey;
   const pq: string | null = pqPublicKey;
+  // Signatures: the identity key by handle, verification of bytes.
+  const idPk: string | null = identityPublicKey;
+  const sig: string = await signAsUser(user, new Uint8Array([1]), SIGN_CONTEXT_V1);
+  const valid: boolean = await verifySignature(new Uint8Array([1]), SIGN_CONTEXT_V1, sig, idPk ?? "");
+  // @ts-expect-error the message is bytes, not a string
+  await verifySignature("text", SIGN_CONTEXT_V1, sig, pk);
+  // @ts-expect-error a session handle cannot sign
+  await signAsUser(session, new Uint8Array([1]), "ctx");
+  const added: { identityPublicKey: string; encryptedSigningKey: string } = await addSigningKey(user, session, me);
+  const spk: string = generateSigningKeyPair("cat3").publicKey;
+  const ok: boolean = verify("", "ctx", sign("", "ctx", "sk"), spk);
+  const level: "cat2" | "cat3" | "cat5" = signaturePosture(spk).level;
+  void [idPk, valid, added, ok, level];
   const key: KeyHandle = await openKey(user, "sealed");
   // @ts-expect-error a session handle is not a user handle
   await openKey(session, "sealed");
