@@ -368,6 +368,9 @@ export async function changePassword(args) {
     new_auth_key: next.auth_key,
     encrypted_private_key: next.encrypted_private_key,
     encrypted_pq_private_key: next.encrypted_pq_private_key,
+    // The identity signing key, re-wrapped too (the server requires it of
+    // an account that has one: the old wrap dies with the old password).
+    ...(next.encrypted_signing_key ? { encrypted_signing_key: next.encrypted_signing_key } : {}),
     end_other_sessions: args?.endOtherSessions === true,
   }, args);
   return { ended: Number(answer?.ended ?? 0) };
@@ -431,6 +434,7 @@ export async function recoverAccount(args) {
       new_recovery_auth_key: fresh.request.recovery_auth_key,
       recovery_encrypted_private_key: fresh.request.recovery_encrypted_private_key,
       recovery_encrypted_pq_private_key: fresh.request.recovery_encrypted_pq_private_key,
+      ...(fresh.request.recovery_encrypted_signing_key ? { recovery_encrypted_signing_key: fresh.request.recovery_encrypted_signing_key } : {}),
     }, args);
     return { user, recovery: fresh.recovery };
   } catch (err) {

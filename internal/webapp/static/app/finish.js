@@ -13,6 +13,7 @@ import { finishSignupSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { labelSession } from "./device.js";
 import { keepUser } from "./keys.js";
+import { publishOwnBundle } from "./trust.js";
 import { showRecoveryKey } from "./recoverykey.js";
 
 const MIN_PASSWORD = 10;
@@ -48,7 +49,11 @@ async function createAccount(password) {
     await labelSession(made.userKey); // the devices page's "Chrome on Linux"
     sdk.release(made.userKey).catch(() => {});
     onProgress("open");
-    await keepUser(await fetchMe(), made.user);
+    const me = await fetchMe();
+    await keepUser(me, made.user);
+    // The signed bundle of the new account's keys (it names the user id,
+    // which exists only now): others seal to this account only through it.
+    await publishOwnBundle(me, { user: made.user, identityPublicKey: me.identity_public_key }).catch(() => {});
   });
   location.assign("/habits");
 }

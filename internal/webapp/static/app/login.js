@@ -9,7 +9,7 @@
 import { loginSession } from "../sdk/account.js";
 import { busy, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress, withSteps } from "./common.js";
 import { labelSessionOf } from "./device.js";
-import { unlockSession } from "./keys.js";
+import { addIdentity, unlockSession } from "./keys.js";
 import { offerRecovery } from "./recoverykey.js";
 
 const form = document.getElementById("login-form");
@@ -36,6 +36,12 @@ async function logIn(email, password) {
     await labelSessionOf(record, user); // the devices page's "Chrome on Linux"
     return { me: record, user };
   });
+  if (!me.identity_public_key) {
+    // An account made before signed identities: its identity key now,
+    // proven by the password just typed (keys.js addIdentity).
+    status.textContent = "Adding your identity key…";
+    await addIdentity(me, password, user);
+  }
   if (!me.has_recovery) {
     status.textContent = "";
     const { session, authKey } = await sdk.deriveLoginKeys(password, me.key_hash);

@@ -20,7 +20,7 @@
 // block sealing; the group page says why and offers, for "changed" only,
 // to accept the new key.
 
-import { checkBundle, openBundle, safetyNumber } from "../sdk/identity.js";
+import { checkBundle, decodeBundle, openBundle, safetyNumber, signBundle } from "../sdk/identity.js";
 import { api, ApiError, sdk } from "./common.js";
 
 const sealable = new Set(["ok", "new"]);
@@ -213,4 +213,59 @@ export class UnverifiedError extends Error {
     this.userId = String(userId);
     this.status = status;
   }
+}
+
+/**
+ * Whether the user handle opens what is sealed to these public keys: a
+ * proof that they are this user's (a hybrid seal needs both private
+ * keys). The server lists them in /api/me; this page signs them into its
+ * bundle only after this check, so a server that swapped them gets no
+ * signature over its own keys.
+ */
+async function ownsKeys(user, publicKey, pqPublicKey) {
+  const probe = await sdk.newKey();
+  let opened = null;
+  try {
+    const [copy] = await sdk.sealKey(probe, [{ user_id: "me", public_key: publicKey, pq_public_key: pqPublicKey || "" }]);
+    opened = await sdk.openKey(user, copy.encrypted_key);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    sdk.release(probe).catch(() => {});
+    if (opened) sdk.release(opened).catch(() => {});
+  }
+}
+
+/**
+ * Publishes this user's signed bundle when the server has none for the
+ * handle's identity key (a new account, a new identity key) or one that
+ * lists other keys: version 1, or the stored bundle's + 1. Resolves to
+ * true when a bundle was published. Failures leave things as they were
+ * (the next page tries again).
+ *
+ * @param {object} me the /api/me JSON
+ * @param {{user: string, publicKey: string, pqPublicKey?: string | null, identityPublicKey?: string | null}} handle
+ */
+export async function publishOwnBundle(me, handle) {
+  if (!handle || !handle.identityPublicKey) return false;
+  const mine = { userId: String(me.user_id), publicKey: me.public_key, pqPublicKey: me.pq_public_key || "", identityKey: handle.identityPublicKey };
+  let version = 1;
+  if (me.identity_bundle) {
+    try {
+      const { bundle } = decodeBundle(Uint8Array.from(atob(me.identity_bundle), (c) => c.charCodeAt(0)));
+      if (bundle.userId === mine.userId && bundle.identityKey === mine.identityKey && bundle.publicKey === mine.publicKey &&
+          bundle.pqPublicKey === mine.pqPublicKey) {
+        return false;
+      }
+      version = bundle.version + 1;
+    } catch {
+      // Not a bundle: replaced by version 1 (the server refuses a lower
+      // version than one it stored, so this only ever fixes garbage).
+    }
+  }
+  if (!(await ownsKeys(handle.user, mine.publicKey, mine.pqPublicKey))) return false;
+  const signed = await signBundle(handle.user, { ...mine, version });
+  await api("PUT", "/api/me/identity/bundle", { identity_bundle: signed });
+  return true;
 }
