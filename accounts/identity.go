@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/fieldcheck"
 	"github.com/sealkit/sealkit/identity"
 )
@@ -96,10 +97,22 @@ func identityFields(c *fieldcheck.Checker, pkB64, eskB64, reskB64 string, recove
 		return nil, nil
 	}
 	i := &Identity{
-		PublicKey:           c.Bytes("identity_public_key", pkB64, MinIdentityKey, identity.MaxKey),
+		PublicKey:           identityKeyField(c, pkB64),
 		EncryptedSigningKey: c.Bytes("encrypted_signing_key", eskB64, MinWrappedSigningKey, MaxWrappedSigningKey),
 	}
 	return i, signingKeyField(c, "recovery_encrypted_signing_key", reskB64, recovery)
+}
+
+// identityKeyField checks an identity public key: a composite signing
+// public key of a known suite and its exact size (sealkit.SignaturePosture).
+func identityKeyField(c *fieldcheck.Checker, v string) []byte {
+	pk := c.Bytes("identity_public_key", v, MinIdentityKey, identity.MaxKey)
+	if pk != nil {
+		if _, _, err := sealkit.SignaturePosture(pk); err != nil {
+			c.Fail("identity_public_key", "not a signing public key")
+		}
+	}
+	return pk
 }
 
 // checkBundle refuses a signed bundle that is not a's under identity key
@@ -152,7 +165,7 @@ func (m *Manager) SetIdentity(ctx context.Context, client, userID string, s Iden
 	var c fieldcheck.Checker
 	key := c.Bytes("auth_key", s.AuthKey, 32, 32)
 	i := Identity{
-		PublicKey:           c.Bytes("identity_public_key", s.IdentityPublicKey, MinIdentityKey, identity.MaxKey),
+		PublicKey:           identityKeyField(&c, s.IdentityPublicKey),
 		EncryptedSigningKey: c.Bytes("encrypted_signing_key", s.EncryptedSigningKey, MinWrappedSigningKey, MaxWrappedSigningKey),
 	}
 	if s.IdentityBundle != "" {

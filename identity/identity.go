@@ -35,6 +35,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sealkit/sealkit"
 )
 
 // Format is the first byte of a bundle of this layout.
@@ -284,4 +286,10 @@ func SafetyNumber(userA string, keyA []byte, userB string, keyB []byte) (string,
 		groups[i] = digits[i*5 : i*5+5]
 	}
 	return strings.Join(groups, " "), nil
+}
+
+// OpenComposite is Open with sealkit's composite signature verification
+// (sealkit.Verify): what a Go client uses.
+func OpenComposite(signed []byte, userID string, pin *Pin) (*Bundle, error) {
+	return Open(signed, userID, pin, sealkit.Verify)
 }

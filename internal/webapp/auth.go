@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/fieldcheck"
 	"github.com/sealkit/sealkit/internal/store"
@@ -29,6 +30,9 @@ func (s *Server) newAccounts() error {
 		Floors:      accounts.Floors{Salt: s.cfg.SaltMinDuration},
 		SessionIdle: store.SessionIdle,
 		Now:         s.cfg.Now,
+		// Keeps bundles whose signature does not verify out of the
+		// database (clients verify every bundle anyway).
+		VerifySignature: sealkit.Verify,
 	})
 	if err != nil {
 		return err

@@ -105,6 +105,9 @@ var authzCoveredElsewhere = map[string]string{
 	"PUT /api/auth/recovery":           "only ever the caller's own account, proven by its password: TestPasswordAndRecoveryRoutes",
 	"POST /api/auth/recover":           "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
 	"POST /api/auth/recover/finish":    "no session involved (the recovery key is the authority): TestPasswordAndRecoveryRoutes",
+	"PUT /api/me/identity":             "only ever the caller's own account, proven by its password (another user's proof 403): TestIdentityAPI",
+	"PUT /api/me/identity/bundle":      "only ever the caller's own account, under its own stored identity key: TestIdentityAPI",
+	"PUT /api/me/contacts":             "only ever the caller's own contacts (compare-and-swap): TestIdentityAPI",
 }
 
 // authzRows is the matrix. Columns: anonymous, non-member, pending (a
