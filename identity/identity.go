@@ -217,8 +217,8 @@ func Fingerprint(identityKey []byte) []byte {
 // Open verifies a signed bundle for userID and returns its keys only if
 // every check holds: it decodes (ErrMalformed), it names userID
 // (ErrUser), its signature verifies under its identity key
-// (ErrSignature), that key is pin's when pin is non-nil (ErrKeyChanged)
-// and its version is not below pin.Version (ErrRollback). A nil pin
+// (ErrSignature), and, when pin is non-nil, its version is not below
+// pin.Version (ErrRollback) and its key is pin's (ErrKeyChanged). A nil pin
 // accepts the key (trust on first use: the caller then pins it).
 func Open(signed []byte, userID string, pin *Pin, verify Verifier) (*Bundle, error) {
 	b, msg, sig, err := Decode(signed)
@@ -233,11 +233,13 @@ func Open(signed []byte, userID string, pin *Pin, verify Verifier) (*Bundle, err
 		return nil, ErrSignature
 	}
 	if pin != nil {
-		if !bytes.Equal(pin.Fingerprint, Fingerprint(b.IdentityKey)) {
-			return nil, ErrKeyChanged
-		}
+		// An older version is a rollback whatever its key: a key the
+		// contact had before must never look like a new one to accept.
 		if b.Version < pin.Version {
 			return nil, ErrRollback
+		}
+		if !bytes.Equal(pin.Fingerprint, Fingerprint(b.IdentityKey)) {
+			return nil, ErrKeyChanged
 		}
 	}
 	return b, nil

@@ -193,10 +193,12 @@ export async function openBundle(signedB64, userId, pin) {
   if (ok !== true) throw new IdentityError("signature", "the key bundle's signature does not verify");
   const fp = await fingerprint(bundle.identityKey);
   if (pin) {
+    // An older version is a rollback whatever its key: a key the contact
+    // had before must never look like a new one to accept.
+    if (bundle.version < Number(pin.version)) throw new IdentityError("rollback", "the key bundle is older than one seen before");
     if (!equalBytes(fromB64(pin.fingerprint, "pin"), fromB64(fp, "fingerprint"))) {
       throw new IdentityError("changed", "the identity key is not the one seen before");
     }
-    if (bundle.version < Number(pin.version)) throw new IdentityError("rollback", "the key bundle is older than one seen before");
   }
   return { ...bundle, fingerprint: fp };
 }
