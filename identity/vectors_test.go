@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/sealkit/sealkit"
 )
 
 // The vectors in testdata/vectors.json pin the bundle encoding and the
@@ -30,6 +32,13 @@ type vectorFile struct {
 		KeyB   string `json:"key_b"` // base64
 		Number string `json:"number"`
 	} `json:"safety_numbers"`
+	// Signed is a bundle signed with a composite key (tag 0x02), for
+	// other implementations to verify (ML-DSA signing is hedged: a new
+	// run makes other bytes that verify the same).
+	Signed struct {
+		UserID string `json:"user_id"`
+		Bundle string `json:"bundle"` // base64 of the signed bundle
+	} `json:"signed"`
 }
 
 func pattern(n int, seed byte) []byte {
@@ -81,6 +90,16 @@ func TestVectors(t *testing.T) {
 				Number string `json:"number"`
 			}{c[0], b64(ka), c[1], b64(kb), n})
 		}
+		pk, sk, err := sealkit.GenerateSigningKeyPair(sealkit.SignCat3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb := &Bundle{UserID: "0123456789abcdef0123456789abcdef", X25519: pattern(32, 1), Hybrid: pattern(1217, 2), IdentityKey: pk, Version: 7}
+		signed, err := sb.Sign(func(m []byte, ctx string) ([]byte, error) { return sealkit.Sign(m, ctx, sk) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Signed.UserID, v.Signed.Bundle = sb.UserID, b64(signed)
 		out, _ := json.MarshalIndent(v, "", "  ")
 		if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -118,6 +137,10 @@ func TestVectors(t *testing.T) {
 		if err != nil || !bytes.Equal(msg, enc) || got.Version != c.Version || got.UserID != c.UserID {
 			t.Errorf("bundle %s: decode: %v", c.UserID, err)
 		}
+	}
+	signed := dec(v.Signed.Bundle)
+	if b, err := OpenComposite(signed, v.Signed.UserID, nil); err != nil || b.Version != 7 {
+		t.Errorf("signed vector: %v", err)
 	}
 	for _, c := range v.SafetyNumbers {
 		n, err := SafetyNumber(c.UserA, dec(c.KeyA), c.UserB, dec(c.KeyB))
