@@ -409,7 +409,7 @@ func errorCode(err error) string {
 		return codeUTF8
 	case errors.Is(err, sealkit.ErrLowOrderKey):
 		return codeLowOrderKey
-	case errors.Is(err, errSlot):
+	case errors.Is(err, errSlot), errors.Is(err, sealkit.ErrInvalidPlace):
 		return codeInvalidArgument
 	}
 	return codeInternal
