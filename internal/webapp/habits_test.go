@@ -41,6 +41,7 @@ func habitUser(t *testing.T, s *apptest.Server, who string) (*apptest.Client, *a
 // habitSecrets are the browser-side secrets of one habit, made in Go as
 // the browser makes them.
 type habitSecrets struct {
+	ID                string // the id the fields are bound to (the body's "id")
 	Key               []byte
 	Name, Description string
 }
@@ -79,15 +80,17 @@ func newHabitBody(t testing.TB, u *apptest.User, name, description, colour strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	body := map[string]string{
+		"id":             id,
 		"encrypted_key":  b64.Encode(sealed),
-		"encrypted_name": secretbox(t, name, key),
+		"encrypted_name": apptest.EncryptAt(t, name, key, apptest.PlaceHabitName(id)),
 		"colour":         colour,
 	}
 	if description != "" {
-		body["encrypted_description"] = secretbox(t, description, key)
+		body["encrypted_description"] = apptest.EncryptAt(t, description, key, apptest.PlaceHabitDescription(id))
 	}
-	return body, habitSecrets{Key: key, Name: name, Description: description}
+	return body, habitSecrets{ID: id, Key: key, Name: name, Description: description}
 }
 
 type habitAnswer struct {
