@@ -825,9 +825,22 @@ function onPush(msg) {
  * for the SDK to seal to them, or null (another group, or a version this
  * page has not seen yet: it refetches, and the next list is answered).
  */
+/**
+ * Whether every member a pending push names is listed, pending, by the
+ * page's last GET of the group, with the same public keys: a push is only
+ * a hint, and the key is sealed to no one the page has not fetched itself
+ * (a forged or replayed push naming another user or other keys seals
+ * nothing; docs/MALICIOUS-SERVER.md).
+ */
+function listedPending(members) {
+  return members.every((p) => p && group.members.some((m) => m.pending && sameUser(m.user_id, p.user_id) &&
+    m.public_key === p.public_key && (m.pq_public_key || "") === (p.pq_public_key || "")));
+}
+
 function onPending({ resourceId, keyVersion, members }) {
   if (removed || String(resourceId) !== groupId) return null;
-  if (!group || keyVersion !== group.key_version) {
+  if (!group || keyVersion !== group.key_version || !listedPending(members)) {
+    // The refresh distributes to the members its own GET lists (maintain).
     refreshQuietly();
     return null;
   }
