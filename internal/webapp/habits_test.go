@@ -203,10 +203,11 @@ func TestHabitsLifecycle(t *testing.T) {
 			if !bytes.Equal(key, want.Key) {
 				t.Fatalf("habit %d: unsealed key differs", i)
 			}
-			if got := openBox(t, h.EncryptedName, key); got != want.Name {
+			// As the browser sent them: bound to the habit's id (PROTOCOL §6.1).
+			if got, err := apptest.DecryptAt(h.EncryptedName, key, apptest.PlaceHabitName(h.ID)); err != nil || got != want.Name {
 				t.Errorf("habit %d name %q, want %q", i, got, want.Name)
 			}
-			if got := openBox(t, h.EncryptedDescription, key); got != want.Description {
+			if got, _ := apptest.DecryptAt(h.EncryptedDescription, key, apptest.PlaceHabitDescription(h.ID)); got != want.Description {
 				t.Errorf("habit %d description %q, want %q", i, got, want.Description)
 			}
 			if h.Archived || h.ArchivedAt != 0 || h.CreatedAt != now || h.UpdatedAt != now || h.LastCheckinDay != "" ||
@@ -444,6 +445,7 @@ func TestHabitsBadInput(t *testing.T) {
 		update := func(field, value string) map[string]string {
 			m := with(field, value)
 			delete(m, "encrypted_key")
+			delete(m, "id") // an update names the habit in its path
 			return m
 		}
 		bytesB64 := func(n int) string { return b64.Encode(bytes.Repeat([]byte{0xa5}, n)) }

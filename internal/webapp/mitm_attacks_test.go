@@ -462,8 +462,10 @@ func TestMaliciousServerForgesPushes(t *testing.T) {
 	if n := m.App.Count(t, "group_keys"); n != 1 {
 		t.Errorf("%d group key copies stored, want the owner's 1", n)
 	}
-	// No key_distributed went up the socket: the server would have
-	// answered it, and its answer passes the proxy as a push.
+	// No key_distributed went up the socket (nor did the server answer one).
+	for _, p := range m.SocketSent() {
+		t.Errorf("the page sent over the socket: %v", p)
+	}
 	for _, p := range m.Pushes() {
 		if p["type"] == "ack" || p["type"] == "error" {
 			t.Errorf("the page sent a key over the socket (the server answered %v)", p)
