@@ -87,3 +87,31 @@ func TestPlaceKeyBindsTheBlob(t *testing.T) {
 		t.Error("the place key is the resource key")
 	}
 }
+
+// TestPlaceKeysMatchesPlaceKey: the Extract-once form derives the same
+// keys, and derives nothing after Wipe.
+func TestPlaceKeysMatchesPlaceKey(t *testing.T) {
+	key := GenerateKey()
+	p, err := NewPlaceKeys(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, place := range []string{"habit/a/name", "habit/a/description", "group/g/v2/name"} {
+		want, _ := PlaceKey(key, place)
+		got, err := p.Key(place)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %x, %v; want %x", place, got, err, want)
+		}
+	}
+	if _, err := p.Key(""); !errors.Is(err, ErrInvalidPlace) {
+		t.Errorf("empty place: %v", err)
+	}
+	p.Wipe()
+	if p.prk != nil {
+		t.Error("Wipe left the pseudorandom key")
+	}
+	var le *InvalidLengthError
+	if _, err := NewPlaceKeys(key[:16]); !errors.As(err, &le) {
+		t.Errorf("a 16-byte key: %v", err)
+	}
+}

@@ -40,6 +40,8 @@ type slot struct {
 	pub  []byte // user slot: the X25519 public key
 	seed []byte // user slot: the hybrid seed
 	pq   [3]*hybrid.PrivateKey
+
+	places *sealkit.PlaceKeys // key slot: its place keys' HKDF-Extract, made on first use
 }
 
 // slots is the table; id i names slots[i-1], so that 0 is never an id. It
@@ -108,6 +110,9 @@ func (s *slot) free() bool {
 			k.Wipe()
 		}
 	}
+	if s.places != nil {
+		s.places.Wipe()
+	}
 	*s = slot{}
 	return was
 }
@@ -119,7 +124,14 @@ func (s *slot) keyAt(place string) ([]byte, error) {
 	if place == "" {
 		return s.key, nil
 	}
-	return sealkit.PlaceKey(s.key, place)
+	if s.places == nil {
+		p, err := sealkit.NewPlaceKeys(s.key)
+		if err != nil {
+			return nil, err
+		}
+		s.places = p
+	}
+	return s.places.Key(place)
 }
 
 func (s *slot) done(k []byte) {
