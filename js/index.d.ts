@@ -320,26 +320,38 @@ export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Arra
  * when the member has a pq_public_key (Cat-3 unless `level`), else a sealed box.
  */
 export function sealKey<ID extends string | number>(key: KeyHandle, members: ReadonlyArray<SealMember<ID>>, level?: HybridLevel): Promise<Array<{ user_id: ID; encrypted_key: B64 }>>;
-/** Encrypts the string's UTF-8 bytes under the key (secretbox). */
-export function encryptText(key: KeyHandle, plaintext: string): Promise<B64>;
-/** Opens a secretbox blob to a string; non-UTF-8 content rejects with UTF8. */
-export function decryptText(key: KeyHandle, ciphertextB64: B64): Promise<string>;
-/** decryptText for many blobs under one key, in order. */
-export function decryptTexts(key: KeyHandle, ciphertexts: readonly B64[]): Promise<Array<ItemResult<{ text: string }>>>;
-/** Many blobs, each under its own key, in order. */
-/** Opens many resources without handles: per item its sealed key, then its texts (null stays null). */
-export function openTexts(user: UserHandle, items: ReadonlyArray<{ sealed: B64; ciphertexts: ReadonlyArray<B64 | null> }>):
-  Promise<Array<ItemResult<{ texts: Array<string | null> }>>>;
-export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B64 }>): Promise<Array<ItemResult<{ text: string }>>>;
 /**
- * Encrypts bytes under the key: the secretbox blob (nonce ‖ ciphertext),
- * as bytes. The plaintext's ArrayBuffer is transferred to the worker —
- * detached here, every view on it included; pass `bytes.slice()` to keep
- * it — and the result's is transferred back.
+ * Where a blob lives, as a canonical string (e.g. "habit/<id>/name"; the
+ * app's places are listed in docs/PROTOCOL.md): 1–512 bytes of UTF-8
+ * without control characters. A blob sealed at a place is sealed under
+ * the key's place key, HKDF-SHA256(key, "sealkit/v1/place" ‖ 0x00 ‖ place),
+ * derived inside the worker; it opens only at the same place (elsewhere:
+ * DECRYPTION). Build it from the row you asked for, not from the server's
+ * answer.
  */
-export function encryptBytes(key: KeyHandle, plaintext: Uint8Array): Promise<Uint8Array>;
-/** Opens a secretbox blob given as bytes; transfers like encryptBytes. */
-export function decryptBytes(key: KeyHandle, ciphertext: Uint8Array): Promise<Uint8Array>;
+export type Place = string;
+/** A ciphertext to open: base64, or base64 with the place it was sealed at. */
+export type PlacedText = B64 | { ciphertext: B64; place?: Place };
+/** Encrypts the string's UTF-8 bytes under the key (secretbox), at `place` when given. */
+export function encryptText(key: KeyHandle, plaintext: string, place?: Place): Promise<B64>;
+/** Opens a secretbox blob to a string (at `place`, if sealed there); non-UTF-8 content rejects with UTF8. */
+export function decryptText(key: KeyHandle, ciphertextB64: B64, place?: Place): Promise<string>;
+/** decryptText for many blobs under one key, in order. */
+export function decryptTexts(key: KeyHandle, ciphertexts: readonly PlacedText[]): Promise<Array<ItemResult<{ text: string }>>>;
+/** Opens many resources without handles: per item its sealed key, then its texts (null stays null). */
+export function openTexts(user: UserHandle, items: ReadonlyArray<{ sealed: B64; ciphertexts: ReadonlyArray<PlacedText | null> }>):
+  Promise<Array<ItemResult<{ texts: Array<string | null> }>>>;
+/** Many blobs, each under its own key (at its place when given), in order. */
+export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B64; place?: Place }>): Promise<Array<ItemResult<{ text: string }>>>;
+/**
+ * Encrypts bytes under the key (at `place` when given): the secretbox blob
+ * (nonce ‖ ciphertext), as bytes. The plaintext's ArrayBuffer is
+ * transferred to the worker — detached here, every view on it included;
+ * pass `bytes.slice()` to keep it — and the result's is transferred back.
+ */
+export function encryptBytes(key: KeyHandle, plaintext: Uint8Array, place?: Place): Promise<Uint8Array>;
+/** Opens a secretbox blob given as bytes (at `place`, if sealed there); transfers like encryptBytes. */
+export function decryptBytes(key: KeyHandle, ciphertext: Uint8Array, place?: Place): Promise<Uint8Array>;
 /**
  * The one way out of the worker: a key or session handle's key (base64),
  * or a user handle's keys. Whatever reaches the page, a script injected

@@ -735,16 +735,23 @@ export const openKey = (user, sealedB64) => hop("openKey", [user, sealedB64]);
 /** openKey for many copies: per item {handle} or {error: SealkitError}. */
 export const openKeys = async (user, sealed) => items(await (await current()).hopBatch("openKeys", [user], sealed));
 
+// textArg: one ciphertext of decryptTexts/openTexts as the worker takes
+// it: base64 text (or null), or {ciphertext, place}.
+const textArg = (c) => (c !== null && typeof c === "object" ? { ciphertext: c.ciphertext, place: c.place } : c);
+
 /**
  * Opens many resources at once without key handles: for each item, its
  * sealed key (as openKey) and its texts under that key (as decryptText;
- * null or "" stays null). Per item {texts} or {error: SealkitError} — one
- * bad text fails its item. No handle is made, so nothing is replicated
- * between the workers or left to release: for reading many resources once
- * (a dashboard).
+ * null or "" stays null). A text is base64, or {ciphertext, place} to
+ * open it at its place (see encryptText). Per item {texts} or {error:
+ * SealkitError} — one bad text fails its item. No handle is made, so
+ * nothing is replicated between the workers or left to release: for
+ * reading many resources once (a dashboard).
  */
 export const openTexts = async (user, list) => items(await (await current()).hopBatch("openTexts", [user], Array.isArray(list)
-  ? list.map((i) => (i !== null && typeof i === "object" ? { sealed: i.sealed, ciphertexts: i.ciphertexts } : i))
+  ? list.map((i) => (i !== null && typeof i === "object"
+    ? { sealed: i.sealed, ciphertexts: Array.isArray(i.ciphertexts) ? i.ciphertexts.map(textArg) : i.ciphertexts }
+    : i))
   : list));
 
 /**
@@ -756,25 +763,37 @@ export const sealKey = (key, members, level) => hop("sealKey", [key, Array.isArr
   ? members.map((m) => (m !== null && typeof m === "object" ? { user_id: m.user_id, public_key: m.public_key, pq_public_key: m.pq_public_key } : m))
   : members, ...(level === undefined ? [] : [level])]);
 
-/** Encrypts a string's UTF-8 bytes under a key handle (secretbox), base64. */
-export const encryptText = (key, plaintext) => hop("encryptText", [key, plaintext]);
-/** Opens a secretbox blob (base64) under a key handle to a string. */
-export const decryptText = (key, ciphertextB64) => hop("decryptText", [key, ciphertextB64]);
-/** decryptText for many blobs under one key: per item {text} or {error: SealkitError}. */
-export const decryptTexts = async (key, ciphertexts) => items(await (await current()).hopBatch("decryptTexts", [key], ciphertexts));
-/** Many blobs, each under its own key handle: per item {text} or {error: SealkitError}. */
+/**
+ * Encrypts a string's UTF-8 bytes under a key handle (secretbox), base64.
+ * With a `place` (a string naming where the blob will live, e.g.
+ * "habit/<id>/name"; docs/PROTOCOL.md lists the app's), it is sealed
+ * under the key's place key, HKDF-SHA256(key, "sealkit/v1/place" ‖ 0x00 ‖
+ * place), derived in the worker: it opens only at that same place, and a
+ * blob a server moved elsewhere fails with DECRYPTION. Same size.
+ */
+export const encryptText = (key, plaintext, place) => hop("encryptText", [key, plaintext, place]);
+/** Opens a secretbox blob (base64) under a key handle to a string; at `place` if it was sealed there. */
+export const decryptText = (key, ciphertextB64, place) => hop("decryptText", [key, ciphertextB64, place]);
+/**
+ * decryptText for many blobs under one key — each base64, or {ciphertext,
+ * place} — : per item {text} or {error: SealkitError}.
+ */
+export const decryptTexts = async (key, ciphertexts) => items(await (await current()).hopBatch("decryptTexts", [key],
+  Array.isArray(ciphertexts) ? ciphertexts.map(textArg) : ciphertexts));
+/** Many blobs, each {key, ciphertext, place?} under its own key handle: per item {text} or {error: SealkitError}. */
 export const decryptMany = async (list) => items(await (await current()).hopBatch("decryptMany", [], Array.isArray(list)
-  ? list.map((i) => (i !== null && typeof i === "object" ? { key: i.key, ciphertext: i.ciphertext } : i))
+  ? list.map((i) => (i !== null && typeof i === "object" ? { key: i.key, ciphertext: i.ciphertext, place: i.place } : i))
   : list));
 
 /**
- * Encrypts bytes under a key handle: the secretbox blob, as bytes. The
- * plaintext's ArrayBuffer is transferred to the worker (detached here:
- * pass bytes.slice() to keep it); the result's is transferred back.
+ * Encrypts bytes under a key handle (at `place`, as encryptText): the
+ * secretbox blob, as bytes. The plaintext's ArrayBuffer is transferred to
+ * the worker (detached here: pass bytes.slice() to keep it); the result's
+ * is transferred back.
  */
-export const encryptBytes = (key, plaintext) => hop("encryptBytes", [key, plaintext], transferOf(plaintext));
-/** Opens a secretbox blob (bytes) under a key handle; transfers like encryptBytes. */
-export const decryptBytes = (key, ciphertext) => hop("decryptBytes", [key, ciphertext], transferOf(ciphertext));
+export const encryptBytes = (key, plaintext, place) => hop("encryptBytes", [key, plaintext, place], transferOf(plaintext));
+/** Opens a secretbox blob (bytes) under a key handle, at `place` if given; transfers like encryptBytes. */
+export const decryptBytes = (key, ciphertext, place) => hop("decryptBytes", [key, ciphertext, place], transferOf(ciphertext));
 
 /**
  * The one way out: a session or key handle's key as base64, or a user

@@ -130,6 +130,23 @@ const userPub = (publicKey, pqPublicKey, identityPublicKey) => ({ publicKey, pqP
 // What a user operation returns about the user handle.
 const userInfo = (user, e) => ({ user, publicKey: e.publicKey, pqPublicKey: e.pqPublicKey ?? null, identityPublicKey: e.identityPublicKey ?? null });
 
+// placeArg: an operation's optional place (docs/PROTOCOL.md, "Ciphertext
+// bound to its place"): undefined or null for none, else a non-empty
+// string; the core checks the rest (sealkit.ValidPlace) and derives the
+// place key from the key's slot, so that it never leaves the core.
+function placeArg(place) {
+  if (place === undefined || place === null) return undefined;
+  if (typeof place !== "string" || place === "") throw invalid("place must be a non-empty string");
+  return place;
+}
+
+// textItem: one ciphertext of decryptTexts or openTexts, given as base64
+// text or as {ciphertext, place}: [ciphertext, place].
+function textItem(ct) {
+  if (ct !== null && typeof ct === "object") return [ct.ciphertext, placeArg(ct.place)];
+  return [ct, undefined];
+}
+
 /**
  * A key store over `api`, an object of coded exports (crypto.js
  * codedExports(), or index.js's in-thread wrappers), and `options.slots`,
@@ -512,13 +529,14 @@ export function makeKeystore(api, options) {
       const u = get(user, "user");
       return perItem(requireArray(list, "items"), (item) => {
         if (item === null || typeof item !== "object" || !Array.isArray(item.ciphertexts)) {
-          throw invalid("an item must be {sealed, ciphertexts: [base64 | null]}");
+          throw invalid("an item must be {sealed, ciphertexts: [base64 | {ciphertext, place} | null]}");
         }
+        const texts = item.ciphertexts.map(textItem); // bad places fail before any key is opened
         const key = keyBytes(slots.slotUnseal(userSlot(u), item.sealed));
         let k = 0;
         try {
           k = slots.slotKey(key);
-          return { texts: item.ciphertexts.map((ct) => (ct === null || ct === undefined || ct === "" ? null : slots.slotDecryptText(k, ct))) };
+          return { texts: texts.map(([ct, place]) => (ct === null || ct === undefined || ct === "" ? null : slots.slotDecryptText(k, ct, place))) };
         } finally {
           key.fill(0);
           if (k) slots.slotFree(k);
@@ -537,37 +555,45 @@ export function makeKeystore(api, options) {
       });
     },
 
-    encryptText(ctx, key, text) {
+    // Every encrypt and decrypt takes an optional place: the blob is then
+    // sealed under, or opened with, the key's place key (the core derives
+    // it from the slot: it never exists outside the core). A blob moved
+    // to another place fails with the ordinary DECRYPTION error.
+    encryptText(ctx, key, text, place) {
       if (typeof text !== "string") throw invalid("plaintext must be a string");
+      const p = placeArg(place);
       // TextEncoder turns lone surrogates into U+FFFD, as the string API's
       // conversion does: the same bytes are encrypted.
-      return bytesToBase64(slots.slotEncrypt(keySlot(key), encoder.encode(text)));
+      return bytesToBase64(slots.slotEncrypt(keySlot(key), encoder.encode(text), p));
     },
 
-    decryptText(ctx, key, ciphertextB64) {
-      return slots.slotDecryptText(keySlot(key), ciphertextB64);
+    decryptText(ctx, key, ciphertextB64, place) {
+      return slots.slotDecryptText(keySlot(key), ciphertextB64, placeArg(place));
     },
 
     decryptTexts(ctx, key, ciphertexts) {
       const k = keySlot(key);
-      return perItem(requireArray(ciphertexts, "ciphertexts"), (ct) => ({ text: slots.slotDecryptText(k, ct) }));
+      return perItem(requireArray(ciphertexts, "ciphertexts"), (item) => {
+        const [ct, place] = textItem(item);
+        return { text: slots.slotDecryptText(k, ct, place) };
+      });
     },
 
     decryptMany(ctx, items) {
       return perItem(requireArray(items, "items"), (item) => {
-        if (item === null || typeof item !== "object") throw invalid("an item must be {key, ciphertext}");
-        return { text: slots.slotDecryptText(keySlot(item.key), item.ciphertext) };
+        if (item === null || typeof item !== "object") throw invalid("an item must be {key, ciphertext, place?}");
+        return { text: slots.slotDecryptText(keySlot(item.key), item.ciphertext, placeArg(item.place)) };
       });
     },
 
     // The bytes go into the core as they are and the blob comes back as a
     // fresh Uint8Array, which the worker transfers to the page.
-    encryptBytes(ctx, key, plaintext) {
-      return slots.slotEncrypt(keySlot(key), asBytes(plaintext, "plaintext"));
+    encryptBytes(ctx, key, plaintext, place) {
+      return slots.slotEncrypt(keySlot(key), asBytes(plaintext, "plaintext"), placeArg(place));
     },
 
-    decryptBytes(ctx, key, ciphertext) {
-      return slots.slotDecrypt(keySlot(key), asBytes(ciphertext, "ciphertext"));
+    decryptBytes(ctx, key, ciphertext, place) {
+      return slots.slotDecrypt(keySlot(key), asBytes(ciphertext, "ciphertext"), placeArg(place));
     },
 
     exportKey(ctx, handle) {

@@ -493,7 +493,7 @@ func errorCode(err error) string {
 		return codeSignature
 	case errors.Is(err, sealkit.ErrLowOrderKey):
 		return codeLowOrderKey
-	case errors.Is(err, errSlot):
+	case errors.Is(err, errSlot), errors.Is(err, sealkit.ErrInvalidPlace):
 		return codeInvalidArgument
 	}
 	return codeInternal

@@ -40,6 +40,8 @@ type slot struct {
 	pub  []byte // user slot: the X25519 public key
 	seed []byte // user slot: the hybrid seed
 	pq   [3]*hybrid.PrivateKey
+
+	places *sealkit.PlaceKeys // key slot: its place keys' HKDF-Extract, made on first use
 }
 
 // slots is the table; id i names slots[i-1], so that 0 is never an id. It
@@ -108,8 +110,34 @@ func (s *slot) free() bool {
 			k.Wipe()
 		}
 	}
+	if s.places != nil {
+		s.places.Wipe()
+	}
 	*s = slot{}
 	return was
+}
+
+// keyAt is the key slot's key for a place: its own key when place is ""
+// (absent), else sealkit.PlaceKey(key, place), derived here so that the
+// place key never leaves the module. done wipes a derived key.
+func (s *slot) keyAt(place string) ([]byte, error) {
+	if place == "" {
+		return s.key, nil
+	}
+	if s.places == nil {
+		p, err := sealkit.NewPlaceKeys(s.key)
+		if err != nil {
+			return nil, err
+		}
+		s.places = p
+	}
+	return s.places.Key(place)
+}
+
+func (s *slot) done(k []byte) {
+	if len(k) > 0 && &k[0] != &s.key[0] {
+		clear(k)
+	}
 }
 
 // unseal is unsealFromUser with the slot's keys: the hybrid open when the
@@ -243,25 +271,38 @@ var slotExports = []export{
 		}
 		return secretBytesOf(s.unseal(ct))
 	}},
-	// slotEncrypt(key slot, plaintext) → bytes: encryptSecretboxBytes.
-	{"slotEncrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "plaintext", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
+	// slotEncrypt(key slot, plaintext, place?) → bytes:
+	// encryptSecretboxBytes under the slot's key, or under its place key
+	// (sealkit.PlaceKey) when a place is given.
+	{"slotEncrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "plaintext", kind: kindBytesParam}, {name: "place", optional: true}}, func(_ *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
 		}
-		return sealInto(bytesOf(a[1]), s.key)
+		k, err := s.keyAt(a[2])
+		if err != nil {
+			return nil, err
+		}
+		defer s.done(k)
+		return sealInto(bytesOf(a[1]), k)
 	}},
-	// slotDecrypt(key slot, ciphertext) → bytes: decryptSecretboxBytes.
-	{"slotDecrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertext", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
+	// slotDecrypt(key slot, ciphertext, place?) → bytes:
+	// decryptSecretboxBytes, under the place key when a place is given.
+	{"slotDecrypt", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertext", kind: kindBytesParam}, {name: "place", optional: true}}, func(_ *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
 		}
-		return openInto(bytesOf(a[1]), s.key)
+		k, err := s.keyAt(a[2])
+		if err != nil {
+			return nil, err
+		}
+		defer s.done(k)
+		return openInto(bytesOf(a[1]), k)
 	}},
-	// slotDecryptText(key slot, ciphertextB64) → string:
-	// decryptSecretboxToString.
-	{"slotDecryptText", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertextB64"}}, func(w *wipeList, a []string) (result, error) {
+	// slotDecryptText(key slot, ciphertextB64, place?) → string:
+	// decryptSecretboxToString, under the place key when a place is given.
+	{"slotDecryptText", []param{{name: "slot", kind: kindNumberParam}, {name: "ciphertextB64"}, {name: "place", optional: true}}, func(w *wipeList, a []string) (result, error) {
 		s, err := slotOf(a[0], false)
 		if err != nil {
 			return nil, err
@@ -270,7 +311,12 @@ var slotExports = []export{
 		if err != nil {
 			return nil, err
 		}
-		pt, err := sealkit.DecryptSecretbox(ct, s.key)
+		k, err := s.keyAt(a[2])
+		if err != nil {
+			return nil, err
+		}
+		defer s.done(k)
+		pt, err := sealkit.DecryptSecretbox(ct, k)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/sealkit/sealkit"
@@ -158,7 +162,7 @@ func TestKeySlot(t *testing.T) {
 	id := newID(t, "slotKey", dec(t, key))
 
 	// Encryption is randomised: each side opens the other's.
-	ctb := want(t, kindBytes, "slotEncrypt", id, []byte{0, 1, 2})
+	ctb := want(t, kindBytes, "slotEncrypt", id, []byte{0, 1, 2}, nil)
 	if got := want(t, kindBytes, "decryptSecretboxBytes", []byte(ctb), dec(t, key)); got != "\x00\x01\x02" {
 		t.Fatalf("slotEncrypt opens to %q", got)
 	}
@@ -174,11 +178,11 @@ func TestKeySlot(t *testing.T) {
 		"wrong key": func() string { s, _ := sealtext.EncryptSecretboxString("x", sealtext.GenerateKey()); return s }(),
 	} {
 		k1, r1 := invokeWith(t, "decryptSecretboxToString", c, key)
-		k2, r2 := invokeWith(t, "slotDecryptText", id, c)
+		k2, r2 := invokeWith(t, "slotDecryptText", id, c, nil)
 		same(t, "slotDecryptText "+name, k1, r1, k2, r2)
 		k1, r1 = invokeWith(t, "decryptSecretbox", c, key)
 		if b, err := sealkit.DecodeBase64(c); err == nil {
-			k2, r2 = invokeWith(t, "slotDecrypt", id, b)
+			k2, r2 = invokeWith(t, "slotDecrypt", id, b, nil)
 			same(t, "slotDecrypt "+name, k1, r1, k2, r2)
 			k2, r2 = invokeWith(t, "decryptSecretboxBytes", b, dec(t, key))
 			same(t, "decryptSecretboxBytes "+name, k1, r1, k2, r2)
@@ -258,10 +262,10 @@ func TestSlotLifecycle(t *testing.T) {
 		args []any
 	}{
 		{"slotUnseal", []any{k, sealed}}, // a key slot is not a user slot
-		{"slotDecryptText", []any{u, "AAAA"}},
-		{"slotEncrypt", []any{number(0), []byte{}}},
-		{"slotEncrypt", []any{number(99), []byte{}}},
-		{"slotEncrypt", []any{"abc", []byte{}}},
+		{"slotDecryptText", []any{u, "AAAA", nil}},
+		{"slotEncrypt", []any{number(0), []byte{}, nil}},
+		{"slotEncrypt", []any{number(99), []byte{}, nil}},
+		{"slotEncrypt", []any{"abc", []byte{}, nil}},
 	} {
 		if kind, r := invokeWith(t, c.name, c.args...); kind != kindError || r != "INVALID_ARGUMENT: invalid argument: no such key slot" {
 			t.Errorf("%s%v: %d %q", c.name, c.args, kind, r)
@@ -324,9 +328,9 @@ func TestBytesResultsWiped(t *testing.T) {
 		args []string
 		kind string
 	}{
-		{"slotDecrypt", []string{slotArg, string(ct)}, "main.inPlace"},
+		{"slotDecrypt", []string{slotArg, string(ct), ""}, "main.inPlace"},
 		{"decryptSecretboxBytes", []string{string(ct), string(key)}, "main.inPlace"},
-		{"slotEncrypt", []string{slotArg, "x"}, "main.inPlace"},
+		{"slotEncrypt", []string{slotArg, "x", ""}, "main.inPlace"},
 		{"encryptSecretboxBytes", []string{"x", string(key)}, "main.inPlace"},
 		{"boxSealOpenBytes", []string{string(box), string(pub), string(priv)}, "main.secretBytes"},
 		{"unsealFromUserBytes", []string{string(box), string(pub), string(priv), ""}, "main.secretBytes"},
@@ -343,7 +347,7 @@ func TestBytesResultsWiped(t *testing.T) {
 	}
 	// A grown output wipes the array it leaves, as reserve does.
 	old := []byte("stale secret")
-	kind, out = invoke(old[:0], index(t, "slotDecrypt"), putString(putString(nil, slotArg), string(ct)))
+	kind, out = invoke(old[:0], index(t, "slotDecrypt"), binary.LittleEndian.AppendUint32(putString(putString(nil, slotArg), string(ct)), absent))
 	if kind != kindBytes || string(out) != "secret plaintext" || !isZero(old) {
 		t.Fatalf("slotDecrypt into a small output: %d %q, left %q", kind, out, old)
 	}
@@ -358,4 +362,62 @@ func newKeyPair(t *testing.T) (kp struct{ PublicKey, PrivateKey string }) {
 	}
 	kp.PublicKey, kp.PrivateKey = sealkit.EncodeBase64(pub), sealkit.EncodeBase64(priv)
 	return kp
+}
+
+// TestSlotPlace: a key slot with a place encrypts and opens under
+// sealkit.PlaceKey(key, place) (the vectors of testdata/vectors/place.json
+// through the slot, and blobs sealed natively under the place key); a
+// blob opens at its own place only, and a bad place is INVALID_ARGUMENT.
+func TestSlotPlace(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/vectors/place.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Vectors []struct {
+			Key      string `json:"key"`
+			Place    string `json:"place"`
+			PlaceKey string `json:"place_key"`
+		} `json:"vectors"`
+		Invalid []string `json:"invalid_places"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range file.Vectors {
+		key, _ := hex.DecodeString(v.Key)
+		pk, _ := hex.DecodeString(v.PlaceKey)
+		id := newID(t, "slotKey", key)
+		// Sealed natively under the vector's place key: opens through the slot at the place.
+		ct, err := sealkit.EncryptSecretbox([]byte("at "+v.Place), pk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := want(t, kindBytes, "slotDecrypt", id, ct, v.Place); got != "at "+v.Place {
+			t.Errorf("%s: slotDecrypt %q", v.Place, got)
+		}
+		if got := want(t, kindString, "slotDecryptText", id, sealkit.EncodeBase64(ct), v.Place); got != "at "+v.Place {
+			t.Errorf("%s: slotDecryptText %q", v.Place, got)
+		}
+		// Sealed through the slot at the place: opens natively under the place key.
+		blob := []byte(want(t, kindBytes, "slotEncrypt", id, []byte("x"), v.Place))
+		if pt, err := sealkit.DecryptSecretbox(blob, pk); err != nil || string(pt) != "x" {
+			t.Errorf("%s: the slot's blob under the place key: %q %v", v.Place, pt, err)
+		}
+		// Elsewhere, and without a place: the ordinary decryption error.
+		for _, args := range [][]any{{id, ct, nil}, {id, ct, v.Place + "/x"}} {
+			if k, r := invokeWith(t, "slotDecrypt", args...); k != kindError || !strings.HasPrefix(r, "DECRYPTION: ") {
+				t.Errorf("%s moved: %d %q", v.Place, k, r)
+			}
+		}
+		for _, p := range file.Invalid {
+			if p == "" {
+				continue // "" is an absent place on the wire
+			}
+			if k, r := invokeWith(t, "slotEncrypt", id, []byte("x"), p); k != kindError || !strings.HasPrefix(r, "INVALID_ARGUMENT: ") {
+				t.Errorf("place %q: %d %q", p, k, r)
+			}
+		}
+		invokeWith(t, "slotFree", id)
+	}
 }

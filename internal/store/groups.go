@@ -30,6 +30,21 @@ func conflict(format string, args ...any) error {
 
 // ErrStaleVersion is the ConflictError of a write under a key version that
 // is no longer (or not yet) the group's.
+// ErrIDTaken is a create whose client-chosen id is already a row's: the
+// browser picks the ids of habits, groups and goals, because it binds
+// their encrypted fields to them (docs/PROTOCOL.md, "Ciphertext bound to
+// its place").
+var ErrIDTaken = &ConflictError{"id: already in use; pick another (32 random lower-case hex digits)"}
+
+// idTaken maps a primary-key violation of a create to ErrIDTaken: two
+// creates with one id at once both pass the check before the insert.
+func idTaken(err error) error {
+	if err != nil && (strings.Contains(err.Error(), "SQLSTATE 23505") || strings.Contains(err.Error(), "UNIQUE constraint failed")) {
+		return ErrIDTaken
+	}
+	return err
+}
+
 var ErrStaleVersion = &ConflictError{"key_version: not the group's current key version; reload the group"}
 
 // ErrRotationNeeded refuses content writes after a member left and before
@@ -91,17 +106,23 @@ func (s *Store) Membership(ctx context.Context, q Querier, groupID, userID strin
 }
 
 // CreateGroup makes a group whose owner is ownerID, with key version 1
-// sealed to the owner (encryptedKey) and its name under that key.
-func (s *Store) CreateGroup(ctx context.Context, ownerID string, encryptedName, encryptedKey []byte, now int64) (string, error) {
-	id := NewID()
+// sealed to the owner (encryptedKey) and its name under that key. id is
+// the client's choice ("" for a new one); ErrIDTaken if a group has it.
+func (s *Store) CreateGroup(ctx context.Context, id, ownerID string, encryptedName, encryptedKey []byte, now int64) (string, error) {
+	if id == "" {
+		id = NewID()
+	}
 	name, err := s.seal("groups", "encrypted_name", id, encryptedName)
 	if err != nil {
 		return "", err
 	}
 	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.idFree(ctx, tx, "groups", id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO groups (id, encrypted_name, name_key_version, key_version, rotation_needed, created_at)
 			VALUES ($1, $2, 1, 1, 0, $3)`, id, name, now); err != nil {
-			return fmt.Errorf("store: create group: %w", err)
+			return fmt.Errorf("store: create group: %w", idTaken(err))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_members (id, group_id, user_id, role, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			NewID(), id, ownerID, RoleOwner, now); err != nil {
@@ -870,20 +891,41 @@ func (s *Store) DistributeKey(ctx context.Context, groupID, senderID, targetID s
 var errNotPending = &ConflictError{"user_id: this member is not pending: it already holds the current key"}
 
 // CreateGoal adds a goal under version of the group key.
-func (s *Store) CreateGoal(ctx context.Context, groupID, authorID string, title []byte, version, now int64) (string, error) {
-	id := NewID()
+//
+// id is the client's choice ("" for a new one); ErrIDTaken if a goal has it.
+func (s *Store) CreateGoal(ctx context.Context, id, groupID, authorID string, title []byte, version, now int64) (string, error) {
+	if id == "" {
+		id = NewID()
+	}
 	err := s.contentWrite(ctx, groupID, version, func(tx *sql.Tx) error {
 		v, err := s.seal("group_goals", "encrypted_title", id, title)
 		if err != nil {
 			return err
 		}
+		if err := s.idFree(ctx, tx, "group_goals", id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO group_goals (id, group_id, author_id, encrypted_title, key_version, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, id, groupID, authorID, v, version, now); err != nil {
-			return fmt.Errorf("store: create goal: %w", err)
+			return fmt.Errorf("store: create goal: %w", idTaken(err))
 		}
 		return nil
 	})
 	return id, err
+}
+
+// idFree is ErrIDTaken when table has a row with this id (a client-chosen
+// id, checked before the insert so that the answer is a 409, not an
+// error of the driver).
+func (s *Store) idFree(ctx context.Context, tx *sql.Tx, table, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = $1`, id).Scan(&n); err != nil {
+		return fmt.Errorf("store: id check: %w", err)
+	}
+	if n > 0 {
+		return ErrIDTaken
+	}
+	return nil
 }
 
 // contentWrite runs fn while holding the group row, after checking that
@@ -975,11 +1017,16 @@ var groupContent = []struct{ Kind, Table, GroupCol, Column, VersionCol string }{
 	{"checkin", "group_checkins", "group_id", "encrypted_note", "key_version"},
 }
 
-// StaleItem is a ciphertext under an older version of the group key.
+// StaleItem is a ciphertext under an older version of the group key. A
+// check-in carries its goal, author and day too: the browser binds the
+// note to them (docs/PROTOCOL.md, "Ciphertext bound to its place") and
+// needs them to re-encrypt it at the same place under the new version.
 type StaleItem struct {
 	Kind, ID   string
 	KeyVersion int64
 	Ciphertext []byte
+
+	GoalID, UserID, Day string // kind "checkin" only
 }
 
 func (s *Store) staleCount(ctx context.Context, q Querier, groupID string, version int64) (int, error) {
@@ -1004,15 +1051,23 @@ func (s *Store) StaleItems(ctx context.Context, groupID string, version int64, l
 		if len(out) >= limit {
 			break
 		}
-		rows, err := s.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, %s, %s FROM %s WHERE %s = $1 AND %s IS NOT NULL AND %s < $2 ORDER BY id LIMIT $3`,
-			c.Column, c.VersionCol, c.Table, c.GroupCol, c.Column, c.VersionCol), groupID, version, limit-len(out))
+		extra := ""
+		if c.Kind == "checkin" {
+			extra = ", goal_id, user_id, day"
+		}
+		rows, err := s.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, %s, %s%s FROM %s WHERE %s = $1 AND %s IS NOT NULL AND %s < $2 ORDER BY id LIMIT $3`,
+			c.Column, c.VersionCol, extra, c.Table, c.GroupCol, c.Column, c.VersionCol), groupID, version, limit-len(out))
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: stale %s: %w", c.Kind, err)
 		}
 		for rows.Next() {
 			it := StaleItem{Kind: c.Kind}
 			var v string
-			if err := rows.Scan(&it.ID, &v, &it.KeyVersion); err != nil {
+			dest := []any{&it.ID, &v, &it.KeyVersion}
+			if c.Kind == "checkin" {
+				dest = append(dest, &it.GoalID, &it.UserID, &it.Day)
+			}
+			if err := rows.Scan(dest...); err != nil {
 				rows.Close()
 				return nil, 0, fmt.Errorf("store: stale %s: %w", c.Kind, err)
 			}

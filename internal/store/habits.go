@@ -109,10 +109,13 @@ func (s *Store) CreateHabit(ctx context.Context, h *NewHabit, limit int) error {
 		if n >= limit {
 			return ErrHabitLimit
 		}
+		if err := s.idFree(ctx, tx, "habits", h.ID); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO habits (id, owner_id, encrypted_name, encrypted_description, colour, position, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, h.ID, h.OwnerID, name, desc, h.Colour, last+1, h.Now)
 		if err != nil {
-			return fmt.Errorf("store: create habit: %w", err)
+			return fmt.Errorf("store: create habit: %w", idTaken(err))
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO user_habits (id, user_id, habit_id, encrypted_key, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			h.KeyRowID, h.OwnerID, h.ID, key, h.Now)

@@ -372,16 +372,19 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 		}
 	}
 	// Every group ciphertext now on the server: all under version 2.
+	// Each is tried unbound and at its place under both versions.
 	type ct struct {
-		What string `json:"what"`
-		CT   string `json:"ct"`
+		What   string   `json:"what"`
+		CT     string   `json:"ct"`
+		Places []string `json:"places"`
 	}
+	both := func(place func(v int64) string) []string { return []string{place(1), place(2)} }
 	var current []ct
 	var newTitleCT string
 	if aGroup.NameKeyVersion != 2 {
 		t.Errorf("the name is under key version %d", aGroup.NameKeyVersion)
 	}
-	current = append(current, ct{"the group name", aGroup.EncryptedName})
+	current = append(current, ct{"the group name", aGroup.EncryptedName, both(func(v int64) string { return apptest.PlaceGroupName(gid, v) })})
 	sawNote := false
 	for _, g := range aGroup.Goals {
 		if g.KeyVersion != 2 {
@@ -391,14 +394,15 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 		if g.ID != goal1ID {
 			what, newTitleCT = "the new goal", g.EncryptedTitle
 		}
-		current = append(current, ct{what, g.EncryptedTitle})
+		current = append(current, ct{what, g.EncryptedTitle, both(func(v int64) string { return apptest.PlaceGoalTitle(gid, v, g.ID) })})
 		for _, c := range g.Checkins {
 			if c.KeyVersion != 2 {
 				t.Errorf("a check-in is under key version %d", c.KeyVersion)
 			}
 			if c.UserID == b.id {
 				sawNote = true
-				current = append(current, ct{"B's note (re-encrypted)", c.EncryptedNote})
+				current = append(current, ct{"B's note (re-encrypted)", c.EncryptedNote,
+					both(func(v int64) string { return apptest.PlaceGoalNote(gid, v, g.ID, c.UserID, c.Day) })})
 			}
 		}
 	}
@@ -418,13 +422,15 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
   for (const copy of %s) {
     const key = await sdk.openKey(user, copy.encrypted_key);
     out.opened++;
-    try { if (await sdk.decryptText(key, %q) === %q) out.oldOpens++; } catch {}
+    try { if (await sdk.decryptText(key, %q, %q) === %q) out.oldOpens++; } catch {}
     for (const c of %s) {
-      try { await sdk.decryptText(key, c.ct); out.opens.push(c.what); } catch (e) { out.failures.push(e.code || String(e)); }
+      for (const place of [undefined, ...c.places]) {
+        try { await sdk.decryptText(key, c.ct, place); out.opens.push(c.what + " at " + place); } catch (e) { out.failures.push(e.code || String(e)); }
+      }
     }
   }
   return JSON.stringify(out);
-})()`, bKeysJSON, oldTitleCT, goal1, cts))
+})()`, bKeysJSON, oldTitleCT, apptest.PlaceGoalTitle(gid, 1, goal1ID), goal1, cts))
 	var tried struct {
 		Opened, OldOpens int
 		Opens, Failures  []string
@@ -439,7 +445,7 @@ func runGroupJourney(t *testing.T, sa, sb *apptest.Server) *groupJourney {
 	if len(tried.Opens) > 0 {
 		t.Errorf("B's old key opens %s", strings.Join(tried.Opens, ", "))
 	}
-	if want := len(bGroup.Keys) * len(current); len(tried.Failures) != want {
+	if want := len(bGroup.Keys) * len(current) * 3; len(tried.Failures) != want { // unbound, v1 place, v2 place
 		t.Errorf("%d decryption failures, want %d: %v", len(tried.Failures), want, tried.Failures)
 	}
 	for _, f := range tried.Failures {
@@ -541,13 +547,12 @@ func TestGroupReencryptResume(t *testing.T) {
 	step("A makes a group through the API and invites B")
 	key1 := sealkit.GenerateKey()
 	name := "Resume Group " + randomHex(4)
-	var created struct{ ID string }
+	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
-		"encrypted_name": apptest.Encrypt(t, name, key1), "encrypted_key": a.SealKey(t, key1),
-	}), 201, "create group").JSON(t, &created)
-	gid := created.ID
+		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+	}), 201, "create group")
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
-		"email": b.Email, "encrypted_label": apptest.Encrypt(t, b.Email, key1), "key_version": 1,
+		"email": b.Email, "encrypted_label": apptest.EncryptAt(t, b.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")
 
 	step("A's page is open when B accepts: it shares the key by itself")
@@ -597,14 +602,14 @@ func TestGroupReencryptResume(t *testing.T) {
 	day := time.Now().UTC().Format("2006-01-02")
 	for i := range goals {
 		title := fmt.Sprintf("Resume goal %d %s", i, randomHex(3))
-		var g struct{ ID string }
+		g := struct{ ID string }{apptest.NewRowID()}
 		must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/goals", map[string]any{
-			"encrypted_title": apptest.Encrypt(t, title, key1), "key_version": 1,
-		}), 201, "create goal").JSON(t, &g)
+			"id": g.ID, "encrypted_title": apptest.EncryptAt(t, title, key1, apptest.PlaceGoalTitle(gid, 1, g.ID)), "key_version": 1,
+		}), 201, "create goal")
 		titles[g.ID] = title
 		note := fmt.Sprintf("Resume note %d %s", i, randomHex(3))
 		must(b.C.JSON(t, "PUT", "/api/groups/"+gid+"/goals/"+g.ID+"/checkins/"+day, map[string]any{
-			"encrypted_note": apptest.Encrypt(t, note, bKey), "key_version": 1,
+			"encrypted_note": apptest.EncryptAt(t, note, bKey, apptest.PlaceGoalNote(gid, 1, g.ID, b.ID, day)), "key_version": 1,
 		}), 204, "check in")
 		notes[g.ID] = note
 	}
@@ -672,25 +677,26 @@ func TestGroupReencryptResume(t *testing.T) {
 		t.Fatalf("after re-encryption: key_version %d, stale %d, A's copies %+v", g.KeyVersion, g.Stale, g.Keys)
 	}
 	key2 := a.OpenKey(t, g.Keys[0].EncryptedKey)
-	check := func(what, ctB64, want string) {
+	// Each re-encrypted blob is at the same place under version 2.
+	check := func(what, ctB64, want string, place func(v int64) string) {
 		t.Helper()
-		if got, err := apptest.Decrypt(ctB64, key2); err != nil || got != want {
+		if got, err := apptest.DecryptAt(ctB64, key2, place(2)); err != nil || got != want {
 			t.Errorf("%s under key 2: %q, %v; want %q", what, got, err, want)
 		}
-		if _, err := apptest.Decrypt(ctB64, key1); err == nil {
+		if _, err := apptest.DecryptAt(ctB64, key1, place(1)); err == nil {
 			t.Errorf("%s still opens with the old key", what)
 		}
 	}
-	check("the name", g.EncryptedName, name)
+	check("the name", g.EncryptedName, name, func(v int64) string { return apptest.PlaceGroupName(gid, v) })
 	if len(g.Goals) != goals {
 		t.Fatalf("%d goals, want %d", len(g.Goals), goals)
 	}
 	for _, goal := range g.Goals {
-		check("goal "+goal.ID, goal.EncryptedTitle, titles[goal.ID])
+		check("goal "+goal.ID, goal.EncryptedTitle, titles[goal.ID], func(v int64) string { return apptest.PlaceGoalTitle(gid, v, goal.ID) })
 		if len(goal.Checkins) != 1 || goal.Checkins[0].KeyVersion != 2 {
 			t.Fatalf("goal %s: check-ins %+v", goal.ID, goal.Checkins)
 		}
-		check("the note of goal "+goal.ID, goal.Checkins[0].EncryptedNote, notes[goal.ID])
+		check("the note of goal "+goal.ID, goal.Checkins[0].EncryptedNote, notes[goal.ID], func(v int64) string { return apptest.PlaceGoalNote(gid, v, goal.ID, b.ID, day) })
 	}
 	if r := b.C.JSON(t, "GET", "/api/groups/"+gid, nil); r.Status != 404 {
 		t.Errorf("B's GET after the removal: %d", r.Status)
@@ -722,13 +728,12 @@ func TestGroupLeaveRotation(t *testing.T) {
 	}
 	key1 := sealkit.GenerateKey()
 	name := "Leave Group " + randomHex(4)
-	var created struct{ ID string }
+	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
-		"encrypted_name": apptest.Encrypt(t, name, key1), "encrypted_key": a.SealKey(t, key1),
-	}), 201, "create group").JSON(t, &created)
-	gid := created.ID
+		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+	}), 201, "create group")
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
-		"email": c.Email, "encrypted_label": apptest.Encrypt(t, c.Email, key1), "key_version": 1,
+		"email": c.Email, "encrypted_label": apptest.EncryptAt(t, c.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")
 	var list struct {
 		Invitations []struct {
@@ -756,8 +761,9 @@ func TestGroupLeaveRotation(t *testing.T) {
 		t.Fatalf("C did not receive the group key: pending %v, %d copies", g.Pending, len(g.Keys))
 	}
 	title := "Leave goal " + randomHex(4)
+	goalID := apptest.NewRowID()
 	must(c.C.JSON(t, "POST", "/api/groups/"+gid+"/goals", map[string]any{
-		"encrypted_title": apptest.Encrypt(t, title, key1), "key_version": 1,
+		"id": goalID, "encrypted_title": apptest.EncryptAt(t, title, key1, apptest.PlaceGoalTitle(gid, 1, goalID)), "key_version": 1,
 	}), 201, "C's goal")
 	gbWaitText(t, at, "li.goal .goal-title", title)
 
@@ -774,11 +780,18 @@ func TestGroupLeaveRotation(t *testing.T) {
 		t.Fatalf("after the rotation: key_version %d, stale %d, %d copies, %d members", g.KeyVersion, g.Stale, len(g.Keys), len(g.Members))
 	}
 	key2 := a.OpenKey(t, g.Keys[0].EncryptedKey)
-	for what, ct := range map[string]string{"the name": g.EncryptedName, "the goal": g.Goals[0].EncryptedTitle} {
-		if _, err := apptest.Decrypt(ct, key1); err == nil {
+	for what, ct := range map[string][2]string{
+		"the name": {g.EncryptedName, "name"}, "the goal": {g.Goals[0].EncryptedTitle, "goal"}} {
+		place := func(v int64) string {
+			if ct[1] == "name" {
+				return apptest.PlaceGroupName(gid, v)
+			}
+			return apptest.PlaceGoalTitle(gid, v, goalID)
+		}
+		if _, err := apptest.DecryptAt(ct[0], key1, place(1)); err == nil {
 			t.Errorf("%s still opens with the key C held", what)
 		}
-		if _, err := apptest.Decrypt(ct, key2); err != nil {
+		if _, err := apptest.DecryptAt(ct[0], key2, place(2)); err != nil {
 			t.Errorf("%s does not open with the new key: %v", what, err)
 		}
 	}

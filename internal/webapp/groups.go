@@ -150,6 +150,7 @@ func (s *Server) listGroups() http.Handler {
 }
 
 type createGroupRequest struct {
+	ID            string `json:"id"` // optional: the client's choice
 	EncryptedName string `json:"encrypted_name"`
 	EncryptedKey  string `json:"encrypted_key"`
 }
@@ -161,14 +162,14 @@ func (s *Server) createGroup() http.Handler {
 			return
 		}
 		var c check
+		id := c.newID("id", req.ID)
 		name := c.Bytes("encrypted_name", req.EncryptedName, 41, 1024)
 		key := c.SealedKey("encrypted_key", req.EncryptedKey)
 		if c.answered(w) {
 			return
 		}
-		id, err := s.store.CreateGroup(r.Context(), userFrom(r.Context()), name, key, s.nowUnix())
-		if err != nil {
-			s.internalError(w, "create group", err)
+		id, err := s.store.CreateGroup(r.Context(), id, userFrom(r.Context()), name, key, s.nowUnix())
+		if s.storeError(w, "create group", err, "group not found") {
 			return
 		}
 		writeJSON(w, http.StatusCreated, map[string]any{"id": id, "key_version": 1})
@@ -513,7 +514,11 @@ func (s *Server) reencryptBatch() http.Handler {
 		}
 		out := make([]map[string]any, 0, len(items))
 		for _, it := range items {
-			out = append(out, map[string]any{"kind": it.Kind, "id": it.ID, "key_version": it.KeyVersion, "ciphertext": b64.Encode(it.Ciphertext)})
+			item := map[string]any{"kind": it.Kind, "id": it.ID, "key_version": it.KeyVersion, "ciphertext": b64.Encode(it.Ciphertext)}
+			if it.Kind == "checkin" { // what its place is made of
+				item["goal_id"], item["user_id"], item["day"] = it.GoalID, it.UserID, it.Day
+			}
+			out = append(out, item)
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"key_version": m.KeyVersion, "stale": stale, "items": out})
 	})
@@ -580,6 +585,7 @@ func (s *Server) applyReencrypt() http.Handler {
 }
 
 type goalRequest struct {
+	ID             string `json:"id"` // optional: the client's choice
 	EncryptedTitle string `json:"encrypted_title"`
 	KeyVersion     int64  `json:"key_version"`
 }
@@ -592,12 +598,13 @@ func (s *Server) createGoal() http.Handler {
 			return
 		}
 		var c check
+		id := c.newID("id", req.ID)
 		title := c.Bytes("encrypted_title", req.EncryptedTitle, 41, 1024)
 		c.version(req.KeyVersion)
 		if c.answered(w) {
 			return
 		}
-		id, err := s.store.CreateGoal(r.Context(), m.GroupID, userFrom(r.Context()), title, req.KeyVersion, s.nowUnix())
+		id, err := s.store.CreateGoal(r.Context(), id, m.GroupID, userFrom(r.Context()), title, req.KeyVersion, s.nowUnix())
 		if s.storeError(w, "create goal", err, "group not found") {
 			return
 		}

@@ -135,6 +135,7 @@ func (s *Server) listHabits() http.Handler {
 }
 
 type createHabitRequest struct {
+	ID                   string `json:"id"` // optional: the client's choice
 	EncryptedKey         string `json:"encrypted_key"`
 	EncryptedName        string `json:"encrypted_name"`
 	EncryptedDescription string `json:"encrypted_description"`
@@ -149,7 +150,7 @@ func (s *Server) createHabit() http.Handler {
 		}
 		var c check
 		h := &store.NewHabit{
-			ID:                   store.NewID(),
+			ID:                   c.newID("id", req.ID),
 			KeyRowID:             store.NewID(),
 			OwnerID:              userFrom(r.Context()),
 			EncryptedKey:         c.SealedKey("encrypted_key", req.EncryptedKey),

@@ -134,7 +134,7 @@ func TestHabitsBrowser(t *testing.T) {
 			}
 			tb.waitShown(t, "habits-error")
 			tb.clickTo(t, "habit-link-"+bad, "/habits/"+bad)
-			if tb.text(t, "habit-title", "textContent") != "This habit could not be decrypted" || tb.text(t, "habit-edit-form", "hidden") != "true" {
+			if tb.text(t, "habit-title", "textContent") != "This habit could not be decrypted — it may have been moved or altered" || tb.text(t, "habit-edit-form", "hidden") != "true" {
 				t.Errorf("the undecryptable habit's page:\n%s", tb.describe())
 			}
 			tb.do(t, "delete", chromedp.Click(chromedp.ID("habit-delete")))

@@ -41,6 +41,7 @@ func habitUser(t *testing.T, s *apptest.Server, who string) (*apptest.Client, *a
 // habitSecrets are the browser-side secrets of one habit, made in Go as
 // the browser makes them.
 type habitSecrets struct {
+	ID                string // the id the fields are bound to (the body's "id")
 	Key               []byte
 	Name, Description string
 }
@@ -79,15 +80,17 @@ func newHabitBody(t testing.TB, u *apptest.User, name, description, colour strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	body := map[string]string{
+		"id":             id,
 		"encrypted_key":  b64.Encode(sealed),
-		"encrypted_name": secretbox(t, name, key),
+		"encrypted_name": apptest.EncryptAt(t, name, key, apptest.PlaceHabitName(id)),
 		"colour":         colour,
 	}
 	if description != "" {
-		body["encrypted_description"] = secretbox(t, description, key)
+		body["encrypted_description"] = apptest.EncryptAt(t, description, key, apptest.PlaceHabitDescription(id))
 	}
-	return body, habitSecrets{Key: key, Name: name, Description: description}
+	return body, habitSecrets{ID: id, Key: key, Name: name, Description: description}
 }
 
 type habitAnswer struct {
@@ -200,10 +203,11 @@ func TestHabitsLifecycle(t *testing.T) {
 			if !bytes.Equal(key, want.Key) {
 				t.Fatalf("habit %d: unsealed key differs", i)
 			}
-			if got := openBox(t, h.EncryptedName, key); got != want.Name {
+			// As the browser sent them: bound to the habit's id (PROTOCOL §6.1).
+			if got, err := apptest.DecryptAt(h.EncryptedName, key, apptest.PlaceHabitName(h.ID)); err != nil || got != want.Name {
 				t.Errorf("habit %d name %q, want %q", i, got, want.Name)
 			}
-			if got := openBox(t, h.EncryptedDescription, key); got != want.Description {
+			if got, _ := apptest.DecryptAt(h.EncryptedDescription, key, apptest.PlaceHabitDescription(h.ID)); got != want.Description {
 				t.Errorf("habit %d description %q, want %q", i, got, want.Description)
 			}
 			if h.Archived || h.ArchivedAt != 0 || h.CreatedAt != now || h.UpdatedAt != now || h.LastCheckinDay != "" ||
@@ -441,6 +445,7 @@ func TestHabitsBadInput(t *testing.T) {
 		update := func(field, value string) map[string]string {
 			m := with(field, value)
 			delete(m, "encrypted_key")
+			delete(m, "id") // an update names the habit in its path
 			return m
 		}
 		bytesB64 := func(n int) string { return b64.Encode(bytes.Repeat([]byte{0xa5}, n)) }

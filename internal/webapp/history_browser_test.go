@@ -176,7 +176,7 @@ func TestHistoryBrowser(t *testing.T) {
 			at := func(n int) string { return shiftDay(today, n) }
 
 			displayName := "Hana " + randomHex(3)
-			mustStatus(t, "display name", c.JSON(t, "PUT", "/api/me/profile", map[string]string{"encrypted_display_name": apptest.Encrypt(t, displayName, u.UserKey)}), 204)
+			mustStatus(t, "display name", c.JSON(t, "PUT", "/api/me/profile", map[string]string{"encrypted_display_name": apptest.EncryptAt(t, displayName, u.UserKey, apptest.PlaceDisplayName)}), 204)
 
 			read := &historyHabit{name: "Read, \"slowly\" " + randomHex(3), description: "=cmd|' /C calc'!A0", colour: "#0090ff", notes: map[string]string{}}
 			for i := 1; i <= 10; i++ { // up to yesterday: today is not checked in yet
@@ -203,7 +203,7 @@ func TestHistoryBrowser(t *testing.T) {
 				for _, d := range h.days() {
 					note := map[string]string{}
 					if h.notes[d] != "" {
-						note["encrypted_note"] = secretbox(t, h.notes[d], h.key)
+						note["encrypted_note"] = apptest.EncryptAt(t, h.notes[d], h.key, apptest.PlaceHabitNote(h.id, d))
 					}
 					mustStatus(t, "check in "+d, c.JSON(t, "PUT", "/api/habits/"+h.id+"/checkins/"+d, note), 204)
 				}
@@ -212,17 +212,21 @@ func TestHistoryBrowser(t *testing.T) {
 			// A group with a goal and two check-ins of the user's.
 			gk := sealkit.GenerateKey()
 			groupName, goalTitle := "Book club "+randomHex(3), "@twenty pages "+randomHex(3)
-			r := c.JSON(t, "POST", "/api/groups", map[string]string{"encrypted_name": apptest.Encrypt(t, groupName, gk), "encrypted_key": u.SealKey(t, gk)})
+			group, goal := struct{ ID string }{apptest.NewRowID()}, struct{ ID string }{apptest.NewRowID()}
+			r := c.JSON(t, "POST", "/api/groups", map[string]string{"id": group.ID,
+				"encrypted_name": apptest.EncryptAt(t, groupName, gk, apptest.PlaceGroupName(group.ID, 1)), "encrypted_key": u.SealKey(t, gk)})
 			mustStatus(t, "create group", r, 201)
-			var group struct{ ID string }
-			r.JSON(t, &group)
-			r = c.JSON(t, "POST", "/api/groups/"+group.ID+"/goals", map[string]any{"encrypted_title": apptest.Encrypt(t, goalTitle, gk), "key_version": 1})
+			r = c.JSON(t, "POST", "/api/groups/"+group.ID+"/goals", map[string]any{"id": goal.ID,
+				"encrypted_title": apptest.EncryptAt(t, goalTitle, gk, apptest.PlaceGoalTitle(group.ID, 1, goal.ID)), "key_version": 1})
 			mustStatus(t, "create goal", r, 201)
-			var goal struct{ ID string }
-			r.JSON(t, &goal)
+			var meAnswer struct {
+				UserID string `json:"user_id"`
+			}
+			c.Do(t, "GET", "/api/me", "", nil).JSON(t, &meAnswer)
 			groupNotes := map[string]string{at(-1): "finished chapter 3", at(-2): "=1+1"}
 			for d, n := range groupNotes {
-				mustStatus(t, "group check-in", c.JSON(t, "PUT", "/api/groups/"+group.ID+"/goals/"+goal.ID+"/checkins/"+d, map[string]any{"encrypted_note": apptest.Encrypt(t, n, gk), "key_version": 1}), 204)
+				mustStatus(t, "group check-in", c.JSON(t, "PUT", "/api/groups/"+group.ID+"/goals/"+goal.ID+"/checkins/"+d, map[string]any{
+					"encrypted_note": apptest.EncryptAt(t, n, gk, apptest.PlaceGoalNote(group.ID, 1, goal.ID, meAnswer.UserID, d)), "key_version": 1}), 204)
 			}
 
 			// The dashboard: each habit's streak from the server's run.

@@ -61,6 +61,7 @@ type mitm struct {
 	onPush   func(msg map[string]any) []map[string]any
 	sockets  map[*websocket.Conn]bool // the browser side of open sockets
 	pushes   [][]byte                 // every push the server sent, before hooks
+	sent     [][]byte                 // every socket message the browser sent
 	requests []Exchange               // every /api/ request the browser made
 }
 
@@ -275,6 +276,20 @@ func (m *mitm) Pushes() []map[string]any {
 	return out
 }
 
+// SocketSent is every message the browser sent up its WebSockets (e.g.
+// key_distributed: a sealed key), decoded.
+func (m *mitm) SocketSent() []map[string]any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]map[string]any, 0, len(m.sent))
+	for _, p := range m.sent {
+		var v map[string]any
+		json.Unmarshal(p, &v)
+		out = append(out, v)
+	}
+	return out
+}
+
 // Sockets is how many browser WebSockets are open through the proxy.
 func (m *mitm) Sockets() int {
 	m.mu.Lock()
@@ -363,7 +378,13 @@ func (m *mitm) relaySocket(w http.ResponseWriter, r *http.Request, backend *url.
 		defer cancel()
 		for {
 			typ, data, err := down.Read(ctx)
-			if err != nil || up.Write(ctx, typ, data) != nil {
+			if err != nil {
+				return
+			}
+			m.mu.Lock()
+			m.sent = append(m.sent, data)
+			m.mu.Unlock()
+			if up.Write(ctx, typ, data) != nil {
 				return
 			}
 		}

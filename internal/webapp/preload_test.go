@@ -19,7 +19,7 @@ func TestModulePreloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"app/announcements.js", "app/common.js", "app/history.js", "app/keys.js",
+		"app/announcements.js", "app/common.js", "app/history.js", "app/keys.js", "app/places.js",
 		"sdk/account.js", "sdk/authkey.js", "sdk/errors.js", "sdk/index.js",
 		"sdk/keycache.js", "sdk/keystore.js", "sdk/ops.js",
 	}

@@ -56,8 +56,9 @@ func TestBrowserRecovery(t *testing.T) {
 			}
 			habit, group := j.canary("habit name", "Canary Habit "), j.canary("group name", "Canary Group ")
 			hk := sealkit.GenerateKey()
-			if r := api.JSON(t, "POST", "/api/habits", map[string]string{"encrypted_key": u.SealKey(t, hk),
-				"encrypted_name": apptest.Encrypt(t, habit, hk), "colour": "#0090ff"}); r.Status != 201 {
+			hid := apptest.NewRowID()
+			if r := api.JSON(t, "POST", "/api/habits", map[string]string{"id": hid, "encrypted_key": u.SealKey(t, hk),
+				"encrypted_name": apptest.EncryptAt(t, habit, hk, apptest.PlaceHabitName(hid)), "colour": "#0090ff"}); r.Status != 201 {
 				t.Fatalf("create habit: %d %s", r.Status, r.Error())
 			}
 			g := j.s.NewGroup(t, &apptest.Member{User: u, C: api}, group)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/fieldcheck"
+	"github.com/sealkit/sealkit/internal/store"
 )
 
 // check is the request-field checker of every handler: the kit's
@@ -28,6 +29,20 @@ func (c *check) version(v int64) {
 	if c.Err() == nil && (v < 1 || v > 1<<40) {
 		c.Fail("key_version", "missing or out of range")
 	}
+}
+
+// newID checks the optional client-chosen id of a create (habits, groups,
+// goals: the browser binds their encrypted fields to the id, so it picks
+// it before it encrypts; docs/PROTOCOL.md, "Ciphertext bound to its
+// place") and returns it, or a new one when the client sent none.
+func (c *check) newID(field, v string) string {
+	if v == "" {
+		return store.NewID()
+	}
+	if c.Err() == nil && !validID(v) {
+		c.Fail(field, "must be 32 lower-case hex digits")
+	}
+	return v
 }
 
 // validID reports a row id as made by store.NewID: 32 lower-case hex.

@@ -62,6 +62,26 @@ async function secretboxRoundTrip(ptB64, key) {
   return ct;
 }
 
+// placeUser is one user handle for the place vectors, made as a page
+// makes one (keys wrapped under a session key, opened in the worker).
+let placeUserPromise = null;
+function placeUser() {
+  placeUserPromise ||= (async () => {
+    const kp = await c("generateKeyPair");
+    const hk = await c("generateHybridKeyPair");
+    const s = await c("generateKey");
+    const session = await sdk.importSessionKey(s);
+    const me = {
+      public_key: kp.publicKey, pq_public_key: hk.publicKey,
+      encrypted_private_key: await c("encryptPrivateKey", kp.privateKey, s),
+      encrypted_pq_private_key: await c("encryptPrivateKey", hk.secretKey, s),
+    };
+    const { user } = await sdk.unlockUser(session, me);
+    return { user, publicKey: kp.publicKey, pqPublicKey: hk.publicKey };
+  })();
+  return placeUserPromise;
+}
+
 const runners = {
   // sealkit's own auth key (docs/PROTOCOL.md §2): the SDK's Web Crypto
   // HKDF, and, for the password vector, the worker's Argon2id before it.
@@ -71,6 +91,28 @@ const runners = {
       eq("deriveSessionKey", await sdk.deriveSessionKey(v.password, bytesToB64(enc.encode(v.salt_utf8))), sk);
     }
     eq("deriveAuthKey", await sdk.deriveAuthKey(sk), bytesToB64(hexToBytes(v.auth_key)));
+  },
+
+  // Place keys (docs/PROTOCOL.md §6.1), derived in the worker by handle:
+  // a handle of the vector's key opens at the place what the vector's
+  // place key sealed, and its blobs at the place open under that key;
+  // elsewhere, or without the place, DECRYPTION.
+  async place(v) {
+    const { user, publicKey, pqPublicKey } = await placeUser();
+    const keyB64 = bytesToB64(hexToBytes(v.key));
+    const placeKey = bytesToB64(hexToBytes(v.place_key));
+    const key = await sdk.openKey(user, await c("sealForUser", keyB64, publicKey, pqPublicKey));
+    try {
+      const native = await c("encryptSecretboxString", "at " + v.place, placeKey);
+      eq("decryptText at the place", await sdk.decryptText(key, native, v.place), "at " + v.place);
+      const mine = await sdk.encryptText(key, "mine", v.place);
+      eq("the handle's blob under the place key", await c("decryptSecretboxToString", mine, placeKey), "mine");
+      const moved = "decryption failed: invalid ciphertext or wrong key";
+      await fails("elsewhere", sdk.decryptText(key, mine, v.place + "/x"), "DECRYPTION", moved);
+      await fails("without the place", sdk.decryptText(key, mine), "DECRYPTION", moved);
+    } finally {
+      await sdk.release(key);
+    }
   },
 
   async encoding(v) {

@@ -382,7 +382,9 @@ type Group struct {
 func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
 	t.Helper()
 	k := sealkit.GenerateKey()
-	r := m.C.JSON(t, "POST", "/api/groups", map[string]string{"encrypted_name": Encrypt(t, name, k), "encrypted_key": m.SealKey(t, k)})
+	id := NewRowID() // the name is bound to it, as the browser binds it
+	r := m.C.JSON(t, "POST", "/api/groups", map[string]string{"id": id,
+		"encrypted_name": EncryptAt(t, name, k, PlaceGroupName(id, 1)), "encrypted_key": m.SealKey(t, k)})
 	if r.Status != 201 {
 		t.Fatalf("create group: %s", describe(r))
 	}
@@ -390,6 +392,9 @@ func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
 		ID string `json:"id"`
 	}
 	r.JSON(t, &v)
+	if v.ID != id {
+		t.Fatalf("create group: the server answered id %q, not the one sent", v.ID)
+	}
 	return &Group{ID: v.ID, Key: k, KeyVersion: 1}
 }
 
@@ -397,7 +402,7 @@ func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
 func (g *Group) Invite(t testing.TB, admin *Member, email string) *Response {
 	t.Helper()
 	r := admin.C.JSON(t, "POST", "/api/groups/"+g.ID+"/invitations", map[string]any{
-		"email": email, "encrypted_label": Encrypt(t, email, g.Key), "key_version": g.KeyVersion})
+		"email": email, "encrypted_label": EncryptAt(t, email, g.Key, PlaceMemberLabel(g.ID, g.KeyVersion)), "key_version": g.KeyVersion})
 	if r.Status != 202 {
 		t.Fatalf("invite %s: %s", email, describe(r))
 	}

@@ -315,6 +315,15 @@ async function handles(me: AccountRecord): Promise<void> {
   const first: string | null | undefined = opened[0].texts?.[0];
   const blob: Uint8Array = await encryptBytes(key, new Uint8Array(4));
   const bytes: Uint8Array = await decryptBytes(key, blob);
+  // Places (docs/PROTOCOL.md): every op takes one, per ciphertext in the batches.
+  const placed: string = await encryptText(key, "hi", "habit/x/name");
+  await decryptText(key, placed, "habit/x/name");
+  await decryptTexts(key, [{ ciphertext: placed, place: "habit/x/name" }, ct]);
+  await decryptMany([{ key, ciphertext: placed, place: "habit/x/name" }]);
+  await openTexts(user, [{ sealed: ct, ciphertexts: [{ ciphertext: placed, place: "habit/x/name" }, null] }]);
+  await decryptBytes(key, await encryptBytes(key, new Uint8Array(1), "p"), "p");
+  // @ts-expect-error a place is a string
+  await encryptText(key, "hi", 7);
   // @ts-expect-error bytes, not base64
   await encryptBytes(key, "text");
   const acc = await makeAccount("pw", "a@b.c", { level: "cat1" });

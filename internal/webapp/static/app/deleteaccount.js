@@ -9,6 +9,7 @@
 import { api, busy, el, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
 import { KeyRing } from "./groupkeys.js";
 import { forgetKeys, userHandle } from "./keys.js";
+import * as places from "./places.js";
 
 const status = document.getElementById("delete-status");
 const errorEl = document.getElementById("delete-error");
@@ -31,7 +32,7 @@ async function showOwned() {
   const ring = new KeyRing(user);
   const items = await Promise.all(owned.map(async (g) => {
     await ring.add(Array.isArray(g.keys) ? g.keys : []);
-    const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
+    const name = await ring.decrypt(g.encrypted_name, g.name_key_version, places.groupName(g.id, g.name_key_version));
     const li = el("li", "owned-group");
     li.dataset.groupId = g.id;
     const link = el("a", "group-link", name ?? "A group you cannot read");

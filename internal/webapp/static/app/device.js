@@ -6,6 +6,7 @@
 // device to its owner and nobody else.
 
 import { api, sdk } from "./common.js";
+import { deviceLabel as devicePlace } from "./places.js";
 
 const browsers = [
   [/Edg\//, "Edge"],
@@ -49,7 +50,7 @@ export function deviceLabel() {
  */
 export async function labelSession(userKey) {
   try {
-    const encrypted = await sdk.encryptText(userKey, deviceLabel());
+    const encrypted = await sdk.encryptText(userKey, deviceLabel(), devicePlace);
     await api("PUT", "/api/sessions/current/device", { encrypted_device: encrypted });
   } catch {
     // The devices page shows "unknown device" and labels it on its next visit.

@@ -6,6 +6,7 @@
 import { api, busy, el, errorMessage, fetchMe, loadSdk, sdk, showError, startPage, withProgress } from "./common.js";
 import { labelSession } from "./device.js";
 import { userHandle } from "./keys.js";
+import * as places from "./places.js";
 
 const status = document.getElementById("devices-status");
 const errorEl = document.getElementById("devices-error");
@@ -24,7 +25,7 @@ function when(unix) {
 async function label(s) {
   if (!s.encrypted_device) return null;
   try {
-    return await sdk.decryptText(key, s.encrypted_device);
+    return await sdk.decryptText(key, s.encrypted_device, places.deviceLabel);
   } catch {
     return null; // not under this user's key: shown as unknown
   }

@@ -13,6 +13,7 @@ import { ApiError, api, sdk } from "./common.js";
 import { KeyRing } from "./groupkeys.js";
 import { localDay, streaks } from "./history.js";
 import { toCSV } from "./csv.js";
+import * as places from "./places.js";
 
 const PARALLEL = 4; // habits (or groups) fetched and decrypted at once
 
@@ -42,11 +43,15 @@ async function allCheckins(id) {
   }
 }
 
-/** Decrypts under a key handle; null when there is no key or the ciphertext does not open. */
-async function open(key, ct) {
+/**
+ * Decrypts under a key handle at a place (places.js; none for the
+ * address, which the kit's account format seals unbound); null when there
+ * is no key or the ciphertext does not open there.
+ */
+async function open(key, ct, place) {
   if (!key || !ct) return null;
   try {
-    return await sdk.decryptText(key, ct);
+    return await sdk.decryptText(key, ct, place);
   } catch {
     return null;
   }
@@ -75,7 +80,7 @@ async function exportProfile(me, user) {
     key = null;
   }
   try {
-    const [email, name] = await Promise.all([open(key, me.encrypted_email), me.encrypted_display_name ? open(key, me.encrypted_display_name) : ""]);
+    const [email, name] = await Promise.all([open(key, me.encrypted_email), me.encrypted_display_name ? open(key, me.encrypted_display_name, places.displayName) : ""]);
     const profile = { email, display_name: name };
     if (email === null || name === null) profile.undecryptable = true;
     return profile;
@@ -94,9 +99,9 @@ async function exportHabit(h, user, today) {
   try {
     const list = await allCheckins(h.id);
     const [name, description, ...notes] = await Promise.all([
-      open(key, h.encrypted_name),
-      h.encrypted_description ? open(key, h.encrypted_description) : "",
-      ...list.map((c) => (c.encrypted_note ? open(key, c.encrypted_note) : "")),
+      open(key, h.encrypted_name, places.habitName(h.id)),
+      h.encrypted_description ? open(key, h.encrypted_description, places.habitDescription(h.id)) : "",
+      ...list.map((c) => (c.encrypted_note ? open(key, c.encrypted_note, places.habitNote(h.id, c.day)) : "")),
     ]);
     const checkins = list.map((c, i) => {
       const out = { day: c.day, note: notes[i], checked_in_at: iso(c.created_at) };
@@ -129,11 +134,11 @@ async function exportGroup(summary, user, me) {
     await ring.add(g.keys);
     const mine = new Set((g.members || []).filter((m) => m.you).map((m) => m.user_id));
     if (mine.size === 0) mine.add(me.user_id);
-    const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
+    const name = await ring.decrypt(g.encrypted_name, g.name_key_version, places.groupName(summary.id, g.name_key_version));
     const goals = await Promise.all((g.goals || []).map(async (goal) => {
-      const title = await ring.decrypt(goal.encrypted_title, goal.key_version);
+      const title = await ring.decrypt(goal.encrypted_title, goal.key_version, places.goalTitle(summary.id, goal.key_version, goal.id));
       const checkins = await Promise.all((goal.checkins || []).filter((c) => mine.has(c.user_id)).map(async (c) => {
-        const note = await ring.decrypt(c.encrypted_note, c.key_version);
+        const note = await ring.decrypt(c.encrypted_note, c.key_version, places.goalNote(summary.id, c.key_version, goal.id, c.user_id, c.day));
         const out = { day: c.day, note };
         if (note === null) out.undecryptable = true;
         return out;

@@ -35,6 +35,7 @@
 import { api, ApiError, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob } from "./groupkeys.js";
+import * as places from "./places.js";
 import { connectPush } from "./push.js";
 import { Contacts, UnverifiedError, acceptKey, checkMembers, isSealable, markVerified, safetyNumberWith, sealToVerified } from "./trust.js";
 import { openBundle } from "../sdk/identity.js";
@@ -233,9 +234,10 @@ async function render(g) {
   root.dataset.stale = String(g.stale);
   root.dataset.rotationNeeded = g.rotation_needed ? "1" : "0";
 
-  const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
-  nameEl.textContent = name !== null ? name : "A group you cannot read yet";
-  nameEl.classList.toggle("muted", name === null);
+  const opened = await ring.open(g.encrypted_name, g.name_key_version, places.groupName(groupId, g.name_key_version));
+  nameEl.textContent = shown(opened, "A group you cannot read yet", "This name");
+  nameEl.classList.toggle("muted", opened.state !== "ok");
+  nameEl.classList.toggle("undecryptable", opened.state === "failed");
   const meta = [roleNames[g.role] || g.role, `${count(g.members.length)} member${g.members.length === 1 ? "" : "s"}`, `key version ${g.key_version}`];
   metaEl.textContent = meta.join(" · ");
 
@@ -251,7 +253,11 @@ async function render(g) {
   await Promise.all(g.members.map(async (m) => {
     let label;
     if (m.you || sameUser(m.user_id, me.user_id)) label = "You";
-    else label = await ring.decrypt(m.encrypted_label, m.label_key_version);
+    else {
+      // A label that does not open at its place is not shown as anyone's.
+      const r = await ring.open(m.encrypted_label, m.label_key_version, places.memberLabel(groupId, m.label_key_version));
+      label = r.state === "ok" ? r.text : r.state === "failed" ? `A member whose label ${places.MOVED}` : null;
+    }
     labels.set(String(m.user_id), label);
   }));
   const owner = g.members.find((m) => m.role === "owner");
@@ -390,8 +396,8 @@ async function renderInvitations(g) {
   const items = await Promise.all(g.invitations.map(async (inv) => {
     const li = el("li", "group-invitation");
     li.dataset.invitationId = inv.id;
-    const label = await ring.decrypt(inv.encrypted_label, inv.key_version);
-    li.append(el("span", "invitation-label" + (label === null ? " muted" : ""), label !== null ? label : "An address under a key you do not hold"));
+    const r = await ring.open(inv.encrypted_label, inv.key_version, places.memberLabel(groupId, inv.key_version));
+    li.append(el("span", "invitation-label" + mark(r), shown(r, "An address under a key you do not hold", "This address")));
     li.append(el("span", "badge", "invited"));
     const actions = el("span", "row-actions");
     const b = button("Cancel", "invitation-cancel secondary");
@@ -426,9 +432,9 @@ async function renderGoals(g, who) {
     const li = el("li", "goal");
     li.dataset.goalId = goal.id;
     li.dataset.keyVersion = String(goal.key_version);
-    const title = await ring.decrypt(goal.encrypted_title, goal.key_version);
+    const title = await ring.open(goal.encrypted_title, goal.key_version, places.goalTitle(groupId, goal.key_version, goal.id));
     const head = el("div", "goal-head");
-    head.append(el("span", "goal-title" + (title === null ? " muted" : ""), title !== null ? title : "Encrypted under a key you do not hold"));
+    head.append(el("span", "goal-title" + mark(title), shown(title, "Encrypted under a key you do not hold", "This goal")));
     const created = new Date(Number(goal.created_at) * 1000);
     const meta = ["by " + who(goal.author_id)];
     if (Number.isFinite(created.getTime())) meta.push(created.toLocaleDateString());
@@ -450,11 +456,11 @@ async function renderGoals(g, who) {
       item.dataset.day = c.day;
       item.dataset.keyVersion = String(c.key_version);
       if (sameUser(c.user_id, me.user_id) && c.day === today) mineToday = true;
-      const note = await ring.decrypt(c.encrypted_note, c.key_version);
+      // Bound to the goal, author and day it is listed under.
+      const note = await ring.open(c.encrypted_note, c.key_version, places.goalNote(groupId, c.key_version, goal.id, c.user_id, c.day));
       item.append(el("span", "checkin-who", `${who(c.user_id)} · ${c.day}`));
-      if (note === null) item.append(el("span", "checkin-note-text muted", "Encrypted under a key you do not hold"));
-      else if (note === "") item.append(el("span", "checkin-note-text muted", "checked in"));
-      else item.append(el("span", "checkin-note-text", note));
+      if (note.state === "ok" && note.text === "") item.append(el("span", "checkin-note-text muted", "checked in"));
+      else item.append(el("span", "checkin-note-text" + mark(note), shown(note, "Encrypted under a key you do not hold", "This note")));
       list.append(item);
     }
     if (checkins.length > 0) li.append(list);
@@ -534,6 +540,24 @@ async function writeCurrent(write) {
   }
 }
 
+/**
+ * The text shown for an opened field (KeyRing.open): the text itself, the
+ * page's words when no key of its version is held, or, when it does not
+ * open at its place, that it may have been moved or altered — never the
+ * text of another place.
+ */
+function shown(r, none, what) {
+  if (r.state === "ok") return r.text;
+  if (r.state === "failed") return `${what} ${places.MOVED}`;
+  return none;
+}
+
+/** The class suffix of an opened field's element. */
+function mark(r) {
+  if (r.state === "ok") return "";
+  return r.state === "failed" ? " muted undecryptable" : " muted";
+}
+
 /** An error whose message is meant for the page. */
 class PageError extends Error {}
 
@@ -563,7 +587,9 @@ goalForm.addEventListener("submit", async (event) => {
   }
   const restore = busy(goalSubmit, "Adding…");
   try {
-    await writeCurrent(async (v) => api("POST", base + "/goals", { encrypted_title: await ring.encrypt(title, v), key_version: v }));
+    // The goal's id is picked here: its title is bound to it.
+    const id = places.newId();
+    await writeCurrent(async (v) => api("POST", base + "/goals", { id, encrypted_title: await ring.encrypt(title, v, places.goalTitle(groupId, v, id)), key_version: v }));
     goalTitle.value = "";
     await refresh();
   } catch (err) {
@@ -585,7 +611,8 @@ async function checkIn(goal, input, submit, err) {
   try {
     const day = localDay();
     await writeCurrent(async (v) =>
-      api("PUT", `${base}/goals/${encodeURIComponent(goal.id)}/checkins/${day}`, { encrypted_note: await ring.encrypt(note, v), key_version: v }));
+      api("PUT", `${base}/goals/${encodeURIComponent(goal.id)}/checkins/${day}`,
+        { encrypted_note: await ring.encrypt(note, v, places.goalNote(groupId, v, goal.id, me.user_id, day)), key_version: v }));
     input.value = "";
     await refresh();
   } catch (e) {
@@ -620,7 +647,7 @@ inviteForm.addEventListener("submit", async (event) => {
   const restore = busy(inviteSubmit, "Inviting…");
   try {
     await writeCurrent(async (v) =>
-      api("POST", base + "/invitations", { email, encrypted_label: await ring.encrypt(email, v), key_version: v }));
+      api("POST", base + "/invitations", { email, encrypted_label: await ring.encrypt(email, v, places.memberLabel(groupId, v)), key_version: v }));
     inviteEmail.value = "";
     inviteDone.textContent = `Invited ${email}. If the address has an account, its owner sees the invitation on their Groups page for 14 days.`;
     inviteDone.hidden = false;
@@ -820,6 +847,23 @@ function showReencrypt(done, total) {
   reencryptText.textContent = `Re-encrypting ${count(done)} of ${count(total)}…`;
 }
 
+/**
+ * The place of a re-encryption item (GET …/reencrypt) under version v:
+ * the same field of the same row, only the version changes. null for a
+ * kind this page does not know (skipped). The server names the row; a
+ * blob it names wrongly does not open at the place and is skipped.
+ */
+function stalePlace(it, v) {
+  switch (it.kind) {
+    case "group": return places.groupName(groupId, v);
+    case "member":
+    case "invitation": return places.memberLabel(groupId, v);
+    case "goal": return places.goalTitle(groupId, v, it.id);
+    case "checkin": return places.goalNote(groupId, v, it.goal_id, it.user_id, it.day);
+    default: return null;
+  }
+}
+
 async function reencrypt() {
   reencrypting = true;
   updateAdminCard();
@@ -840,9 +884,12 @@ async function reencrypt() {
       showReencrypt(total - stale, total);
       const out = await Promise.all(items.map(async (it) => {
         const fromKey = ring.get(it.key_version);
-        if (!fromKey || Number(it.key_version) === v) return null;
+        const from = Number(it.key_version);
+        if (!fromKey || from === v) return null;
+        const fromPlace = stalePlace(it, from);
+        if (!fromPlace) return null;
         try {
-          return { kind: it.kind, id: it.id, from_version: Number(it.key_version), ciphertext: await reencryptBlob(it.ciphertext, fromKey, toKey) };
+          return { kind: it.kind, id: it.id, from_version: from, ciphertext: await reencryptBlob(it.ciphertext, fromKey, toKey, fromPlace, stalePlace(it, v)) };
         } catch {
           return null;
         }
@@ -898,9 +945,22 @@ function onPush(msg) {
  * for the SDK to seal to them, or null (another group, or a version this
  * page has not seen yet: it refetches, and the next list is answered).
  */
+/**
+ * Whether every member a pending push names is listed, pending, by the
+ * page's last GET of the group, with the same public keys: a push is only
+ * a hint, and the key is sealed to no one the page has not fetched itself
+ * (a forged or replayed push naming another user or other keys seals
+ * nothing; docs/MALICIOUS-SERVER.md).
+ */
+function listedPending(members) {
+  return members.every((p) => p && group.members.some((m) => m.pending && sameUser(m.user_id, p.user_id) &&
+    m.public_key === p.public_key && (m.pq_public_key || "") === (p.pq_public_key || "")));
+}
+
 function onPending({ resourceId, keyVersion, members }) {
   if (removed || String(resourceId) !== groupId) return null;
-  if (!group || keyVersion !== group.key_version) {
+  if (!group || keyVersion !== group.key_version || !listedPending(members)) {
+    // The refresh distributes to the members its own GET lists (maintain).
     refreshQuietly();
     return null;
   }

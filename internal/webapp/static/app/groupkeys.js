@@ -32,7 +32,7 @@ export class KeyRing {
     this.user = user;
     /** @type {Map<number, {sealed: string, key: string}>} version → copy and key handle */
     this.versions = new Map();
-    /** @type {Map<string, string>} ciphertext → plaintext, per key version */
+    /** @type {Map<string, string>} place and ciphertext → plaintext, per key version */
     this.plain = new Map();
     /**
      * Handles replaced by a newer opening of the same version: calls in
@@ -92,29 +92,39 @@ export class KeyRing {
   }
 
   /**
-   * Decrypts a secretbox string under the key of `version`; null when
-   * this user holds no such key or the ciphertext does not open.
+   * Opens a secretbox string under the key of `version` at `place`
+   * (places.js, built with the same version): {state: "ok", text}, or
+   * {state: "none"} when there is no ciphertext or this user holds no key
+   * of that version, or {state: "failed"} when it does not open there —
+   * another row's, field's, day's or version's blob, or altered.
    */
-  async decrypt(ciphertext, version) {
-    if (typeof ciphertext !== "string" || ciphertext === "") return null;
+  async open(ciphertext, version, place) {
+    if (typeof ciphertext !== "string" || ciphertext === "") return { state: "none" };
     const key = this.get(version);
-    if (!key) return null;
-    const id = version + ":" + ciphertext;
-    if (this.plain.has(id)) return this.plain.get(id);
+    if (!key) return { state: "none" };
+    const id = version + "\0" + place + "\0" + ciphertext;
+    if (this.plain.has(id)) return { state: "ok", text: this.plain.get(id) };
     try {
-      const text = await sdk.decryptText(key, ciphertext);
+      const text = await sdk.decryptText(key, ciphertext, place);
       this.plain.set(id, text);
-      return text;
-    } catch {
-      return null;
+      return { state: "ok", text };
+    } catch (err) {
+      if (err instanceof sdk.SealkitError && ["LOAD", "WORKER", "UNSUPPORTED"].includes(err.code)) throw err;
+      return { state: "failed" };
     }
   }
 
-  /** Encrypts text under the key of `version` (which must be held). */
-  encrypt(text, version) {
+  /** open's text, or null for anything that is not shown as it is. */
+  async decrypt(ciphertext, version, place) {
+    const r = await this.open(ciphertext, version, place);
+    return r.state === "ok" ? r.text : null;
+  }
+
+  /** Encrypts text under the key of `version` (which must be held) at `place`. */
+  encrypt(text, version, place) {
     const key = this.get(version);
     if (!key) throw new Error("no key for this version");
-    return sdk.encryptText(key, text);
+    return sdk.encryptText(key, text, place);
   }
 }
 
@@ -132,14 +142,17 @@ function toBase64(bytes) {
 }
 
 /**
- * Re-encrypts one secretbox blob (base64) from one key handle to another,
- * byte for byte (decryptBytes/encryptBytes: no UTF-8 round trip). The
- * plaintext passes through the page as bytes — content, not key material
- * — and is transferred to the worker, not kept.
+ * Re-encrypts one secretbox blob (base64) from one key handle at one
+ * place to another key at another place (the same field under the new
+ * version), byte for byte (decryptBytes/encryptBytes: no UTF-8 round
+ * trip). A blob that does not open at fromPlace rejects: a server cannot
+ * get moved content re-bound where it does not belong. The plaintext
+ * passes through the page as bytes — content, not key material — and is
+ * transferred to the worker, not kept.
  */
-export async function reencryptBlob(ciphertext, fromKey, toKey) {
-  const plain = await sdk.decryptBytes(fromKey, fromBase64(ciphertext));
-  return toBase64(await sdk.encryptBytes(toKey, plain));
+export async function reencryptBlob(ciphertext, fromKey, toKey, fromPlace, toPlace) {
+  const plain = await sdk.decryptBytes(fromKey, fromBase64(ciphertext), fromPlace);
+  return toBase64(await sdk.encryptBytes(toKey, plain, toPlace));
 }
 
 /** Today in the user's time zone, YYYY-MM-DD (check-in days are local). */

@@ -11,6 +11,7 @@ import { api, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk
 import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
+import * as places from "./places.js";
 
 // encrypted_name is 41–1024 bytes: secretbox adds 40.
 const MAX_NAME_BYTES = 1024 - 40;
@@ -42,15 +43,18 @@ function when(unix) {
 async function renderGroups(groups) {
   const items = await Promise.all(groups.map(async (g) => {
     await ring.add(Array.isArray(g.keys) ? g.keys : []);
-    const name = await ring.decrypt(g.encrypted_name, g.name_key_version);
+    const opened = await ring.open(g.encrypted_name, g.name_key_version, places.groupName(g.id, g.name_key_version));
+    const name = opened.state === "ok" ? opened.text : null;
     const li = el("li", "group-item");
     li.dataset.groupId = g.id;
     li.dataset.pending = g.pending ? "1" : "0";
     li.dataset.role = g.role;
     const link = el("a", "group-link");
     link.href = "/groups/" + encodeURIComponent(g.id);
-    const nameEl = el("span", "group-name", name !== null ? name : "A group you cannot read yet");
+    const nameEl = el("span", "group-name", name !== null ? name
+      : opened.state === "failed" ? `This group's name ${places.MOVED}` : "A group you cannot read yet");
     if (name === null) nameEl.classList.add("muted");
+    if (opened.state === "failed") nameEl.classList.add("undecryptable");
     link.append(nameEl);
     li.append(link);
     const meta = [roleNames[g.role] || g.role, `${count(g.member_count)} member${Number(g.member_count) === 1 ? "" : "s"}`];
@@ -142,15 +146,17 @@ form.addEventListener("submit", async (event) => {
   const restore = busy(create, "Encrypting…");
   try {
     const key = await newGroupKey();
+    const id = places.newId(); // picked here: the name is bound to it (key version 1)
     let encryptedName, encryptedKey;
     try {
-      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name), sealKeyTo(key, { user_id: me.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" })]);
+      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name, places.groupName(id, 1)), sealKeyTo(key, { user_id: me.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" })]);
     } finally {
       forgetKey(key);
     }
     create.textContent = "Creating…";
-    const res = await api("POST", "/api/groups", { encrypted_name: encryptedName, encrypted_key: encryptedKey });
-    location.assign("/groups/" + encodeURIComponent(res.id));
+    const res = await api("POST", "/api/groups", { id, encrypted_name: encryptedName, encrypted_key: encryptedKey });
+    if (res?.id !== id) throw new Error("The server answered with another group than the one created; reload the page.");
+    location.assign("/groups/" + encodeURIComponent(id));
   } catch (err) {
     showError(createError, errorMessage(err));
     restore();

@@ -8,6 +8,7 @@ import { api, ApiError, busy, errorMessage, fetchMe, loadSdk, progress, sdk, sho
 import { userHandle } from "./keys.js";
 import { days as dayCount, localDay, streaks } from "./history.js";
 import { renderHeatMap } from "./heatmap.js";
+import { MOVED, habitDescription, habitName, habitNote } from "./places.js";
 
 // encrypted_name is 41–1024 bytes, encrypted_description and
 // encrypted_note 40–16384: secretbox adds 40 bytes.
@@ -77,11 +78,11 @@ function dayLabel(day) {
 }
 
 function showHabit() {
-  title.textContent = habit.failed ? "This habit could not be decrypted" : habit.name;
+  title.textContent = habit.failed ? `This habit ${MOVED}` : habit.name;
   title.classList.toggle("undecryptable", habit.failed);
   let desc = habit.description;
   if (habit.failed) desc = "Its key or its name does not open with your keys: you can still archive or delete it.";
-  else if (habit.descriptionFailed) desc = "The description could not be decrypted.";
+  else if (habit.descriptionFailed) desc = `The description ${MOVED}.`;
   descEl.textContent = desc;
   descEl.classList.toggle("undecryptable", habit.failed || habit.descriptionFailed);
   descEl.hidden = descEl.textContent === "";
@@ -106,7 +107,7 @@ function showCheckins() {
     const note = document.createElement("span");
     note.className = "checkin-note";
     note.classList.toggle("undecryptable", c.failed);
-    note.textContent = c.failed ? "This note could not be decrypted." : c.note;
+    note.textContent = c.failed ? `This note ${MOVED}.` : c.note;
     const remove = document.createElement("button");
     remove.type = "button";
     remove.id = `checkin-remove-${c.day}`;
@@ -169,12 +170,17 @@ function isWrongData(err) {
   return err instanceof sdk.SealkitError && !["LOAD", "WORKER", "UNSUPPORTED"].includes(err.code);
 }
 
-/** Decrypts under the habit key; a ciphertext that does not open is marked failed, not thrown. */
-async function decryptOr(ctB64) {
+/**
+ * Decrypts under the habit key at its place (places.js: this habit's id
+ * from the URL, the field, the day shown); a ciphertext that does not
+ * open — another habit's, another field's or day's — is marked failed,
+ * not thrown.
+ */
+async function decryptOr(ctB64, place) {
   if (!ctB64) return { text: "", failed: false };
   if (!key) return { text: "", failed: true };
   try {
-    return { text: await sdk.decryptText(key, ctB64), failed: false };
+    return { text: await sdk.decryptText(key, ctB64, place), failed: false };
   } catch (err) {
     if (!isWrongData(err)) throw err;
     return { text: "", failed: true };
@@ -202,7 +208,7 @@ checkinForm.addEventListener("submit", async (event) => {
   const restore = busy(checkinSubmit, "Encrypting…");
   const stop = progress(checkinStatus, "Encrypting…");
   try {
-    const body = note ? { encrypted_note: await sdk.encryptText(key, note) } : {};
+    const body = note ? { encrypted_note: await sdk.encryptText(key, note, habitNote(id, day)) } : {};
     checkinSubmit.textContent = "Saving…";
     await api("PUT", `${base}/checkins/${day}`, body);
     checkins = [{ day, note, failed: false }, ...checkins.filter((c) => c.day !== day)].sort((a, b) => (a.day < b.day ? 1 : -1));
@@ -259,8 +265,8 @@ editForm.addEventListener("submit", async (event) => {
   const restore = busy(editSave, "Encrypting…");
   try {
     const [encryptedName, encryptedDescription] = await Promise.all([
-      sdk.encryptText(key, name),
-      description ? sdk.encryptText(key, description) : Promise.resolve(undefined),
+      sdk.encryptText(key, name, habitName(id)),
+      description ? sdk.encryptText(key, description, habitDescription(id)) : Promise.resolve(undefined),
     ]);
     editSave.textContent = "Saving…";
     const body = { encrypted_name: encryptedName, colour };
@@ -345,9 +351,9 @@ startPage(async () => {
       sdk.release(user).catch(() => {});
     }
     const [name, description, ...notes] = await Promise.all([
-      decryptOr(h.encrypted_name),
-      decryptOr(h.encrypted_description),
-      ...h.checkins.map((c) => decryptOr(c.encrypted_note)),
+      decryptOr(h.encrypted_name, habitName(id)),
+      decryptOr(h.encrypted_description, habitDescription(id)),
+      ...h.checkins.map((c) => decryptOr(c.encrypted_note, habitNote(id, c.day))),
     ]);
     Object.assign(habit, {
       // A habit that does not open can still be archived or deleted.

@@ -9,6 +9,7 @@ import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, st
 import { userHandle } from "./keys.js";
 import { showAnnouncements } from "./announcements.js";
 import { currentFromRun, days as dayCount, localDay, runAfterToday } from "./history.js";
+import { MOVED, habitDescription, habitName, newId } from "./places.js";
 
 // encrypted_name is 41–1024 bytes and encrypted_description 40–16384:
 // secretbox adds 40 bytes.
@@ -52,8 +53,11 @@ function itemFailed(r) {
  * Opens the habits of GET /api/habits in one batch (the SDK's openTexts,
  * split over the workers): per habit its key, then its name and
  * description under it, with no key handle made (the dashboard needs the
- * keys only for these texts). A habit that does not open is kept, marked
- * failed, so that one bad row never hides the others.
+ * keys only for these texts). Each text is opened at its place, built
+ * from the id the row is listed under (places.js): another habit's name,
+ * or a description served as the name, does not open. A habit that does
+ * not open is kept, marked failed, so that one bad row never hides the
+ * others.
  */
 async function openHabits(list, user) {
   const views = list.map((h) => ({
@@ -73,7 +77,10 @@ async function openHabits(list, user) {
   if (list.length === 0) return views;
   const opened = await sdk.openTexts(user, list.map((h) => ({
     sealed: h.encrypted_key,
-    ciphertexts: [h.encrypted_name, h.encrypted_description || null],
+    ciphertexts: [
+      { ciphertext: h.encrypted_name, place: habitName(h.id) },
+      { ciphertext: h.encrypted_description || null, place: habitDescription(h.id) },
+    ],
   })));
   opened.forEach((r, i) => {
     if (itemFailed(r)) {
@@ -106,7 +113,7 @@ function habitItem(h, today) {
   link.id = `habit-link-${h.id}`;
   link.className = "habit-name";
   link.href = `/habits/${encodeURIComponent(h.id)}`;
-  link.textContent = h.failed ? "This habit could not be decrypted" : h.name;
+  link.textContent = h.failed ? `This habit ${MOVED}` : h.name;
   text.append(link);
   if (h.archived) {
     const badge = document.createElement("span");
@@ -164,7 +171,7 @@ function render() {
   empty.hidden = habits.length !== 0;
   document.body.dataset.habitCount = String(habits.length);
   document.body.dataset.habitFailed = String(failed);
-  decryptNotice = failed ? `${failed === 1 ? "One habit" : `${failed} habits`} could not be decrypted.` : "";
+  decryptNotice = failed ? `${failed === 1 ? "One habit" : `${failed} habits`} ${MOVED}.` : "";
   showError(listError, decryptNotice);
 }
 
@@ -237,20 +244,24 @@ form.addEventListener("submit", async (event) => {
   const stop = progress(createStatus, "Encrypting…");
   try {
     const key = await sdk.newKey();
+    // The id is picked here: the name and description are bound to it.
+    const id = newId();
     let encryptedKey, encryptedName, encryptedDescription;
     try {
       [[{ encrypted_key: encryptedKey }], encryptedName, encryptedDescription] = await Promise.all([
         sdk.sealKey(key, [{ user_id: "me", public_key: me.public_key, pq_public_key: me.pq_public_key }]),
-        sdk.encryptText(key, name),
-        description ? sdk.encryptText(key, description) : Promise.resolve(undefined),
+        sdk.encryptText(key, name, habitName(id)),
+        description ? sdk.encryptText(key, description, habitDescription(id)) : Promise.resolve(undefined),
       ]);
     } finally {
       sdk.release(key).catch(() => {});
     }
     create.textContent = "Saving…";
-    const body = { encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
+    const body = { id, encrypted_key: encryptedKey, encrypted_name: encryptedName, colour };
     if (encryptedDescription) body.encrypted_description = encryptedDescription;
-    const { id } = await api("POST", "/api/habits", body);
+    const created = await api("POST", "/api/habits", body);
+    // A server that answers another id than the one the fields are bound to is not believed.
+    if (created?.id !== id) throw new Error("The server answered with another habit than the one created; reload the page.");
     habits.push({ id, name, description, colour, archived: false, days: [], noteDays: [], last: "", run: 0, failed: false });
     render();
     nameInput.value = "";

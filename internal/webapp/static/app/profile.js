@@ -5,6 +5,7 @@
 
 import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage } from "./common.js";
 import { userHandle } from "./keys.js";
+import * as places from "./places.js";
 
 // encrypted_display_name may be 40–4096 bytes: secretbox adds 40.
 const MAX_NAME_BYTES = 4096 - 40;
@@ -39,7 +40,7 @@ form.addEventListener("submit", async (event) => {
   }
   const restore = busy(save, "Encrypting…");
   try {
-    const encrypted = await sdk.encryptText(key, name);
+    const encrypted = await sdk.encryptText(key, name, places.displayName);
     save.textContent = "Saving…";
     await api("PUT", "/api/me/profile", { encrypted_display_name: encrypted });
     showName(name);
@@ -72,9 +73,15 @@ startPage(async () => {
     } finally {
       sdk.release(user).catch(() => {});
     }
+    // The address is the kit's account field (sealed unbound at sign-up);
+    // the display name is bound to its place: a blob moved there does not open.
     const [email, name] = await Promise.all([
       sdk.decryptText(key, me.encrypted_email),
-      me.encrypted_display_name ? sdk.decryptText(key, me.encrypted_display_name) : Promise.resolve(""),
+      me.encrypted_display_name ? sdk.decryptText(key, me.encrypted_display_name, places.displayName).catch((err) => {
+        if (!(err instanceof sdk.SealkitError) || ["LOAD", "WORKER", "UNSUPPORTED"].includes(err.code)) throw err;
+        showError(errorEl, `Your display name ${places.MOVED}. Saving a new one replaces it.`);
+        return "";
+      }) : Promise.resolve(""),
     ]);
     emailEl.textContent = email;
     showName(name);
