@@ -57,3 +57,21 @@ func TestEdRoundTrip(t *testing.T) {
 		t.Fatal("y = 2 decodes")
 	}
 }
+
+func BenchmarkEdBaseMult(b *testing.B) {
+	a := [32]byte{1, 2, 3, 31: 64}
+	var out [32]byte
+	for b.Loop() {
+		EdBaseMult(&out, &a)
+	}
+}
+
+func BenchmarkEdVerifyCombination(b *testing.B) {
+	a := [32]byte{1, 2, 3, 31: 64}
+	var pub, out [32]byte
+	EdBaseMult(&pub, &a)
+	k := [32]byte{5, 6, 7, 31: 15}
+	for b.Loop() {
+		EdVerifyCombination(&out, &pub, &k, &a)
+	}
+}
