@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/sealkit/sealkit/internal/x25519"
 )
@@ -375,5 +376,37 @@ func BenchmarkStdVerify(b *testing.B) {
 		if !stded.Verify(pub, msg, sig) {
 			b.Fatal("no")
 		}
+	}
+}
+
+// BenchmarkInterleaved times Sign and Verify and crypto/ed25519's, one
+// call of each per iteration, so that a loaded machine slows all four
+// alike; it reports each as a metric (ns per call).
+func BenchmarkInterleaved(b *testing.B) {
+	seed := [32]byte{1}
+	msg := make([]byte, 64)
+	pub := PublicKey(&seed)
+	sig := Sign(&seed, msg)
+	priv := stded.NewKeyFromSeed(seed[:])
+	var t [4]time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		Sign(&seed, msg)
+		t1 := time.Now()
+		Verify(pub[:], msg, sig[:])
+		t2 := time.Now()
+		stded.Sign(priv, msg)
+		t3 := time.Now()
+		stded.Verify(pub[:], msg, sig[:])
+		t4 := time.Now()
+		t[0] += t1.Sub(t0)
+		t[1] += t2.Sub(t1)
+		t[2] += t3.Sub(t2)
+		t[3] += t4.Sub(t3)
+		n++
+	}
+	for i, name := range []string{"sign-ns", "verify-ns", "std-sign-ns", "std-verify-ns"} {
+		b.ReportMetric(float64(t[i].Nanoseconds())/float64(n), name)
 	}
 }
