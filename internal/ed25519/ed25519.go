@@ -11,7 +11,8 @@
 // crypto/sha512, already in the module.
 //
 // Acceptance rules: Verify accepts exactly the signatures crypto/ed25519's
-// Verify accepts (checked by differential tests and FuzzVerify):
+// Verify accepts (TestAcceptanceRules pins each rule with an example;
+// the differential tests and FuzzVerify compare with crypto/ed25519):
 //   - sig must be 64 bytes, with S = sig[32:] canonical (S < ℓ; in
 //     particular the top three bits of sig[63] clear);
 //   - the public key A must decode as a point, with y read mod p (the

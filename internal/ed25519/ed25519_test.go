@@ -410,3 +410,51 @@ func BenchmarkInterleaved(b *testing.B) {
 		b.ReportMetric(float64(t[i].Nanoseconds())/float64(n), name)
 	}
 }
+
+// TestAcceptanceRules pins each rule of the package comment with an
+// example, and that crypto/ed25519 agrees on it.
+func TestAcceptanceRules(t *testing.T) {
+	h := func(s string) []byte { return unhex(t, s) }
+	identity := h("0100000000000000000000000000000000000000000000000000000000000000")
+	identityNegZero := h("0100000000000000000000000000000000000000000000000000000000000080")
+	identityNonCanonical := h("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f") // y = p + 1
+	order2 := h("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+	s := [32]byte{9, 8, 7}
+	var sB [32]byte
+	x25519.EdBaseMult(&sB, &s)
+	sig := func(r []byte, s []byte) []byte { return append(bytes.Clone(r), s...) }
+	zero := make([]byte, 32)
+	for _, c := range []struct {
+		name     string
+		pub, sig []byte
+		want     bool
+	}{
+		{"small-order A (the identity)", identity, sig(sB[:], s[:]), true},
+		{`A = "-0" (x = 0, sign bit set)`, identityNegZero, sig(sB[:], s[:]), true},
+		{"A non-canonical (y = p + 1)", identityNonCanonical, sig(sB[:], s[:]), true},
+		{"small-order R (the identity, S = 0)", identity, sig(identity, zero), true},
+		{"R non-canonical (y = p + 1 for the identity)", identity, sig(identityNonCanonical, zero), false},
+		{`R = "-0" for the identity`, identity, sig(identityNegZero, zero), false},
+		{"S = ℓ", identity, sig(identity, reverse(lOrder().FillBytes(make([]byte, 32)))), false},
+	} {
+		if got := checkVerify(t, c.pub, nil, c.sig); got != c.want {
+			t.Errorf("%s: Verify = %v, want %v", c.name, got, c.want)
+		}
+	}
+	// Cofactorless: with A of order 2, [S]B − [k]A is [S]B for even k and
+	// [S]B − A for odd k, so R = [S]B verifies exactly when k is even.
+	seen := map[bool]bool{}
+	for i := range 16 {
+		msg := []byte{byte(i)}
+		var k [32]byte
+		challenge(&k, sB[:], order2, msg)
+		even := k[0]&1 == 0
+		if got := checkVerify(t, order2, msg, sig(sB[:], s[:])); got != even {
+			t.Errorf("A of order 2, k = %x: Verify = %v, want %v", k, got, even)
+		}
+		seen[even] = true
+	}
+	if !seen[true] || !seen[false] {
+		t.Error("the messages did not give both an even and an odd k")
+	}
+}
