@@ -42,6 +42,7 @@ package ed25519
 
 import (
 	"crypto/sha512"
+	"hash"
 
 	"github.com/sealkit/sealkit/internal/x25519"
 )
@@ -90,6 +91,7 @@ func Sign(seed *[32]byte, msg []byte) [64]byte {
 	h.Write(prefix[:])
 	h.Write(msg)
 	h.Sum(digest[:0])
+	wipe(h)
 	var r [32]byte
 	scReduce(&r, &digest)
 	var sig [64]byte
@@ -107,6 +109,15 @@ func Sign(seed *[32]byte, msg []byte) [64]byte {
 	clear(r[:])
 	clear(digest[:])
 	return sig
+}
+
+// wipe clears the input crypto/sha512 keeps buffered — the nonce prefix,
+// when prefix ‖ msg is shorter than a block —: Reset leaves the buffer,
+// and a write of less than a block after Reset is copied over its start.
+// h must not be used afterwards.
+func wipe(h hash.Hash) {
+	h.Reset()
+	h.Write(make([]byte, sha512.BlockSize-1))
 }
 
 // challenge sets k = SHA-512(R ‖ A ‖ M) mod ℓ.

@@ -3,6 +3,8 @@ package ed25519
 import (
 	"bytes"
 	stded "crypto/ed25519"
+	"crypto/sha512"
+	"encoding"
 	"encoding/hex"
 	"math/big"
 	"math/rand/v2"
@@ -456,5 +458,44 @@ func TestAcceptanceRules(t *testing.T) {
 	}
 	if !seen[true] || !seen[false] {
 		t.Error("the messages did not give both an even and an odd k")
+	}
+}
+
+// TestSignAroundBlockSize: Sign matches crypto/ed25519 for messages around
+// SHA-512's 128-byte block, where the nonce hash's buffering changes.
+func TestSignAroundBlockSize(t *testing.T) {
+	seed := [32]byte{3}
+	priv := stded.NewKeyFromSeed(seed[:])
+	for n := 80; n <= 260; n++ {
+		msg := bytes.Repeat([]byte{byte(n)}, n)
+		if got := Sign(&seed, msg); !bytes.Equal(got[:], stded.Sign(priv, msg)) {
+			t.Fatalf("Sign of a %d-byte message differs from crypto/ed25519", n)
+		}
+	}
+}
+
+// TestWipe: after wipe, the hash's state (as MarshalBinary writes it,
+// buffer included) no longer holds the nonce prefix.
+func TestWipe(t *testing.T) {
+	prefix := bytes.Repeat([]byte{0xa5}, 32)
+	for _, n := range []int{0, 10, 95, 96, 200} {
+		h := sha512.New()
+		h.Write(prefix)
+		h.Write(make([]byte, n))
+		h.Sum(nil)
+		state := func() []byte {
+			b, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		if n < 96 && !bytes.Contains(state(), prefix) {
+			t.Fatalf("n=%d: the prefix is not in the buffer before the wipe; the test checks nothing", n)
+		}
+		wipe(h)
+		if bytes.Contains(state(), prefix[:8]) {
+			t.Fatalf("n=%d: the prefix is still in the hash's state after wipe", n)
+		}
 	}
 }
