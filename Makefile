@@ -34,7 +34,7 @@ WASM_EXEC = $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)/lib/wasm/go_js_
 # Only the crypto packages: the app's server packages (database drivers)
 # are native-only.
 WASM_PKGS = . ./sealtext ./atrest ./internal/argon2 ./internal/b64 ./internal/errs ./internal/hybrid ./internal/mlkem ./internal/sign \
-	./internal/nacl ./internal/poly1305 ./internal/recovery ./internal/salsa20 ./internal/x25519
+	./internal/ed25519 ./internal/nacl ./internal/poly1305 ./internal/recovery ./internal/salsa20 ./internal/x25519
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" $(WASM_PKGS)
 

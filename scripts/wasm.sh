@@ -11,9 +11,11 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod needs Go 1.27 (crypto/mldsa
 out=js/dist
 mkdir -p "$out"
 GOOS=js GOARCH=wasm "$GO" build -trimpath -buildvcs=false -ldflags="-s -w -buildid=" -o "$out/sealkit.wasm.tmp" ./cmd/sealkit-wasm
-# Merge the linker's data segments across short zero runs: the same initial
-# memory, ~44 KB less brotli (internal/wasmpack says why).
-"$GO" run ./internal/wasmpack "$out/sealkit.wasm.tmp"
+# Merge the linker's data segments across short zero runs (the same initial
+# memory, ~44 KB less brotli) and flatten the pclntab's line tables (a
+# traceback shows each function's first line; ~47 KB less brotli);
+# internal/wasmpack says why. WASMPACK_FLAGS=-keep-lines keeps the lines.
+"$GO" run ./internal/wasmpack ${WASMPACK_FLAGS:-} "$out/sealkit.wasm.tmp"
 mv "$out/sealkit.wasm.tmp" "$out/sealkit.wasm"
 cp "$("$GO" env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 # -n: no name or time stamp in the gzip header, so the .gz is reproducible.

@@ -247,6 +247,20 @@ func (s *segmentState) processSegment(B []block, time, memory, threads, n, slice
 	}
 }
 
+// processBlock sets out to the compression G(in1, in2) of RFC 9106
+// section 3.5 (x/crypto's processBlockGeneric(out, in1, in2, false)); out
+// may alias in1. It is processBlockXOR into a zeroed block rather than a
+// second unrolled copy of the block function (~30 KB of wasm code, ~2 KB
+// brotli): it computes only the address blocks of the data-independent
+// half of the first pass, two per 128 blocks, so the extra clear and copy
+// cost nothing measurable. The addresses depend on the public parameters
+// alone. The caller holds mu.
+func processBlock(out, in1, in2 *block) {
+	var t block
+	processBlockXOR(&t, in1, in2)
+	*out = t
+}
+
 func extractKey(B []block, memory, threads, keyLen uint32) []byte {
 	lanes := memory / threads
 	for lane := uint32(0); lane < threads-1; lane++ {

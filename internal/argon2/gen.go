@@ -66,11 +66,11 @@ func colIdx(k int) (idx [16]int) {
 // variantC emits the block function: each of the 16 rounds loads its 16
 // words into local variables, runs the 8 G functions inline, and stores
 // them. The row rounds read in1^in2 (saved in gs.r); the column rounds
-// store gs.r^result into out (or XOR it in) directly. The scratch is a
+// XOR gs.r^result into out directly. The scratch is a
 // package-level variable so that its address is a link-time constant: in
 // wasm, a pointer argument is reloaded from the stack at each use once the
 // 16 state words have taken Go's 16 wasm registers.
-func variantC(name string, xor bool) {
+func variantC(name string) {
 	p("func %s(out, in1, in2 *block) {\n", name)
 	p("\tr, q := &gs.r, &gs.q\n")
 	p("\tvar v00, v01, v02, v03, v04, v05, v06, v07, v08, v09, v10, v11, v12, v13, v14, v15 uint64\n")
@@ -109,11 +109,7 @@ func variantC(name string, xor bool) {
 		}
 		round()
 		for j, i := range idx {
-			if xor {
-				p("\tout[%d] ^= r[%d] ^ v%02d\n", i, i, j)
-			} else {
-				p("\tout[%d] = r[%d] ^ v%02d\n", i, i, j)
-			}
+			p("\tout[%d] ^= r[%d] ^ v%02d\n", i, i, j)
 		}
 	}
 	p("}\n\n")
@@ -125,14 +121,15 @@ func main() {
 	p("// Use of this source code is governed by a BSD-style\n")
 	p("// license that can be found in the LICENSE file.\n\n")
 	p("package argon2\n\nimport \"math/bits\"\n\n")
-	p("// processBlock sets out to the compression G(in1, in2) of RFC 9106\n")
-	p("// section 3.5: x/crypto's processBlockGeneric(out, in1, in2, false)\n")
-	p("// unrolled. out may alias in1 or in2. It uses the scratch gs: the caller\n")
-	p("// holds mu.\n")
-	variantC("processBlock", false)
-	p("// processBlockXOR is processBlock with the result XORed into out\n")
-	p("// (passes after the first, RFC 9106 section 3.2 step 6).\n")
-	variantC("processBlockXOR", true)
+	// Only the XOR variant: processBlock (argon2.go) is it applied to a
+	// zeroed block. A second unrolled copy would add ~30 KB of wasm code
+	// (~2 KB brotli) for the two address blocks per 128 blocks that use it.
+	p("// processBlockXOR XORs the compression G(in1, in2) of RFC 9106\n")
+	p("// section 3.5 into out: x/crypto's processBlockGeneric(out, in1, in2,\n")
+	p("// true) unrolled (every pass: the first pass XORs into the zeroed work\n")
+	p("// memory, later ones into the previous block, section 3.2 step 6). out\n")
+	p("// must not alias in1 or in2. It uses the scratch gs: the caller holds mu.\n")
+	variantC("processBlockXOR")
 	src, err := format.Source(w.Bytes())
 	if err != nil {
 		panic(err)
