@@ -257,6 +257,12 @@ export function cacheUser(user: UserHandle, options: CacheOptions): Promise<bool
  * another user's: it is deleted then).
  */
 export function openCachedUser(options: CacheOptions): Promise<{ user: UserHandle; publicKey: B64; pqPublicKey: B64 } | null>;
+/**
+ * Opens a key sealed to the user into a key handle. With a user handle from
+ * openCachedUser or given to cacheUser, the key cache's memo of opened keys
+ * is looked up first, and a key that had to be opened joins it (as for
+ * openKeys and openTexts; keycache.js writeKeyMemo).
+ */
 export function openKey(user: UserHandle, sealedB64: B64): Promise<KeyHandle>;
 /** openKey for many copies (split over a pool's workers), in order. */
 export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Array<ItemResult<{ handle: KeyHandle }>>>;
@@ -271,10 +277,10 @@ export function encryptText(key: KeyHandle, plaintext: string): Promise<B64>;
 export function decryptText(key: KeyHandle, ciphertextB64: B64): Promise<string>;
 /** decryptText for many blobs under one key, in order. */
 export function decryptTexts(key: KeyHandle, ciphertexts: readonly B64[]): Promise<Array<ItemResult<{ text: string }>>>;
-/** Many blobs, each under its own key, in order. */
-/** Opens many resources without handles: per item its sealed key, then its texts (null stays null). */
+/** Opens many resources without handles: per item its sealed key (through the memo, as openKey), then its texts (null stays null). */
 export function openTexts(user: UserHandle, items: ReadonlyArray<{ sealed: B64; ciphertexts: ReadonlyArray<B64 | null> }>):
   Promise<Array<ItemResult<{ texts: Array<string | null> }>>>;
+/** Many blobs, each under its own key, in order. */
 export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B64 }>): Promise<Array<ItemResult<{ text: string }>>>;
 /**
  * Encrypts bytes under the key: the secretbox blob (nonce ‖ ciphertext),
