@@ -312,6 +312,12 @@ export function cacheUser(user: UserHandle, options: CacheOptions): Promise<bool
  * another user's: it is deleted then).
  */
 export function openCachedUser(options: CacheOptions): Promise<UserInfo | null>;
+/**
+ * Opens a key sealed to the user into a key handle. With a user handle from
+ * openCachedUser or given to cacheUser, the key cache's memo of opened keys
+ * is looked up first, and a key that had to be opened joins it (as for
+ * openKeys and openTexts; keycache.js writeKeyMemo).
+ */
 export function openKey(user: UserHandle, sealedB64: B64): Promise<KeyHandle>;
 /** openKey for many copies (split over a pool's workers), in order. */
 export function openKeys(user: UserHandle, sealed: readonly B64[]): Promise<Array<ItemResult<{ handle: KeyHandle }>>>;
@@ -338,7 +344,7 @@ export function encryptText(key: KeyHandle, plaintext: string, place?: Place): P
 export function decryptText(key: KeyHandle, ciphertextB64: B64, place?: Place): Promise<string>;
 /** decryptText for many blobs under one key, in order. */
 export function decryptTexts(key: KeyHandle, ciphertexts: readonly PlacedText[]): Promise<Array<ItemResult<{ text: string }>>>;
-/** Opens many resources without handles: per item its sealed key, then its texts (null stays null). */
+/** Opens many resources without handles: per item its sealed key (through the memo, as openKey), then its texts (null stays null). */
 export function openTexts(user: UserHandle, items: ReadonlyArray<{ sealed: B64; ciphertexts: ReadonlyArray<PlacedText | null> }>):
   Promise<Array<ItemResult<{ texts: Array<string | null> }>>>;
 /** Many blobs, each under its own key (at its place when given), in order. */

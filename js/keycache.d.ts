@@ -59,6 +59,17 @@ export interface CachedKeys {
    * without it.
    */
   signingKey?: Uint8Array;
+  /** With readKeyCache({memo: true}): the entry's memo, 64-byte pairs (SHA-256 of a seal's base64 text ‖ its key); empty when none opens. */
+  memo?: Uint8Array;
+}
+
+/** A stored memo of opened resource keys; the additional data binds the entry id and the user. */
+export interface KeyMemoRecord {
+  v: 2;
+  /** The id of the entry whose secrets lock it. */
+  entry: string;
+  iv: string;
+  ct: string;
 }
 
 /** A stored v2 entry; the additional data binds v, id, userId and written. */
@@ -87,6 +98,8 @@ export interface ReadKeyCacheOptions extends KeyCacheV2Options {
   secretUrl: string;
   /** The fetch to use (globalThis.fetch); it must send the session cookie. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** readKeyCache: also open the entry's memo of opened resource keys (keys.memo). */
+  memo?: boolean;
 }
 
 export interface WriteKeyCacheOptions extends ReadKeyCacheOptions {
@@ -108,6 +121,33 @@ export function writeKeyCache(options: WriteKeyCacheOptions): Promise<boolean>;
  * when the server is unreachable or fails (5xx, 429).
  */
 export function readKeyCache(options: ReadKeyCacheOptions): Promise<CachedKeys | null>;
+/** 64: one memo pair, SHA-256 of a seal's base64 text (32) ‖ the key (32). */
+export const MEMO_PAIR: 64;
+/** 20000: the most pairs a memo keeps (the newest). */
+export const MEMO_MAX_PAIRS: 20000;
+/**
+ * Adds pairs to the memo of the stored entry of options.userId, merging with
+ * what another worker or tab stored. true when stored; false when there is no
+ * entry of this user or the server refuses or cannot be reached. Rejects
+ * (INVALID_ARGUMENT) only for invalid arguments. The caller keeps and wipes pairs.
+ */
+export function writeKeyMemo(options: ReadKeyCacheOptions & { pairs: Uint8Array }): Promise<boolean>;
+/** Encrypts memo pairs for the entry entryId (pure; no storage, no network). */
+export function sealMemo(params: {
+  deviceSecret: Uint8Array;
+  serverSecret: Uint8Array;
+  userId: string;
+  entryId: string;
+  pairs: Uint8Array;
+  iv?: Uint8Array;
+}): Promise<KeyMemoRecord>;
+/** Opens a memo record (pure): its pairs, or null (malformed, another entry or user, wrong secrets). */
+export function openMemo(record: unknown, params: {
+  deviceSecret: Uint8Array;
+  serverSecret: Uint8Array;
+  userId: string;
+  entryId: string;
+}): Promise<Uint8Array | null>;
 /** Deletes the entry, the device secret and the database. Call it on logout. */
 export function clearKeyCacheV2(options?: KeyCacheV2Options): Promise<void>;
 

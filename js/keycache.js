@@ -296,6 +296,7 @@ export async function clearKeyCache(options) {
 const V2_STORE = "cache";
 const V2_ENTRY = "entry";
 const V2_DEVICE = "device-secret";
+const V2_MEMO = "memo"; // the memo of opened resource keys, below writeKeyMemo's comment
 const V2_INFO = new TextEncoder().encode("sealkit keycache v2");
 const V2_FIELDS = Object.freeze(["privateKey", "pqSeed", "publicKey", "pqPublicKey"]);
 // Exact sizes; 0 = 1 to 4096 bytes (the hybrid public key's size depends on its level).
@@ -547,6 +548,7 @@ async function readStored(db) {
   const out = {};
   store.get(V2_ENTRY).onsuccess = (ev) => { out.entry = ev.target.result; };
   store.get(V2_DEVICE).onsuccess = (ev) => { out.device = ev.target.result; };
+  store.get(V2_MEMO).onsuccess = (ev) => { out.memo = ev.target.result; };
   await txDone(tx);
   return out;
 }
@@ -681,7 +683,9 @@ export async function writeKeyCache(opts) {
  * expired — the whole cache is cleared then), the entry belongs to another
  * user, is malformed or does not decrypt. Null, entry kept, when the
  * server cannot be reached or fails (5xx, 429): try again later. Rejects
- * only for invalid arguments.
+ * only for invalid arguments. With `memo: true` the keys also carry
+ * `memo`: the entry's memo of opened resource keys (writeKeyMemo), empty
+ * when there is none that opens.
  *
  * @param {import("./keycache.js").ReadKeyCacheOptions} opts
  * @returns {Promise<import("./keycache.js").CachedKeys | null>}
@@ -694,7 +698,7 @@ export async function readKeyCache(opts) {
   try {
     db = await openV2(dbName, false);
     if (!db) return null;
-    const { entry, device } = await readStored(db);
+    const { entry, device, memo } = await readStored(db);
     if (entry === undefined) return null;
     if (!parseEntry(entry) || entry.userId !== opts.userId || !isSecret(device)) {
       await deleteEntry(db, entry?.id);
@@ -710,10 +714,228 @@ export async function readKeyCache(opts) {
     if (answer.result === UNAVAILABLE) return null;
     server = answer.result;
     const keys = await openEntry(entry, { deviceSecret: device, serverSecret: server, userId: opts.userId });
-    if (!keys) await deleteEntry(db, entry.id);
+    if (!keys) {
+      await deleteEntry(db, entry.id);
+      return null;
+    }
+    if (opts.memo === true) {
+      // The memo opens with the same two secrets, or not at all (another
+      // entry's, or damaged): then it is simply empty.
+      keys.memo = (await openMemo(memo, { deviceSecret: device, serverSecret: server, userId: opts.userId, entryId: entry.id })) ??
+        new Uint8Array(0);
+    }
     return keys;
   } catch {
     return null;
+  } finally {
+    server?.fill(0);
+    db?.close();
+  }
+}
+
+// ---- v2: the memo of opened resource keys -----------------------------------
+//
+// Why: a returning user's dashboard opens one sealed key per habit — a
+// hybrid open (ML-KEM-768 decapsulation and X25519), most of the page's
+// decrypting, 1,000 of them for 1,000 habits — on every load, although the
+// seals have not changed. The memo keeps what those opens gave, next to
+// the entry and under the entry's own two secrets, so that the next load
+// finds each key by a lookup (docs/BENCHMARKS.md, load-habits).
+//
+// What it holds: pairs (SHA-256 of a sealed key's base64 text, the 32-byte
+// key it opened to). Every one of these keys is already reachable from the
+// entry's private keys (they opened the seals), and the server keeps the
+// seals, so the memo exposes nothing the entry does not; it lives exactly
+// as long as the entry:
+//
+//   K_memo = HKDF-SHA256(ikm = deviceSecret ‖ serverSecret(entry.written),
+//                        salt = the entry id's 16 bytes,
+//                        info = "sealkit keycache v2 memo", 32 bytes)
+//   record "memo" in the same store: {v: 2, entry: the entry's id (b64),
+//     iv: b64(12 bytes), ct: b64(AES-256-GCM(n × (hash(32) ‖ key(32))))}
+//   additional data: UTF-8 of JSON.stringify(["sealkit keycache v2 memo", 2, entry id, userId])
+//
+// So the server half protects it as it protects the entry (a copied
+// profile without a live session opens neither), and every new entry — a
+// login, an unlock, a password change — has a new id under which an older
+// memo no longer opens: it is replaced by the next write. At most
+// MEMO_MAX_PAIRS pairs (1.25 MiB); the newest are kept.
+
+const MEMO_INFO = new TextEncoder().encode("sealkit keycache v2 memo");
+export const MEMO_PAIR = 64;
+export const MEMO_MAX_PAIRS = 20000;
+
+function checkPairs(pairs) {
+  if (!(pairs instanceof Uint8Array) || pairs.length % MEMO_PAIR !== 0 || pairs.length / MEMO_PAIR > MEMO_MAX_PAIRS) {
+    throw invalidArg(`pairs must be a Uint8Array of whole 64-byte pairs (hash ‖ key), at most ${MEMO_MAX_PAIRS}`);
+  }
+}
+
+function checkEntryId(entryId) {
+  let id = null;
+  try {
+    id = typeof entryId === "string" ? base64ToBytes(entryId) : null;
+  } catch { /* not base64 */ }
+  if (!id || id.length !== 16) throw invalidArg("entryId must be the entry's id (base64 of 16 bytes)");
+  return id;
+}
+
+async function memoKey(deviceSecret, serverSecret, entryId) {
+  const ikm = new Uint8Array(64);
+  ikm.set(deviceSecret, 0);
+  ikm.set(serverSecret, 32);
+  try {
+    const base = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveKey"]);
+    return await crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: entryId, info: MEMO_INFO },
+      base,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+  } finally {
+    ikm.fill(0);
+  }
+}
+
+const memoAad = (entryId, userId) => new TextEncoder().encode(JSON.stringify(["sealkit keycache v2 memo", 2, entryId, userId]));
+
+/**
+ * Encrypts memo pairs for the entry `entryId` (pure: no storage, no
+ * network). For writeKeyMemo and for tests.
+ *
+ * @param {{deviceSecret: Uint8Array, serverSecret: Uint8Array, userId: string, entryId: string,
+ *   pairs: Uint8Array, iv?: Uint8Array}} p
+ * @returns {Promise<{v: 2, entry: string, iv: string, ct: string}>}
+ */
+export async function sealMemo(p) {
+  checkSecret(p?.deviceSecret, "deviceSecret");
+  checkSecret(p.serverSecret, "serverSecret");
+  checkUserId(p.userId);
+  const id = checkEntryId(p.entryId);
+  checkPairs(p.pairs);
+  const iv = p.iv ?? crypto.getRandomValues(new Uint8Array(12));
+  if (!(iv instanceof Uint8Array) || iv.length !== 12) throw invalidArg("iv must be a Uint8Array of 12 bytes");
+  const key = await memoKey(p.deviceSecret, p.serverSecret, id);
+  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: memoAad(p.entryId, p.userId) }, key, p.pairs));
+  return { v: 2, entry: p.entryId, iv: bytesToBase64(iv), ct: bytesToBase64(ct) };
+}
+
+/**
+ * Opens a memo record (pure): its pairs, or null when it is malformed,
+ * belongs to another entry or user, or does not decrypt.
+ *
+ * @param {unknown} record
+ * @param {{deviceSecret: Uint8Array, serverSecret: Uint8Array, userId: string, entryId: string}} p
+ * @returns {Promise<Uint8Array | null>}
+ */
+export async function openMemo(record, p) {
+  checkSecret(p?.deviceSecret, "deviceSecret");
+  checkSecret(p.serverSecret, "serverSecret");
+  checkUserId(p.userId);
+  const id = checkEntryId(p.entryId);
+  if (record === null || typeof record !== "object" || record.v !== 2 || record.entry !== p.entryId) return null;
+  if (typeof record.iv !== "string" || typeof record.ct !== "string") return null;
+  try {
+    const iv = base64ToBytes(record.iv);
+    const ct = base64ToBytes(record.ct);
+    if (iv.length !== 12 || ct.length < 16 || (ct.length - 16) % MEMO_PAIR !== 0) return null;
+    const key = await memoKey(p.deviceSecret, p.serverSecret, id);
+    const pairs = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData: memoAad(p.entryId, p.userId) }, key, ct));
+    if (pairs.length / MEMO_PAIR > MEMO_MAX_PAIRS) {
+      pairs.fill(0);
+      return null;
+    }
+    return pairs;
+  } catch {
+    return null;
+  }
+}
+
+// mergePairs: `fresh` first, then those of `old` whose hash is not among
+// them, at most MEMO_MAX_PAIRS (the newest win). A new array; wipes none.
+function mergePairs(fresh, old) {
+  const seen = new Set();
+  const keep = [];
+  for (const src of [fresh, old]) {
+    for (let off = 0; off + MEMO_PAIR <= src.length && keep.length < MEMO_MAX_PAIRS; off += MEMO_PAIR) {
+      const h = bytesToBase64(src.subarray(off, off + 32));
+      if (seen.has(h)) continue;
+      seen.add(h);
+      keep.push(src.subarray(off, off + MEMO_PAIR));
+    }
+  }
+  const out = new Uint8Array(keep.length * MEMO_PAIR);
+  keep.forEach((pair, i) => out.set(pair, i * MEMO_PAIR));
+  return out;
+}
+
+// putMemo stores the record only if the entry and the memo are still the
+// ones this write read (another tab or worker may have written meanwhile:
+// the caller merges again).
+async function putMemo(db, record, entryId, prevIv) {
+  const tx = db.transaction(V2_STORE, "readwrite");
+  const store = tx.objectStore(V2_STORE);
+  let stored = false;
+  const getEntry = store.get(V2_ENTRY);
+  const getMemo = store.get(V2_MEMO);
+  getMemo.onsuccess = () => {
+    const cur = getMemo.result;
+    if (getEntry.result?.id === entryId && (cur?.iv ?? null) === prevIv) {
+      store.put(record, V2_MEMO);
+      stored = true;
+    }
+  };
+  await txDone(tx);
+  return stored;
+}
+
+/**
+ * Adds `pairs` (n × (SHA-256 of a sealed key's base64 text ‖ the 32-byte
+ * key)) to the memo of the stored entry of `userId`, merging with what is
+ * stored (two workers or tabs writing at once both keep theirs). Asks the
+ * server for the entry's secret, as readKeyCache does. Resolves true when
+ * stored; false when there is no entry of this user, the server refuses or
+ * cannot be reached: the memo is an optimisation. Rejects only for invalid
+ * arguments. The caller keeps and wipes `pairs`.
+ *
+ * @param {import("./keycache.js").ReadKeyCacheOptions & {pairs: Uint8Array}} opts
+ * @returns {Promise<boolean>}
+ */
+export async function writeKeyMemo(opts) {
+  const dbName = checkV2Options(opts);
+  checkPairs(opts.pairs);
+  if (!keyCacheV2Supported() || opts.pairs.length === 0) return false;
+  let db;
+  let server;
+  try {
+    db = await openV2(dbName, false);
+    if (!db) return false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { entry, device, memo } = await readStored(db);
+      if (!parseEntry(entry) || entry.userId !== opts.userId || !isSecret(device)) return false;
+      if (!server) {
+        const answer = await serverSecret(opts, entry.written);
+        if (answer.result === REFUSED || answer.result === UNAVAILABLE) return false;
+        server = answer.result;
+      }
+      const p = { deviceSecret: device, serverSecret: server, userId: opts.userId, entryId: entry.id };
+      const old = (await openMemo(memo, p)) ?? new Uint8Array(0);
+      const merged = mergePairs(opts.pairs, old);
+      old.fill(0);
+      let record;
+      try {
+        record = await sealMemo({ ...p, pairs: merged });
+      } finally {
+        merged.fill(0);
+      }
+      if (await putMemo(db, record, entry.id, memo?.iv ?? null)) return true;
+      server.fill(0); // the entry may have changed: ask again for its written
+      server = undefined;
+    }
+    return false;
+  } catch {
+    return false;
   } finally {
     server?.fill(0);
     db?.close();

@@ -16,7 +16,11 @@
 //            signatures until addSigningKey); publicKey, pqPublicKey,
 //            identityPublicKey (base64; identityPublicKey is null without
 //            a signing key, and is always derived here from the secret key,
-//            never taken from the server's word)
+//            never taken from the server's word); secrets.memo: the key
+//            cache's memo of opened resource keys (keycache.js writeKeyMemo)
+//            when the handle came from or went into the key cache, and
+//            caches: those caches' options (openTexts adds the keys it
+//            opens to their memo)
 //   key      secrets.key: a 32-byte secretbox key (a resource key)
 //   recovery secrets.secret: a recovery key's 32-byte secret,
 //            secrets.text: the key as shown (UTF-8), when this store made
@@ -49,7 +53,7 @@
 import { ErrorCode, SealkitError, serializeError } from "./errors.js";
 import { bytesToBase64, base64ToBytes, decodeUtf8, makeOps } from "./ops.js";
 import { deriveAuthKey, deriveRecoveryAuthKey } from "./authkey.js";
-import { readKeyCache, writeKeyCache } from "./keycache.js";
+import { MEMO_MAX_PAIRS, MEMO_PAIR, readKeyCache, writeKeyCache, writeKeyMemo } from "./keycache.js";
 
 export const HANDLE_PREFIX = "sk1.";
 const KEY_SIZE = 32;
@@ -117,6 +121,8 @@ function requireArray(v, what) {
 }
 
 const encoder = new TextEncoder();
+// How long after a batch its fresh memo pairs are written (the page renders first).
+const MEMO_WRITE_DELAY_MS = 200;
 
 // The identity signing key's level: Hybrid Cat-3 (Ed25519 + ML-DSA-65,
 // tag 0x02), the crate's default.
@@ -184,6 +190,9 @@ export function makeKeystore(api, options) {
       entry.slot = 0;
     }
     for (const b of Object.values(entry.secrets)) b?.fill(0);
+    for (const b of entry.memoFresh ?? []) b.fill(0);
+    entry.memoFresh = undefined;
+    entry.memoIndex = undefined;
   }
 
   // userSlot and keySlot return the entry's slot, made on first use.
@@ -240,9 +249,94 @@ export function makeKeystore(api, options) {
     }
   }
 
-  function openKey(ctx, u, sealedB64) {
-    const plain = slots.slotUnseal(userSlot(u), sealedB64);
-    return add(ctx, "key", { key: keyBytes(plain) });
+  // The memo of opened resource keys (keycache.js, writeKeyMemo): a user
+  // entry's secrets.memo, looked up by the SHA-256 of a seal's base64
+  // text. memoIndex maps that hash (base64) to the pair's offset; built on
+  // first use, dropped with the entry. memoFresh: the pairs this thread
+  // opened since its last memo write.
+  function memoIndex(u) {
+    if (!u.memoIndex) {
+      u.memoIndex = new Map(); // hash (base64) → the 64-byte pair
+      for (const arr of [u.secrets.memo, ...(u.memoFresh ?? [])]) {
+        for (let off = 0; arr && off + MEMO_PAIR <= arr.length; off += MEMO_PAIR) {
+          u.memoIndex.set(bytesToBase64(arr.subarray(off, off + 32)), arr.subarray(off, off + MEMO_PAIR));
+        }
+      }
+    }
+    return u.memoIndex;
+  }
+
+  function memoLookup(u, hash) {
+    if (!hash || (!u.secrets.memo?.length && !u.memoFresh?.length)) return null;
+    return memoIndex(u).get(bytesToBase64(hash))?.slice(32) ?? null;
+  }
+
+  // sealHashes: the SHA-256 of each seal's text, or nulls where WebCrypto
+  // is missing (no memo then) or the item is not a string.
+  async function sealHashes(u, seals) {
+    const subtle = globalThis.crypto?.subtle;
+    if (!u.caches?.length && !u.secrets.memo?.length) return seals.map(() => null);
+    if (typeof subtle?.digest !== "function") return seals.map(() => null);
+    return Promise.all(seals.map(async (s) => (typeof s === "string" && s !== "" ? new Uint8Array(await subtle.digest("SHA-256", encoder.encode(s))) : null)));
+  }
+
+  function memoAdd(u, hash, key) {
+    if (!hash || !u.caches?.length) return;
+    const pair = new Uint8Array(MEMO_PAIR);
+    pair.set(hash, 0);
+    pair.set(key, 32);
+    (u.memoFresh ||= []).push(pair);
+    u.memoIndex?.set(bytesToBase64(hash), pair);
+    scheduleMemoWrite(u);
+  }
+
+  // scheduleMemoWrite writes this thread's fresh pairs into the memo of
+  // every cache the handle came from or went into, a moment after the
+  // batch that opened them (off the page's critical path); the pairs then
+  // join secrets.memo, so that a later batch on this thread finds them too.
+  function scheduleMemoWrite(u) {
+    if (u.memoTimer) return;
+    u.memoTimer = setTimeout(async () => {
+      u.memoTimer = undefined;
+      const fresh = u.memoFresh ?? [];
+      u.memoFresh = undefined;
+      if (fresh.length === 0 || u.secrets.privateKey.every((b) => b === 0)) return; // released meanwhile
+      const old = u.secrets.memo ?? new Uint8Array(0);
+      const pairs = new Uint8Array(old.length + fresh.length * MEMO_PAIR);
+      fresh.forEach((pair, i) => pairs.set(pair, i * MEMO_PAIR));
+      pairs.set(old, fresh.length * MEMO_PAIR);
+      for (const pair of fresh) pair.fill(0);
+      old.fill(0);
+      u.secrets.memo = pairs;
+      u.memoIndex = undefined;
+      await writeMemos(u.caches ?? [], pairs);
+    }, MEMO_WRITE_DELAY_MS);
+  }
+
+  // writeMemos writes a copy of `pairs` (the newest first; the memo keeps
+  // at most MEMO_MAX_PAIRS) into each cache's memo, then wipes the copy:
+  // the entry's own array may be replaced and wiped meanwhile.
+  async function writeMemos(caches, pairs) {
+    const copy = pairs.slice(0, Math.min(pairs.length, MEMO_MAX_PAIRS * MEMO_PAIR));
+    try {
+      for (const c of caches) {
+        try {
+          await writeKeyMemo({ ...c, pairs: copy });
+        } catch { /* an optimisation: the next load opens these again */ }
+      }
+    } finally {
+      copy.fill(0);
+    }
+  }
+
+  // openSealed: the 32-byte key of a seal — from the memo when it is
+  // there, else a hybrid open that the memo then keeps.
+  function openSealed(u, sealedB64, hash) {
+    const known = memoLookup(u, hash);
+    if (known) return known;
+    const key = keyBytes(slots.slotUnseal(userSlot(u), sealedB64));
+    memoAdd(u, hash, key);
+    return key;
   }
 
   // perItem runs f for each item: {…result} or {error: {code, message}}.
@@ -456,7 +550,13 @@ export function makeKeystore(api, options) {
       };
       if (u.secrets.signingKey) keys.signingKey = u.secrets.signingKey.slice();
       try {
-        return await writeKeyCache({ ...o, keys });
+        const stored = await writeKeyCache({ ...o, keys });
+        if (stored) {
+          // A new entry: openTexts keeps this cache's memo from now on.
+          u.caches = [...(u.caches ?? []).filter((c) => c.name !== o.name), o];
+          if (u.secrets.memo?.length) writeMemos([o], u.secrets.memo).catch(() => {});
+        }
+        return stored;
       } finally {
         keys.privateKey.fill(0);
         keys.pqSeed.fill(0);
@@ -465,7 +565,8 @@ export function makeKeystore(api, options) {
     },
 
     async openCachedUser(ctx, options) {
-      const keys = await readKeyCache(cacheOptions(options));
+      const o = cacheOptions(options);
+      const keys = await readKeyCache({ ...o, memo: true });
       if (keys === null) return null;
       const secrets = { privateKey: keys.privateKey, pqSecretKey: keys.pqSeed };
       let identityPublicKey = null;
@@ -478,8 +579,9 @@ export function makeKeystore(api, options) {
           throw err;
         }
       }
+      if (keys.memo?.length) secrets.memo = keys.memo;
       const e = userPub(b64(keys.publicKey), b64(keys.pqPublicKey), identityPublicKey);
-      return userInfo(add(ctx, "user", secrets, e), e);
+      return userInfo(add(ctx, "user", secrets, { ...e, caches: [o] }), e);
     },
 
     // A transition aid for pages whose session key is still kept as
@@ -512,27 +614,31 @@ export function makeKeystore(api, options) {
       return add(ctx, "key", { key: base64ToBytes(api.generateKey()) });
     },
 
-    openKey(ctx, user, sealedB64) {
-      return openKey(ctx, get(user, "user"), sealedB64);
+    async openKey(ctx, user, sealedB64) {
+      const u = get(user, "user");
+      const [hash] = await sealHashes(u, [sealedB64]);
+      return add(ctx, "key", { key: openSealed(u, sealedB64, hash) });
     },
 
-    openKeys(ctx, user, sealed) {
+    async openKeys(ctx, user, sealed) {
       const u = get(user, "user");
-      return perItem(requireArray(sealed, "sealed"), (s) => ({ handle: openKey(ctx, u, s) }));
+      const hashes = await sealHashes(u, requireArray(sealed, "sealed"));
+      return perItem(sealed, (s, i) => ({ handle: add(ctx, "key", { key: openSealed(u, s, hashes[i]) }) }));
     },
 
     // Opens each item's sealed key and decrypts its texts with it, in one
     // message, without making a handle: nothing to replicate to the
     // sibling workers nor to release (a dashboard reading many resources
     // once). The key lives in a slot for the item only.
-    openTexts(ctx, user, list) {
+    async openTexts(ctx, user, list) {
       const u = get(user, "user");
-      return perItem(requireArray(list, "items"), (item) => {
+      const hashes = await sealHashes(u, requireArray(list, "items").map((item) => item?.sealed));
+      return perItem(list, (item, i) => {
         if (item === null || typeof item !== "object" || !Array.isArray(item.ciphertexts)) {
           throw invalid("an item must be {sealed, ciphertexts: [base64 | {ciphertext, place} | null]}");
         }
         const texts = item.ciphertexts.map(textItem); // bad places fail before any key is opened
-        const key = keyBytes(slots.slotUnseal(userSlot(u), item.sealed));
+        const key = openSealed(u, item.sealed, hashes[i]);
         let k = 0;
         try {
           k = slots.slotKey(key);
@@ -660,8 +766,9 @@ export function makeKeystore(api, options) {
       for (const b of Object.values(entry.secrets)) if (!(b instanceof Uint8Array)) throw invalid("entry");
       const old = entries.get(handle);
       if (old) wipe(old);
+      const caches = Array.isArray(entry.caches) ? entry.caches.map(cacheOptions) : undefined;
       store(handle, {
-        kind: entry.kind, secrets: entry.secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey,
+        kind: entry.kind, secrets: entry.secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey, caches,
       });
     },
 
@@ -679,7 +786,7 @@ export function makeKeystore(api, options) {
         transfer.push(secrets[k].buffer);
       }
       return {
-        entry: { kind: entry.kind, secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey },
+        entry: { kind: entry.kind, secrets, publicKey: entry.publicKey, pqPublicKey: entry.pqPublicKey, identityPublicKey: entry.identityPublicKey, caches: entry.caches },
         transfer,
       };
     },

@@ -30,6 +30,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/accounts/sqlstore"
 	"github.com/sealkit/sealkit/internal/store"
@@ -206,7 +207,17 @@ func newCachedKeys() cachedKeys {
 type cacheState struct {
 	Exists       bool
 	Entry        *json.RawMessage
+	Memo         *memoRecord
 	DeviceSecret *string
+}
+
+// memoRecord is the key cache's memo of opened resource keys (keycache.js
+// writeKeyMemo).
+type memoRecord struct {
+	V     int    `json:"v"`
+	Entry string `json:"entry"`
+	IV    string `json:"iv"`
+	CT    string `json:"ct"`
 }
 
 type cacheEntry struct {
@@ -492,6 +503,115 @@ func TestBrowserKeyCacheV2(t *testing.T) {
 		b.assertNoViolations()
 	})
 
+	// The memo of opened resource keys: written by the workers after an
+	// openTexts batch, in the documented format under the entry's two
+	// secrets, used after a reload instead of opening the seals (a forged
+	// memo, made with both secrets, decides what a seal opens to), and
+	// gone with the session like the entry.
+	t.Run("memo", func(t *testing.T) {
+		t.Parallel()
+		s := newCacheServer(t)
+		profile := t.TempDir()
+		b := openCachePage(t, s, profile)
+		login(t, b, "a")
+		if !mustCall[bool](t, b, "cacheByHandle", s.users["a"]) {
+			t.Fatal("cacheUser resolved false")
+		}
+		b.reload("keycache2.html")
+		type item struct {
+			Sealed      string   `json:"sealed"`
+			Ciphertexts []string `json:"ciphertexts"`
+		}
+		first := mustCall[*struct {
+			Texts []string
+			Items []item
+		}](t, b, "memoByHandle", s.users["a"])
+		if first == nil {
+			t.Fatal("openCachedUser found nothing after cacheUser")
+		}
+		want := []string{"memo note 0", "memo note 1", "memo note 2", "memo note 3", "memo note 4", "memo note 5"}
+		if !slices.Equal(first.Texts, want) {
+			t.Fatalf("openTexts gave %q", first.Texts)
+		}
+		st := mustCall[cacheState](t, b, "inspect")
+		e := st.entry(t)
+		if st.Memo == nil || e == nil {
+			t.Fatal("no memo stored after the batch (both workers write theirs)")
+		}
+		if st.Memo.Entry != e.ID {
+			t.Fatalf("the memo names entry %q, the entry is %q", st.Memo.Entry, e.ID)
+		}
+		device := mustB64(t, *st.DeviceSecret)
+		ctx := context.Background()
+		server, err := s.m.CacheSecret(ctx, s.token("a"), time.Unix(e.Written, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs, err := openMemoRecord(st.Memo, device, server, e.UserID)
+		if err != nil {
+			t.Fatalf("Go could not open the memo as documented: %v", err)
+		}
+		if len(pairs) != 6*64 {
+			t.Fatalf("the memo holds %d bytes, want 6 pairs (both workers' halves merged)", len(pairs))
+		}
+		keyOf := map[[32]byte][]byte{}
+		for p := pairs; len(p) >= 64; p = p[64:] {
+			keyOf[[32]byte(p[:32])] = p[32:64]
+		}
+		for i, it := range first.Items {
+			k := keyOf[sha256.Sum256([]byte(it.Sealed))]
+			ct, _ := base64.StdEncoding.DecodeString(it.Ciphertexts[0])
+			if pt, err := sealkit.DecryptSecretbox(ct, k); err != nil || string(pt) != want[i] {
+				t.Fatalf("the memo's key for seal %d does not open its note: %v", i, err)
+			}
+		}
+		for _, bad := range [][2][]byte{{device, make([]byte, 32)}, {make([]byte, 32), server}} {
+			if _, err := openMemoRecord(st.Memo, bad[0], bad[1], e.UserID); err == nil {
+				t.Fatal("the memo opened with one secret alone")
+			}
+		}
+
+		b.reload("keycache2.html")
+		if got := mustCall[[]string](t, b, "memoReopen", s.users["a"]); !slices.Equal(got, want) {
+			t.Fatalf("after a reload the memo's keys gave %q", got)
+		}
+		// Forged with both secrets: seal 0 → seal 1's key. The page's next
+		// batch takes it (its note does not open), so the memo is used.
+		forged := slices.Clone(pairs)
+		for p := forged; len(p) >= 64; p = p[64:] {
+			if [32]byte(p[:32]) == sha256.Sum256([]byte(first.Items[0].Sealed)) {
+				copy(p[32:64], keyOf[sha256.Sum256([]byte(first.Items[1].Sealed))])
+			}
+		}
+		mustCall[bool](t, b, "putMemo", sealMemoRecord(t, e.ID, forged, device, server, e.UserID))
+		b.reload("keycache2.html")
+		got := mustCall[[]string](t, b, "memoReopen", s.users["a"])
+		if got[0] != "error DECRYPTION" || !slices.Equal(got[1:], want[1:]) {
+			t.Fatalf("with a memo mapping seal 0 to another key the batch gave %q; want seal 0 to fail (the memo decides)", got)
+		}
+		b.assertNoViolations()
+		b.close()
+
+		// The session ends: a copy of the profile opens neither the entry
+		// nor the memo, and the whole cache goes.
+		dead := t.TempDir()
+		copyDir(t, profile, dead)
+		if _, err := s.m.EndSession(ctx, s.token("a")); err != nil {
+			t.Fatal(err)
+		}
+		d := openCachePage(t, s, dead)
+		if st := mustCall[cacheState](t, d, "inspect"); st.Memo == nil {
+			t.Fatal("control: the copied profile holds no memo")
+		}
+		if got := mustCall[*[]string](t, d, "memoReopen", s.users["a"]); got != nil {
+			t.Fatalf("a copied profile opened the memo after the session ended: %q", *got)
+		}
+		if st := mustCall[cacheState](t, d, "inspect"); st.Memo != nil || st.DeviceSecret != nil {
+			t.Error("after the refusal the memo or the device secret is still stored")
+		}
+		d.assertNoViolations()
+	})
+
 	t.Run("copied-profile", func(t *testing.T) {
 		t.Parallel()
 		s := newCacheServer(t)
@@ -610,6 +730,50 @@ func openCacheEntry(e *cacheEntry, device, server []byte) (cachedKeys, error) {
 		return cachedKeys{}, fmt.Errorf("%d fields, %d bytes left", len(fields), len(pt))
 	}
 	return cachedKeys{PrivateKey: fields[0], PQSeed: fields[1], PublicKey: fields[2], PQPublicKey: fields[3]}, nil
+}
+
+// openMemoRecord opens a memo record as js/keycache.js documents it:
+// AES-256-GCM under HKDF-SHA256(device ‖ server, salt = the entry id's
+// bytes, info "sealkit keycache v2 memo"), additional data the JSON array
+// ["sealkit keycache v2 memo", 2, entry id, userId]; the plaintext is
+// 64-byte pairs (SHA-256 of a seal's base64 text ‖ its key).
+func openMemoRecord(m *memoRecord, device, server []byte, userID string) ([]byte, error) {
+	gcm, err := memoAEAD(m.Entry, device, server)
+	if err != nil {
+		return nil, err
+	}
+	iv, _ := base64.StdEncoding.DecodeString(m.IV)
+	ct, _ := base64.StdEncoding.DecodeString(m.CT)
+	aad, _ := json.Marshal([]any{"sealkit keycache v2 memo", 2, m.Entry, userID})
+	return gcm.Open(nil, iv, ct, aad)
+}
+
+func sealMemoRecord(t *testing.T, entryID string, pairs, device, server []byte, userID string) memoRecord {
+	t.Helper()
+	gcm, err := memoAEAD(entryID, device, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv := randBytes(12)
+	aad, _ := json.Marshal([]any{"sealkit keycache v2 memo", 2, entryID, userID})
+	return memoRecord{V: 2, Entry: entryID, IV: base64.StdEncoding.EncodeToString(iv),
+		CT: base64.StdEncoding.EncodeToString(gcm.Seal(nil, iv, pairs, aad))}
+}
+
+func memoAEAD(entryID string, device, server []byte) (cipher.AEAD, error) {
+	id, err := base64.StdEncoding.DecodeString(entryID)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hkdf.Key(sha256.New, slices.Concat(device, server), id, "sealkit keycache v2 memo", 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
 
 // keyForms are the ways a key's bytes could sit in a file: raw, hex

@@ -85,6 +85,8 @@ type loadResult struct {
 	ReadyMedian, ReadyMin  time.Duration // navigation start to body[data-ready]
 	ReadyMax               time.Duration
 	DecryptMedian          time.Duration // opening every key and name in the page
+	FirstReady             time.Duration // the first load after login: no memo of opened keys yet
+	FirstDecrypt           time.Duration
 	Browser                string
 }
 
@@ -166,6 +168,13 @@ func loadHabits(t *testing.T, backend string, habits, requests, pageLoads int) l
 	tb := b.newTab("load")
 	browserLogIn(t, tb, u.Email, u.Password)
 	res.Browser = mustEval[string](t, tb, `(navigator.userAgent.match(/Chrome\/[0-9.]+/) || ["Chromium"])[0]`)
+	// The dashboard the login page navigates to opens every habit key (the
+	// key cache's memo of opened keys is still empty) and writes the memo:
+	// reported on its own; the median is over the returning loads after it.
+	first := mustEval[map[string]float64](t, tb, `({ready: performance.getEntriesByName("habits-ready")[0].startTime,
+  decrypt: performance.getEntriesByName("habits-decrypt-end")[0].startTime - performance.getEntriesByName("habits-decrypt-start")[0].startTime})`)
+	res.FirstReady = time.Duration(first["ready"] * float64(time.Millisecond))
+	res.FirstDecrypt = time.Duration(first["decrypt"] * float64(time.Millisecond))
 	var ready, decrypt []time.Duration
 	for range pageLoads {
 		// A second after the last load was ready, as a user reloads: the
@@ -244,23 +253,24 @@ func loadReport(rs []loadResult, habits, requests, pageLoads int, loadAvg string
 	p("- **Data:** one account with %s habits made through the API with real crypto, as the browser makes them: ", thousands(habits))
 	p("a 32-byte key per habit sealed to the account (hybrid, 1193 bytes), the name and, for every other habit, a description as secretboxes under it; ")
 	p("0–3 check-ins each in the last days.\n\n")
-	p("| Database | `GET /api/habits` handler p50 / p99 | over loopback HTTP p50 / p99 | answer | dashboard ready, median of %d (min–max) | of which decrypting (median) | making the data |\n", pageLoads)
-	p("|---|--:|--:|--:|--:|--:|--:|\n")
+	p("| Database | `GET /api/habits` handler p50 / p99 | over loopback HTTP p50 / p99 | answer | dashboard ready, median of %d (min–max) | of which decrypting (median) | first load after login: ready / decrypting | making the data |\n", pageLoads)
+	p("|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rs {
-		p("| %s | %s / %s ms | %s / %s ms | %.1f MiB | %s s (%s–%s) | %s s (%s ms a habit) | %s |\n", map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[r.Backend],
+		p("| %s | %s / %s ms | %s / %s ms | %.1f MiB | %s s (%s–%s) | %s s (%s ms a habit) | %s s / %s s | %s |\n", map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[r.Backend],
 			ms(r.HandlerP50), ms(r.HandlerP99), ms(r.HTTPP50), ms(r.HTTPP99), float64(r.Bytes)/(1<<20),
 			seconds(r.ReadyMedian), seconds(r.ReadyMin), seconds(r.ReadyMax), seconds(r.DecryptMedian), ms(r.DecryptMedian/time.Duration(habits)),
-			r.Create.Round(100*time.Millisecond))
+			seconds(r.FirstReady), seconds(r.FirstDecrypt), r.Create.Round(100*time.Millisecond))
 	}
 	p("\n*Handler*: %d requests straight into the app's handler (session lookup, the two queries of the list — habits with their key rows, then all their check-in days in order, of which each habit keeps its last seven and the run ending at the newest — ", requests)
 	p("the at-rest decryption of three values per habit, JSON); *loopback HTTP*: the same %d requests from a Go client to the running server. ", requests)
 	p("*Dashboard ready*: in the page, from navigation start to `body[data-ready]` (`performance.mark(\"habits-ready\")`): ")
-	p("the page and its modules, `/api/me` and `/api/habits`, the user's keys from the key cache (`UserKeys#open`), then *decrypting*: opening all %s habit keys (ML-KEM-768 + X25519) ", thousands(habits))
+	p("the page and its modules, `/api/me` and `/api/habits` (the keys open from the key cache, `UserKeys#open`, as soon as `/api/me` is in, while the list still loads), then *decrypting*: getting all %s habit keys ", thousands(habits))
 	p("and decrypting their names and descriptions in the SDK's wasm workers — one `openTexts` batch split over the pool, no key handle made — then one render. ")
-	p("Nearly all of the decrypting is the hybrid opens of the habit keys with the user's handle (row *UnsealFromUser/HybridCat3/32B*, column *sealkit-wasm handle* above: the expanded ML-KEM key kept in the worker), ")
-	p("which the SDK's pool of workers (one per core, at most four: two on this machine) runs in parallel, competing with the page's main thread for the two cores; the rest is the workers' first calls, which compile the module's functions (V8 compiles wasm lazily and tiers up while the page runs). ")
+	p("On a returning load the habit keys come from the key cache's *memo of opened keys* (docs/PROTOCOL.md §4: SHA-256 of each seal → its key, under the cache's two secrets), a lookup each; ")
+	p("the *first load after login* has no memo yet and opens every key with the user's handle — a hybrid open, ML-KEM-768 + X25519 (row *UnsealFromUser/HybridCat3/32B*, column *sealkit-wasm handle* above: the expanded ML-KEM key kept in the worker) — ")
+	p("which the SDK's pool of workers (one per core, at most four: two on this machine) runs in parallel, competing with the page's main thread for the two cores, and then writes the memo. The rest is the workers' first calls, which compile the module's functions (V8 compiles wasm lazily and tiers up while the page runs). ")
 	p("`HABITS=10 make load-habits` measures that fixed cost (the modules, the wasm compiled once for the pool, the workers' start, the key cache) without the habits. ")
-	p("Each load is a reload of the dashboard a second after the previous one was ready, as a returning user's: the page's scripts, the SDK's modules (cached for a year under the assets' version) and the wasm come from the browser's cache. *Making the data* is not a measurement of the app: eight concurrent Go clients, crypto included.\n")
+	p("Each load is a reload of the dashboard a second after the previous one was ready (the *first load after login* is the login page's navigation to it, from the login page's click), as a returning user's: the page's scripts, the SDK's modules (cached for a year under the assets' version) and the wasm come from the browser's cache. *Making the data* is not a measurement of the app: eight concurrent Go clients, crypto included.\n")
 	return b.String()
 }
 

@@ -44,6 +44,7 @@ function inspect() {
         const tx = db.transaction("cache", "readonly");
         const out = { exists: true };
         tx.objectStore("cache").get("entry").onsuccess = (e) => { out.entry = e.target.result ?? null; };
+        tx.objectStore("cache").get("memo").onsuccess = (e) => { out.memo = e.target.result ?? null; };
         tx.objectStore("cache").get("device-secret").onsuccess = (e) => {
           const v = e.target.result;
           out.deviceSecret = v instanceof Uint8Array ? bytesToB64(v) : null;
@@ -93,7 +94,59 @@ async function openByHandle(userId) {
   return sdk.decryptText(key, sessionStorage.getItem("t.note"));
 }
 
+// The memo of opened resource keys (keycache.js writeKeyMemo): with the
+// user handle from the cache, six keys sealed to the account open in one
+// openTexts batch over two workers, which then write them into the memo;
+// resolves once the memo holds all six (or after 5 s).
+async function memoByHandle(userId) {
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const opened = await sdk.openCachedUser({ userId, secretUrl: SECRET_URL });
+  if (opened === null) return null;
+  const items = [];
+  for (let i = 0; i < 6; i++) {
+    const key = await sdk.newKey();
+    const [copy] = await sdk.sealKey(key, [{ user_id: userId, public_key: opened.publicKey, pq_public_key: opened.pqPublicKey }]);
+    items.push({ sealed: copy.encrypted_key, ciphertexts: [await sdk.encryptText(key, `memo note ${i}`)] });
+    await sdk.release(key);
+  }
+  sessionStorage.setItem("t.memo", JSON.stringify(items));
+  const texts = (await sdk.openTexts(opened.user, items)).map((r) => r.texts?.[0] ?? `error ${r.error?.code}`);
+  for (let t = 0; t < 50; t++) {
+    const st = await inspect();
+    if (st.memo && b64ToBytes(st.memo.ct).length === 6 * 64 + 16) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { texts, items };
+}
+
+// memoReopen: after a reload, the cached user handle opens the same items.
+async function memoReopen(userId) {
+  await sdk.loadCrypto(undefined, { workers: 2 });
+  const opened = await sdk.openCachedUser({ userId, secretUrl: SECRET_URL });
+  if (opened === null) return null;
+  const items = JSON.parse(sessionStorage.getItem("t.memo"));
+  return (await sdk.openTexts(opened.user, items)).map((r) => r.texts?.[0] ?? `error ${r.error?.code}`);
+}
+
+// putMemo replaces the stored memo record (the test's forged one).
+function putMemo(record) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB);
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction("cache", "readwrite");
+      tx.objectStore("cache").put(record, "memo");
+      tx.oncomplete = () => { db.close(); resolve(true); };
+      tx.onerror = () => { db.close(); reject(tx.error); };
+    };
+    req.onerror = () => reject(req.error);
+  });
+}
+
 globalThis.sealkitTest = Object.freeze({
+  memoByHandle,
+  memoReopen,
+  putMemo,
   cacheByHandle,
   openByHandle,
   login: (user) => post("/test/login", { user }),

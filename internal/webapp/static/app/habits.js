@@ -278,9 +278,14 @@ form.addEventListener("submit", async (event) => {
 startPage(async () => {
   performance.mark("habits-start");
   let listed;
-  [me, listed] = await withProgress(status, "Loading…", () => Promise.all([fetchMe(), api("GET", "/api/habits"), loadSdk()]));
+  // The keys open (the key cache, in the SDK's worker) as soon as the
+  // account record is here, while the list still loads.
+  const meLoaded = fetchMe();
+  const keysOpened = meLoaded.then((m) => userHandle(m));
+  keysOpened.catch(() => {}); // awaited below; the list's failure is shown first
+  [me, listed] = await withProgress(status, "Loading…", () => Promise.all([meLoaded, api("GET", "/api/habits"), loadSdk()]));
   performance.mark("habits-loaded");
-  const opened = await withProgress(status, "Opening your keys…", () => userHandle(me));
+  const opened = await withProgress(status, "Opening your keys…", () => keysOpened);
   performance.mark("habits-keys");
   // Announcements are another feature's: whatever happens there, the
   // habits still show.
