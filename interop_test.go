@@ -3,7 +3,8 @@
 package sealkit_test
 
 // Interop tests against the real peers: libsodium.js (libsodium-wrappers-sumo)
-// and @noble/post-quantum, driven through interop/peer.mjs. Every operation
+// and @noble/post-quantum (ML-KEM, and ML-DSA with @noble/curves' Ed25519
+// for the composite signatures), driven through interop/peer.mjs. Every operation
 // runs interopCases random cases in each direction: sealkit produces and the
 // peer consumes, and the peer produces and sealkit consumes.
 //
