@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
 )
@@ -216,7 +218,26 @@ func TestMaliciousServerMovesHabitFields(t *testing.T) {
 
 	m.Honest()
 	noContentWrites(t, m, start)
-	tb.reload(t, "/habits/"+a)
+
+	t.Run("create: the server answers another id than the one the fields are bound to", func(t *testing.T) {
+		m.Honest()
+		m.Rewrite("POST", "/api/habits", func(body map[string]any) { body["id"] = b })
+		tb.open(t, "/habits", "/habits")
+		before := mustEval[int](t, tb, `document.querySelectorAll("#habits-list li").length`)
+		tb.typeInto(t, "habit-name", "Charlie "+randomHex(4))
+		tb.do(t, "picking a colour", chromedp.Click(chromedp.ID("habit-colour-8e4ec6")))
+		tb.do(t, "creating", chromedp.Click(chromedp.ID("habit-create")))
+		tb.waitShown(t, "habit-create-error")
+		if got := tb.text(t, "habit-create-error", "textContent"); !strings.Contains(got, "another habit") {
+			t.Errorf("the create error says %q", got)
+		}
+		if n := mustEval[int](t, tb, `document.querySelectorAll("#habits-list li").length`); n != before {
+			t.Errorf("%d habits listed after the lie, want %d", n, before)
+		}
+		m.Honest()
+	})
+
+	tb.open(t, "/habits/"+a, "/habits/"+a)
 	if got := tb.text(t, "habit-title", "textContent"); got != alpha {
 		t.Errorf("honest again: the title is %q", got)
 	}
