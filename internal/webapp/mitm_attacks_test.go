@@ -498,3 +498,58 @@ func TestMaliciousServerForgesPushes(t *testing.T) {
 	}
 	noBrowserTrouble(t, br, m.App)
 }
+
+// TestMaliciousServerMovesProfileFields: the fields under the user key.
+// The display name is bound to its place and the address (the kit's
+// account field) is not; served in each other's place, neither shows as
+// the other: the address as the display name is marked, the display name
+// as the address stops the page with an error.
+func TestMaliciousServerMovesProfileFields(t *testing.T) {
+	chromiumPath(t)
+	m := startMITM(t, apptest.NewDB(t, "sqlite"), nil)
+	c, u := habitUser(t, m.App, "profile")
+	display := "Display " + randomHex(4)
+	mustStatus(t, "display name", c.JSON(t, "PUT", "/api/me/profile",
+		map[string]string{"encrypted_display_name": apptest.EncryptAt(t, display, u.UserKey, apptest.PlaceDisplayName)}), 204)
+	br := newBrowser(t, m.URL)
+	tb := br.newTab("profile")
+	browserLogIn(t, tb, u.Email, u.Password)
+	tb.open(t, "/profile", "/profile")
+	if got := tb.text(t, "profile-name", "textContent"); got != display {
+		t.Fatalf("honest profile: the display name is %q, want %q", got, display)
+	}
+	start := len(m.Writes())
+
+	m.Rewrite("GET", "/api/me", func(body map[string]any) { body["encrypted_display_name"] = body["encrypted_email"] })
+	tb.open(t, "/profile", "/profile")
+	tb.waitShown(t, "profile-error")
+	if got := tb.text(t, "profile-error", "textContent"); !strings.Contains(got, "display name "+moved) {
+		t.Errorf("the profile's error says %q", got)
+	}
+	if got := tb.text(t, "profile-name", "textContent"); got != "" || tb.text(t, "profile-name-input", "value") != "" {
+		t.Errorf("the address served as the display name shows as %q", got)
+	}
+	if n := strings.Count(pageText(t, tb), u.Email); n != 1 {
+		t.Errorf("the address shows %d times, want once (as the address)", n)
+	}
+
+	m.Honest()
+	m.Rewrite("GET", "/api/me", func(body map[string]any) { body["encrypted_email"] = body["encrypted_display_name"] })
+	tb.markStale(t)
+	tb.do(t, "opening the profile", chromedp.Navigate(m.URL+"/profile"))
+	tb.waitJS(t, "the page to refuse", `window.__sealkitTestStale !== true && document.body.dataset.error !== undefined && document.body.dataset.error !== ""`)
+	notShown(t, tb, "the display name as the address", display)
+
+	m.Honest()
+	noContentWrites(t, m, start)
+	for _, w := range m.Writes()[start:] {
+		if w.Path == "/api/me/profile" {
+			t.Errorf("the lied-to page saved a display name: %.200s", w.Body)
+		}
+	}
+	tb.open(t, "/profile", "/profile")
+	if got := tb.text(t, "profile-name", "textContent"); got != display {
+		t.Errorf("honest again: the display name is %q", got)
+	}
+	noBrowserTrouble(t, br, m.App)
+}
