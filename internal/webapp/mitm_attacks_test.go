@@ -492,6 +492,31 @@ func TestMaliciousServerForgesPushes(t *testing.T) {
 			t.Errorf("the page sent a key over the socket (the server answered %v)", p)
 		}
 	}
+	// Dropped pushes: the page misses a change until it refetches — a
+	// delay, never wrong text.
+	m.OnPush(func(msg map[string]any) []map[string]any {
+		if msg["type"] == "group_changed" {
+			return nil
+		}
+		return []map[string]any{msg}
+	})
+	pushed := len(m.Pushes())
+	goal, title := apptest.NewRowID(), "Dropped news "+randomHex(4)
+	mustStatus(t, "goal", owner.C.JSON(t, "POST", "/api/groups/"+g.ID+"/goals", map[string]any{
+		"id": goal, "encrypted_title": apptest.EncryptAt(t, title, g.Key, apptest.PlaceGoalTitle(g.ID, 1, goal)), "key_version": 1}), 201)
+	deadline = time.Now().Add(waitTimeout)
+	for len(m.Pushes()) == pushed && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(m.Pushes()) == pushed || m.Pushes()[pushed]["type"] != "group_changed" {
+		t.Fatalf("the server's push of the new goal: %v", m.Pushes()[pushed:])
+	}
+	time.Sleep(500 * time.Millisecond)
+	notShown(t, tb, "a change whose push was dropped", title)
+	m.OnPush(nil)
+	tb.reload(t, "/groups/"+g.ID)
+	gbWaitText(t, tb, "li.goal .goal-title", title)
+
 	noContentWrites(t, m, start)
 	if tb.text(t, "group", "hidden") == "true" || mustEval[string](t, tb, `location.pathname`) != "/groups/"+g.ID {
 		t.Errorf("after the forged pushes the page is elsewhere:\n%s", tb.describe())
