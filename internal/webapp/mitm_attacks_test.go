@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
 )
@@ -216,7 +218,26 @@ func TestMaliciousServerMovesHabitFields(t *testing.T) {
 
 	m.Honest()
 	noContentWrites(t, m, start)
-	tb.reload(t, "/habits/"+a)
+
+	t.Run("create: the server answers another id than the one the fields are bound to", func(t *testing.T) {
+		m.Honest()
+		m.Rewrite("POST", "/api/habits", func(body map[string]any) { body["id"] = b })
+		tb.open(t, "/habits", "/habits")
+		before := mustEval[int](t, tb, `document.querySelectorAll("#habits-list li").length`)
+		tb.typeInto(t, "habit-name", "Charlie "+randomHex(4))
+		tb.do(t, "picking a colour", chromedp.Click(chromedp.ID("habit-colour-8e4ec6")))
+		tb.do(t, "creating", chromedp.Click(chromedp.ID("habit-create")))
+		tb.waitShown(t, "habit-create-error")
+		if got := tb.text(t, "habit-create-error", "textContent"); !strings.Contains(got, "another habit") {
+			t.Errorf("the create error says %q", got)
+		}
+		if n := mustEval[int](t, tb, `document.querySelectorAll("#habits-list li").length`); n != before {
+			t.Errorf("%d habits listed after the lie, want %d", n, before)
+		}
+		m.Honest()
+	})
+
+	tb.open(t, "/habits/"+a, "/habits/"+a)
 	if got := tb.text(t, "habit-title", "textContent"); got != alpha {
 		t.Errorf("honest again: the title is %q", got)
 	}
@@ -471,9 +492,89 @@ func TestMaliciousServerForgesPushes(t *testing.T) {
 			t.Errorf("the page sent a key over the socket (the server answered %v)", p)
 		}
 	}
+	// Dropped pushes: the page misses a change until it refetches — a
+	// delay, never wrong text.
+	m.OnPush(func(msg map[string]any) []map[string]any {
+		if msg["type"] == "group_changed" {
+			return nil
+		}
+		return []map[string]any{msg}
+	})
+	pushed := len(m.Pushes())
+	goal, title := apptest.NewRowID(), "Dropped news "+randomHex(4)
+	mustStatus(t, "goal", owner.C.JSON(t, "POST", "/api/groups/"+g.ID+"/goals", map[string]any{
+		"id": goal, "encrypted_title": apptest.EncryptAt(t, title, g.Key, apptest.PlaceGoalTitle(g.ID, 1, goal)), "key_version": 1}), 201)
+	deadline = time.Now().Add(waitTimeout)
+	for len(m.Pushes()) == pushed && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(m.Pushes()) == pushed || m.Pushes()[pushed]["type"] != "group_changed" {
+		t.Fatalf("the server's push of the new goal: %v", m.Pushes()[pushed:])
+	}
+	time.Sleep(500 * time.Millisecond)
+	notShown(t, tb, "a change whose push was dropped", title)
+	m.OnPush(nil)
+	tb.reload(t, "/groups/"+g.ID)
+	gbWaitText(t, tb, "li.goal .goal-title", title)
+
 	noContentWrites(t, m, start)
 	if tb.text(t, "group", "hidden") == "true" || mustEval[string](t, tb, `location.pathname`) != "/groups/"+g.ID {
 		t.Errorf("after the forged pushes the page is elsewhere:\n%s", tb.describe())
+	}
+	noBrowserTrouble(t, br, m.App)
+}
+
+// TestMaliciousServerMovesProfileFields: the fields under the user key.
+// The display name is bound to its place and the address (the kit's
+// account field) is not; served in each other's place, neither shows as
+// the other: the address as the display name is marked, the display name
+// as the address stops the page with an error.
+func TestMaliciousServerMovesProfileFields(t *testing.T) {
+	chromiumPath(t)
+	m := startMITM(t, apptest.NewDB(t, "sqlite"), nil)
+	c, u := habitUser(t, m.App, "profile")
+	display := "Display " + randomHex(4)
+	mustStatus(t, "display name", c.JSON(t, "PUT", "/api/me/profile",
+		map[string]string{"encrypted_display_name": apptest.EncryptAt(t, display, u.UserKey, apptest.PlaceDisplayName)}), 204)
+	br := newBrowser(t, m.URL)
+	tb := br.newTab("profile")
+	browserLogIn(t, tb, u.Email, u.Password)
+	tb.open(t, "/profile", "/profile")
+	if got := tb.text(t, "profile-name", "textContent"); got != display {
+		t.Fatalf("honest profile: the display name is %q, want %q", got, display)
+	}
+	start := len(m.Writes())
+
+	m.Rewrite("GET", "/api/me", func(body map[string]any) { body["encrypted_display_name"] = body["encrypted_email"] })
+	tb.open(t, "/profile", "/profile")
+	tb.waitShown(t, "profile-error")
+	if got := tb.text(t, "profile-error", "textContent"); !strings.Contains(got, "display name "+moved) {
+		t.Errorf("the profile's error says %q", got)
+	}
+	if got := tb.text(t, "profile-name", "textContent"); got != "" || tb.text(t, "profile-name-input", "value") != "" {
+		t.Errorf("the address served as the display name shows as %q", got)
+	}
+	if n := strings.Count(pageText(t, tb), u.Email); n != 1 {
+		t.Errorf("the address shows %d times, want once (as the address)", n)
+	}
+
+	m.Honest()
+	m.Rewrite("GET", "/api/me", func(body map[string]any) { body["encrypted_email"] = body["encrypted_display_name"] })
+	tb.markStale(t)
+	tb.do(t, "opening the profile", chromedp.Navigate(m.URL+"/profile"))
+	tb.waitJS(t, "the page to refuse", `window.__sealkitTestStale !== true && document.body.dataset.error !== undefined && document.body.dataset.error !== ""`)
+	notShown(t, tb, "the display name as the address", display)
+
+	m.Honest()
+	noContentWrites(t, m, start)
+	for _, w := range m.Writes()[start:] {
+		if w.Path == "/api/me/profile" {
+			t.Errorf("the lied-to page saved a display name: %.200s", w.Body)
+		}
+	}
+	tb.open(t, "/profile", "/profile")
+	if got := tb.text(t, "profile-name", "textContent"); got != display {
+		t.Errorf("honest again: the display name is %q", got)
 	}
 	noBrowserTrouble(t, br, m.App)
 }

@@ -7,7 +7,7 @@
 // bytes stay in its worker(s); decrypted text reaches the DOM through
 // textContent only. Pushes (group_changed) refresh the list live.
 
-import { api, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { ApiError, api, busy, coalesced, el, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
@@ -155,7 +155,7 @@ form.addEventListener("submit", async (event) => {
     }
     create.textContent = "Creating…";
     const res = await api("POST", "/api/groups", { id, encrypted_name: encryptedName, encrypted_key: encryptedKey });
-    if (res?.id !== id) throw new Error("The server answered with another group than the one created; reload the page.");
+    if (res?.id !== id) throw new ApiError(0, "The server answered with another group than the one created; reload the page.");
     location.assign("/groups/" + encodeURIComponent(id));
   } catch (err) {
     showError(createError, errorMessage(err));

@@ -5,7 +5,7 @@
 // habit under a new key sealed to the user. The server sees the colour,
 // the order, the archived flag and the days, never the words.
 
-import { api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
+import { ApiError, api, busy, errorMessage, fetchMe, loadSdk, progress, sdk, showError, startPage, withProgress } from "./common.js";
 import { userHandle } from "./keys.js";
 import { showAnnouncements } from "./announcements.js";
 import { currentFromRun, days as dayCount, localDay, runAfterToday } from "./history.js";
@@ -261,7 +261,7 @@ form.addEventListener("submit", async (event) => {
     if (encryptedDescription) body.encrypted_description = encryptedDescription;
     const created = await api("POST", "/api/habits", body);
     // A server that answers another id than the one the fields are bound to is not believed.
-    if (created?.id !== id) throw new Error("The server answered with another habit than the one created; reload the page.");
+    if (created?.id !== id) throw new ApiError(0, "The server answered with another habit than the one created; reload the page.");
     habits.push({ id, name, description, colour, archived: false, days: [], noteDays: [], last: "", run: 0, failed: false });
     render();
     nameInput.value = "";
