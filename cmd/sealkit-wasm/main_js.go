@@ -2,7 +2,12 @@
 
 package main
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/sealkit/sealkit/internal/ed25519"
+	"github.com/sealkit/sealkit/internal/x25519"
+)
 
 // The //go:wasmexport entry points of the convention in protocol.go.
 
@@ -12,8 +17,24 @@ var (
 )
 
 func main() {
+	warmUp()
 	// The exports need the runtime alive: park main forever.
 	select {}
+}
+
+// warmUp builds the core's lazily made tables (internal/x25519's base
+// point table and Edwards constants) with public inputs before any call
+// can bring a secret. Built during a call, their first use grew the
+// goroutine's stack past what stackZero makes room for, and Go copies a
+// growing stack and frees the old one as it is: a caller's frame with a
+// clamped private key (ScalarBaseMult's) stayed in linear memory, unwiped
+// (js/test/memory.test.mjs found it whenever a key happened to be clamped
+// already, about one run in 32).
+func warmUp() {
+	var pub, scalar [32]byte
+	scalar[0] = 9
+	x25519.ScalarBaseMult(&pub, &scalar)
+	ed25519.Verify(make([]byte, 32), nil, make([]byte, 64))
 }
 
 // The host calls the //go:wasmexport functions below; Go code does not.

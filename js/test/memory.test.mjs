@@ -30,6 +30,13 @@ c.initSync(readFileSync(new URL("../dist/sealkit.wasm", import.meta.url)));
 WebAssembly.Instance = RealInstance;
 
 const unb64 = (s) => Buffer.from(s, "base64");
+const clamped = (k) => {
+  const c = Buffer.from(k);
+  c[0] &= 248;
+  c[31] &= 127;
+  c[31] |= 64;
+  return c;
+};
 
 // count returns how many times needle occurs in the module's memory.
 function count(needle) {
@@ -84,6 +91,10 @@ test("no secret stays in linear memory after registration and login", (t) => {
     ["decrypted note", Buffer.from(note, "utf8")],
     ...secret("session key", sessionKey),
     ...secret("X25519 private key", kp.privateKey),
+    // The scalar as X25519 uses it (RFC 7748 clamping): a copy of it is a
+    // copy of the key but for three bits, and equals the key itself only
+    // when the key happens to be clamped already (one in 32).
+    ["X25519 private key (clamped)", clamped(unb64(kp.privateKey))],
     ...secret("hybrid seed", hk.secretKey),
     ["ML-KEM d", expanded.subarray(0, 32)],
     ["ML-KEM z", expanded.subarray(32, 64)],
