@@ -11,7 +11,7 @@ import (
 	"github.com/sealkit/sealkit/identity"
 )
 
-// Signed identities (docs/PROTOCOL.md §9). An account's identity signing
+// Signed identities (docs/PROTOCOL.md §10). An account's identity signing
 // key is made in the browser — at sign-up, or for an older account at an
 // unlock with the password — and wrapped like the private keys: under the
 // session key, and under the recovery secret when the account has a

@@ -1,7 +1,7 @@
 package webapp_test
 
 // Verify-before-seal against a lying server (docs/MALICIOUS-SERVER.md,
-// docs/PROTOCOL.md §9): real Chromium behind the tampering proxy
+// docs/PROTOCOL.md §10): real Chromium behind the tampering proxy
 // (mitm_test.go), the real server, and Go clients for the other members.
 // The owner's page shares the group key with pending members and renews
 // it when one leaves; the proxy substitutes keys, whole bundles, strips

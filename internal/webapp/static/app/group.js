@@ -18,7 +18,7 @@
 //     …/reencrypt), with a progress bar; progress is the data itself, so
 //     a reload resumes where the server says it stands.
 //
-// Verify-before-seal (docs/PROTOCOL.md §9, trust.js): every copy of the
+// Verify-before-seal (docs/PROTOCOL.md §10, trust.js): every copy of the
 // key this page seals — to pending members, in a rotation — goes to the
 // keys of the member's signed identity bundle, and only when it verifies
 // and matches this user's pin for that member; a changed identity key, an

@@ -1,4 +1,4 @@
-// Whom this user's pages may seal to (docs/PROTOCOL.md §9): every other
+// Whom this user's pages may seal to (docs/PROTOCOL.md §10): every other
 // user's keys come from their signed identity bundle (the SDK's
 // identity.js), checked against this user's contacts — the identity key
 // pinned for each person the first time it was seen, the highest bundle
