@@ -371,3 +371,83 @@ func runIdentityAttacks(t *testing.T, tr *identityTrio, all bool) {
 	m.Honest()
 	noBrowserTrouble(t, tr.b, m.App)
 }
+
+// TestSafetyNumbers: two users in Chromium (two browser contexts), both
+// logged in through the login page (which gives their API-made accounts
+// identity keys), share a group. Each page shows the same 60-digit safety
+// number for the other — the one Go computes from the two identity keys —
+// and "Mark as verified" survives a reload, stored only as ciphertext.
+func TestSafetyNumbers(t *testing.T) {
+	chromiumPath(t)
+	s := apptest.Start(t, apptest.NewDB(t, "sqlite"), nil)
+	alice := s.NewMember(t, "alice-"+randomHex(3)+"@example.test")
+	bob := s.NewMember(t, "bob-"+randomHex(3)+"@example.test")
+	k1 := sealkit.GenerateKey()
+	r := alice.C.JSON(t, "POST", "/api/groups", map[string]string{
+		"encrypted_name": apptest.Encrypt(t, "Compare", k1), "encrypted_key": alice.SealKey(t, k1),
+	})
+	wantStatus(t, r, 201, "create group")
+	var created struct{ ID string }
+	r.JSON(t, &created)
+	page := "/groups/" + created.ID
+
+	b := newBrowser(t, s.URL)
+	ta, tb := b.newBrowserContextTab("alice"), b.newBrowserContextTab("bob")
+	browserLogIn(t, ta, alice.Email, alice.Password)
+	browserLogIn(t, tb, bob.Email, bob.Password)
+	tr := &identityTrio{m: &mitm{App: s}, alice: alice, gid: created.ID}
+	tr.join(t, 1, k1, bob)
+
+	ta.open(t, page, page)
+	tb.open(t, page, page)
+	// "new" (first sight, being pinned) or, after the pin, "ok".
+	sealable := func(tab *tab, id string) {
+		tab.waitJS(t, "a verified bundle for "+id, fmt.Sprintf(`["ok", "new"].includes(document.querySelector('li.member[data-user-id=%q]')?.dataset.trust)`, id))
+	}
+	sealable(ta, bob.ID)
+	sealable(tb, alice.ID)
+	number := func(tab *tab, other string) string {
+		t.Helper()
+		mustEval[bool](t, tab, fmt.Sprintf(`(document.querySelector('li.member[data-user-id=%q] button.member-safety').click(), true)`, other))
+		sel := fmt.Sprintf(`li.member[data-user-id=%q] .safety-number`, other)
+		tab.waitJS(t, "a safety number", fmt.Sprintf(`/^(\d{5} ){11}\d{5}$/.test(document.querySelector(%q)?.textContent || "")`, sel))
+		return mustEval[string](t, tab, fmt.Sprintf(`document.querySelector(%q).textContent`, sel))
+	}
+	na, nb := number(ta, bob.ID), number(tb, alice.ID)
+	pk := func(id string) []byte {
+		var v string
+		if err := s.App.Store().DB.QueryRow(`SELECT identity_public_key FROM users WHERE id = $1`, id).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := b64.Decode(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	want, err := identity.SafetyNumber(alice.ID, pk(alice.ID), bob.ID, pk(bob.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if na != want || nb != want {
+		t.Fatalf("safety numbers: alice sees %q, bob sees %q, want %q", na, nb, want)
+	}
+
+	mustEval[bool](t, ta, fmt.Sprintf(`(document.querySelector('li.member[data-user-id=%q] button.member-verify').click(), true)`, bob.ID))
+	ta.waitJS(t, "bob verified", fmt.Sprintf(`document.querySelector('li.member[data-user-id=%q]')?.dataset.verified === "1"`, bob.ID))
+	ta.reload(t, page)
+	trustOf(t, ta, bob.ID, "ok")
+	ta.waitJS(t, "bob still verified", fmt.Sprintf(`document.querySelector('li.member[data-user-id=%q]')?.dataset.verified === "1"`, bob.ID))
+	gbWaitText(t, ta, fmt.Sprintf(`li.member[data-user-id=%q] .badge-verified`, bob.ID), "verified")
+
+	// The contacts are ciphertext: neither bob's id, nor a fingerprint,
+	// nor the word "verified" is in alice's row.
+	var contacts string
+	if err := s.App.Store().DB.QueryRow(`SELECT COALESCE(encrypted_contacts, '') FROM users WHERE id = $1`, alice.ID).Scan(&contacts); err != nil {
+		t.Fatal(err)
+	}
+	if contacts == "" || strings.Contains(contacts, bob.ID) || strings.Contains(contacts, "verified") {
+		t.Fatalf("alice's contacts as stored: %.80q", contacts)
+	}
+	noBrowserTrouble(t, b, s)
+}
