@@ -610,7 +610,12 @@ func (s *Store) SwapKeys(ctx context.Context, id string, generation int64, k acc
 		set += fmt.Sprintf(`, encrypted_signing_key = $%d`, len(args))
 	}
 	if k.DropIdentityKey {
-		set += `, identity_public_key = NULL, encrypted_signing_key = NULL, encrypted_recovery_signing_key = NULL`
+		// (PostgreSQL refuses a column assigned twice: the recovery wrap is
+		// NULL through k.Recovery when it is set.)
+		set += `, identity_public_key = NULL, encrypted_signing_key = NULL`
+		if k.Recovery == nil {
+			set += `, encrypted_recovery_signing_key = NULL`
+		}
 	}
 	var ended []string
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
