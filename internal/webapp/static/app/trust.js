@@ -120,6 +120,31 @@ export class Contacts {
   }
 }
 
+// Signatures verified on this page, by user id and bundle: a bundle that
+// verified once verifies again (ML-DSA-65 + Ed25519 take some 5 ms each),
+// so a refresh only compares pins. Holds public data only.
+const verified = new Map(); // "<user id>\n<bundle>" → Promise<{status, bundle?}> without a pin
+const MAX_VERIFIED = 2000;
+
+function checkCached(signedB64, userId, pin) {
+  const id = String(userId);
+  const k = id + "\n" + (signedB64 || "");
+  let p = verified.get(k);
+  if (!p) {
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    p = checkBundle(signedB64, id, null);
+    verified.set(k, p);
+  }
+  return p.then((r) => {
+    if (r.status !== "new") return r; // missing, malformed, signature, user
+    if (!pin) return r;
+    // The pin's checks (identity.js openBundle's order): rollback first.
+    if (r.bundle.version < Number(pin.version)) return { status: "rollback" };
+    if (r.bundle.fingerprint !== pin.fingerprint) return { status: "changed" };
+    return { status: "ok", bundle: r.bundle };
+  });
+}
+
 /**
  * Checks members' bundles against the contacts: a Map user_id →
  * {status, bundle?, verified}. New verified bundles are pinned, and a
@@ -134,7 +159,7 @@ export async function checkMembers(contacts, members) {
   await Promise.all(members.map(async (m) => {
     const id = String(m.user_id);
     const pin = contacts.get(id);
-    const r = contacts.broken ? { status: "contacts" } : await checkBundle(m.identity_bundle, id, pin);
+    const r = contacts.broken ? { status: "contacts" } : await checkCached(m.identity_bundle, id, pin);
     out.set(id, { status: r.status, bundle: r.bundle, verified: Boolean(pin && pin.verified && r.status === "ok") });
   }));
   const raise = [...out].filter(([id, r]) => r.status === "new" || (r.status === "ok" && r.bundle.version > contacts.get(id).version));
