@@ -32,7 +32,8 @@ import (
 // Identity is what the server keeps of an account's identity.
 type Identity struct {
 	// PublicKey is the identity signing key's public half (a composite
-	// public key), as the browser sent it.
+	// public key), as the browser sent it; nil when the account has none
+	// (any more: a recovery dropped it) but keeps a published bundle.
 	PublicKey []byte
 	// EncryptedSigningKey is the signing key wrapped under the session
 	// key, as EncryptedPrivateKey.
@@ -215,7 +216,7 @@ func (m *Manager) PublishBundle(ctx context.Context, userID string, p BundlePubl
 	if err != nil {
 		return err
 	}
-	if a.Identity == nil {
+	if !a.HasIdentityKey() {
 		return &fieldcheck.Error{Field: "identity_bundle", Problem: "the account has no identity key yet"}
 	}
 	m.checkBundle(&c, a, a.Identity.PublicKey, bundle)

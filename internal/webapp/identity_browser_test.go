@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/sealkit/sealkit"
 	"github.com/sealkit/sealkit/identity"
 	"github.com/sealkit/sealkit/internal/b64"
@@ -448,6 +450,65 @@ func TestSafetyNumbers(t *testing.T) {
 	}
 	if contacts == "" || strings.Contains(contacts, bob.ID) || strings.Contains(contacts, "verified") {
 		t.Fatalf("alice's contacts as stored: %.80q", contacts)
+	}
+	noBrowserTrouble(t, b, s)
+}
+
+// TestIdentityAtUnlock: an account whose identity key is gone (as after a
+// recovery whose recovery key predates it) gets a new one at the unlock
+// page, with the password just typed as the proof, and the next page
+// publishes a bundle of a higher version under it — one that Go verifies.
+func TestIdentityAtUnlock(t *testing.T) {
+	chromiumPath(t)
+	s := apptest.Start(t, apptest.NewDB(t, "sqlite"), nil)
+	u := s.NewMember(t, "unlock-"+randomHex(3)+"@example.test")
+	on := true
+	wantStatus(t, u.C.JSON(t, "PUT", "/api/me/settings", map[string]any{"always_require_password": on}), 204, "always require password")
+	b := newBrowser(t, s.URL)
+	tb := b.newBrowserContextTab("u")
+	browserLogIn(t, tb, u.Email, u.Password) // the login page gives the account its identity key
+	var old string
+	deadline := time.Now().Add(waitTimeout)
+	for old = identityRow(t, s, u.ID); strings.Split(old, "|")[1] == ""; old = identityRow(t, s, u.ID) {
+		if time.Now().After(deadline) {
+			t.Fatal("no bundle published after login")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := s.App.Store().DB.Exec(`UPDATE users SET identity_public_key = NULL, encrypted_signing_key = NULL WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	t2 := tb.newTab("u2") // no keys in this tab, and none shared: the unlock page
+	t2.open(t, "/groups", "/unlock")
+	t2.typeInto(t, "unlock-password", u.Password)
+	t2.markStale(t)
+	t2.do(t, "clicking #unlock-submit", chromedp.Click(chromedp.ID("unlock-submit")))
+	t2.waitShown(t, "recovery-offer") // an account without a recovery key is offered one: not now
+	t2.do(t, "declining a recovery key", chromedp.Click(chromedp.ID("recovery-offer-skip")))
+	t2.waitPage(t, "/groups")
+	var row []string
+	deadline = time.Now().Add(waitTimeout)
+	for {
+		row = strings.Split(identityRow(t, s, u.ID), "|")
+		if row[0] != "" && row[1] != "" && row[1] != strings.Split(old, "|")[1] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no new identity key and bundle after the unlock")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if row[0] == strings.Split(old, "|")[0] {
+		t.Fatal("the identity key is the old one")
+	}
+	raw, err := b64.Decode(row[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := identity.OpenComposite(raw, u.ID, nil)
+	if err != nil || bundle.Version != 2 || b64.Encode(bundle.IdentityKey) != row[0] {
+		t.Fatalf("the new bundle: %v (version %v)", err, bundle)
 	}
 	noBrowserTrouble(t, b, s)
 }

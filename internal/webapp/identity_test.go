@@ -183,6 +183,7 @@ func TestIdentityRecovery(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *apptest.DB) {
 		s := apptest.Start(t, db, nil)
 		anon := apptest.NewClient(s.URL)
+		var nAuth []byte // the recovered password's auth key
 		recoverAs := func(m *apptest.Member, rec map[string]any) (accounts.RecoveryBundle, map[string]any) {
 			t.Helper()
 			var bundle accounts.RecoveryBundle
@@ -191,7 +192,8 @@ func TestIdentityRecovery(t *testing.T) {
 				t.Fatalf("recover: %d %s", r.Status, r.Error())
 			}
 			r.JSON(t, &bundle)
-			nf, nAuth := newPassword(t, m.User, "recovered password of "+m.Email)
+			var nf map[string]any
+			nf, nAuth = newPassword(t, m.User, "recovered password of "+m.Email)
 			next, _ := newRecovery(t, m.User)
 			return bundle, with(nf, "email", m.Email, "recovery_auth_key", rec["recovery_auth_key"], "key_generation", bundle.KeyGeneration,
 				"auth_key", b64.Encode(nAuth), "new_recovery_auth_key", next["recovery_auth_key"],
@@ -239,12 +241,22 @@ func TestIdentityRecovery(t *testing.T) {
 		if r := anon.JSON(t, "POST", "/api/auth/recover/finish", with(finish, "encrypted_signing_key", wrap)); r.Status != 400 {
 			t.Fatalf("a signing key the recovery cannot have opened: %d", r.Status)
 		}
-		if r := anon.JSON(t, "POST", "/api/auth/recover/finish", finish); r.Status != 200 {
+		rc := apptest.NewClient(s.URL) // logged in by the recovery
+		if r := rc.JSON(t, "POST", "/api/auth/recover/finish", finish); r.Status != 200 {
 			t.Fatalf("recovery: %d %s", r.Status, r.Error())
 		}
 		row := strings.Split(identityRow(t, s, alice.ID), "|")
 		if row[0] != "" || row[2] != "" || row[1] == "" {
 			t.Fatalf("after the recovery alice's identity key must be gone and her bundle kept: %v", []bool{row[0] == "", row[1] == "", row[2] == ""})
+		}
+		// A new identity key: its bundle must be above the kept one.
+		nk := newIDKeys(t, alice.User)
+		set := map[string]any{"auth_key": b64.Encode(nAuth), "identity_public_key": b64.Encode(nk.pk), "encrypted_signing_key": b64.Encode(nk.wrapped)}
+		if r := rc.JSON(t, "PUT", "/api/me/identity", with(set, "identity_bundle", signedBundle(t, alice, nk, 1, nil))); r.Status != 400 || !strings.Contains(r.Error(), "version must be above") {
+			t.Fatalf("a new key's bundle at the old version: %d %s", r.Status, r.Error())
+		}
+		if r := rc.JSON(t, "PUT", "/api/me/identity", with(set, "identity_bundle", signedBundle(t, alice, nk, 2, nil))); r.Status != 204 {
+			t.Fatalf("a new key's bundle, version 2: %d %s", r.Status, r.Error())
 		}
 	})
 }
