@@ -89,3 +89,38 @@ func TestTestOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserBuildLeavesOutEd448AndP521 pins internal/sign's build tags:
+// the browser module links neither circl's Ed448 nor crypto/ecdsa (with
+// its math/big and encoding/asn1 work), which would not fit its size
+// budget, while the native server has both.
+func TestBrowserBuildLeavesOutEd448AndP521(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("needs the go command; the native run checks both targets")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go command not found: %v", err)
+	}
+	big := []string{"github.com/cloudflare/circl/sign/ed448", "crypto/ecdsa", "encoding/asn1"}
+	for _, b := range []struct {
+		goos, goarch string
+		want         bool
+	}{{"js", "wasm", false}, {runtime.GOOS, runtime.GOARCH, true}} {
+		cmd := exec.Command(goCmd, "list", "-deps", "-f", "{{.ImportPath}}", "./internal/sign")
+		cmd.Env = append(os.Environ(), "GOOS="+b.goos, "GOARCH="+b.goarch, "GOFLAGS=")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps ./internal/sign (%s/%s): %v", b.goos, b.goarch, err)
+		}
+		deps := strings.Fields(string(out))
+		if !slices.Contains(deps, "crypto/mldsa") {
+			t.Fatalf("%s/%s: internal/sign does not list crypto/mldsa: the list is not the real one", b.goos, b.goarch)
+		}
+		for _, p := range big {
+			if got := slices.Contains(deps, p); got != b.want {
+				t.Errorf("%s/%s: internal/sign links %s = %v, want %v", b.goos, b.goarch, p, got, b.want)
+			}
+		}
+	}
+}

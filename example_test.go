@@ -191,3 +191,35 @@ func ExampleDecodeBase64() {
 	// "" base64 decode: Invalid symbol 10, offset 8.
 	// "" base64 decode: Invalid last symbol 57, offset 6.
 }
+
+// An identity key signs a statement; anyone with the public key checks it.
+// Both halves (Ed25519 and ML-DSA-65) must verify.
+func ExampleSign() {
+	publicKey, secretKey, err := sealkit.GenerateSigningKeyPair(sealkit.SignCat3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	statement := []byte("alice's keys are 0x02…")
+	sig, err := sealkit.Sign(statement, sealkit.SignContextV1, secretKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ok, err := sealkit.Verify(statement, sealkit.SignContextV1, sig, publicKey)
+	fmt.Println(ok, err, len(sig))
+	// Another context is another statement.
+	ok, _ = sealkit.Verify(statement, "another/context", sig, publicKey)
+	fmt.Println(ok)
+	suite, level, _ := sealkit.SignaturePosture(publicKey)
+	fmt.Println(suite, level)
+	// Output:
+	// true <nil> 3374
+	// false
+	// hybrid cat3
+}
+
+// Verify returns an error only for input that is not signature data.
+func ExampleVerify() {
+	_, err := sealkit.Verify([]byte("m"), sealkit.SignContextV1, []byte{0x09}, []byte{0x09})
+	fmt.Println(errors.Is(err, sealkit.ErrSignature), err)
+	// Output: true signature: unknown or missing signature version tag
+}

@@ -3,7 +3,8 @@
 package sealkit_test
 
 // Interop tests against the real peers: libsodium.js (libsodium-wrappers-sumo)
-// and @noble/post-quantum, driven through interop/peer.mjs. Every operation
+// and @noble/post-quantum (ML-KEM, and ML-DSA with @noble/curves' Ed25519
+// for the composite signatures), driven through interop/peer.mjs. Every operation
 // runs interopCases random cases in each direction: sealkit produces and the
 // peer consumes, and the peer produces and sealkit consumes.
 //
@@ -110,6 +111,9 @@ func TestInterop(t *testing.T) {
 		run("Hybrid/"+h.name(), func(t *testing.T, r *rand.Rand) { testInteropHybrid(t, r, p, h) })
 	}
 	run("SealForUser", func(t *testing.T, r *rand.Rand) { testInteropSealForUser(t, r, p) })
+	for _, c := range interopSignCases {
+		run("Signatures/"+c.suite.String()+"-"+c.level.String(), func(t *testing.T, r *rand.Rand) { testInteropSignatures(t, r, p, c.suite, c.level) })
+	}
 	// Negative checks last: one flipped byte must fail on the other side.
 	run("Tampered/Secretbox", func(t *testing.T, r *rand.Rand) { testInteropTamperedSecretbox(t, r, p) })
 	run("Tampered/BoxSeal", func(t *testing.T, r *rand.Rand) { testInteropTamperedBoxSeal(t, r, p) })
@@ -249,6 +253,60 @@ func testInteropSecretbox(t *testing.T, r *rand.Rand, p *interopPeer) {
 			}
 		}
 	})
+}
+
+// ---------------------------------------------------------------------------
+// Composite signatures (tags 0x01, 0x02, 0x03, 0x10) against noble's
+// Ed25519 and ML-DSA, composed by peer.mjs from the spec.
+
+var interopSignCases = []struct {
+	suite sealkit.Suite
+	level sealkit.SignLevel
+}{
+	{sealkit.SuiteHybrid, sealkit.SignCat2},
+	{sealkit.SuiteHybrid, sealkit.SignCat3},
+	{sealkit.SuiteHybrid, sealkit.SignCat5},
+	{sealkit.SuitePureCnsa2, sealkit.SignCat5},
+}
+
+// interopSignRounds: cases per suite and level, fewer than interopCases
+// because ML-DSA in JavaScript costs milliseconds.
+const interopSignRounds = 20
+
+func testInteropSignatures(t *testing.T, r *rand.Rand, p *interopPeer, suite sealkit.Suite, level sealkit.SignLevel) {
+	for i := range interopSignRounds {
+		pk, sk, err := sealkit.GenerateSigningKeyPairSuite(suite, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.mustCall(t, "sign_public_key", interopArgs{"sk": sk}).PK; !bytes.Equal(got, pk) {
+			t.Fatalf("case %d: noble's public key differs at byte %d of %d", i, interopFirstDiff(got, pk), len(pk))
+		}
+		msg := interopBytes(r, interopPlaintextLen(r, i))
+		ctx := sealkit.SignContextV1
+		if i%2 == 1 {
+			ctx = string(interopBytes(r, r.IntN(40))) // any bytes: the context is framed, not parsed
+		}
+		// sealkit signs; noble checks each component.
+		sig, err := sealkit.Sign(msg, ctx, sk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := p.mustCall(t, "verify", interopArgs{"pk": pk, "ct": sig, "pt": msg, "ctx": []byte(ctx)}).Key; !bytes.Equal(v, []byte{1, 1}) {
+			t.Fatalf("case %d: noble verifies sealkit's signature as %v (classical, ML-DSA)", i, v)
+		}
+		if v := p.mustCall(t, "verify", interopArgs{"pk": pk, "ct": sig, "pt": append(msg, 0), "ctx": []byte(ctx)}).Key; v[1] != 0 {
+			t.Fatalf("case %d: noble accepts sealkit's signature for another message", i)
+		}
+		// noble signs; sealkit verifies.
+		nsig := p.mustCall(t, "sign", interopArgs{"sk": sk, "pt": msg, "ctx": []byte(ctx)}).CT
+		if ok, err := sealkit.Verify(msg, ctx, nsig, pk); !ok || err != nil {
+			t.Fatalf("case %d: Verify of noble's signature = %v, %v", i, ok, err)
+		}
+		if ok, err := sealkit.Verify(msg, ctx+"x", nsig, pk); ok || err != nil {
+			t.Fatalf("case %d: Verify of noble's signature under another context = %v, %v", i, ok, err)
+		}
+	}
 }
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import (
 // _hex, _b64 or _utf8.
 type vector map[string]any
 
-func loadVectors(t *testing.T, name string) []vector {
+func loadVectors(t testing.TB, name string) []vector {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "vectors", name+".json"))
 	if err != nil {

@@ -22,6 +22,8 @@ import { ml_kem768_x25519 } from '@noble/post-quantum/hybrid.js';
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 
 await sodium.ready;
 
@@ -244,6 +246,56 @@ const OPS = {
     return { pt: openWithNonce(blob.subarray(kemEnd), ss) };
   },
 };
+
+// --- composite signatures (wire-format.md §5.1), tags 0x01/0x02/0x03/0x10 --
+// Built here from the spec with noble's Ed25519 and ML-DSA: the framing
+// u64_be(len(ctx)) || ctx || msg, and per tag the classical part first.
+const SIGN_LAYOUTS = { 0x01: [true, ml_dsa44], 0x02: [true, ml_dsa65], 0x03: [true, ml_dsa87], 0x10: [false, ml_dsa87] };
+
+function signLayout(tag) {
+  const l = SIGN_LAYOUTS[tag];
+  if (!l) throw new Error(`no signature layout for tag ${tag}`);
+  return l;
+}
+
+function frame(ctx, msg) {
+  const out = new Uint8Array(8 + ctx.length + msg.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(ctx.length));
+  out.set(ctx, 8);
+  out.set(msg, 8 + ctx.length);
+  return out;
+}
+
+function signKeys(sk) {
+  const [ed, dsa] = signLayout(sk[0]);
+  if (sk.length !== (ed ? 65 : 33)) throw new Error(`signing key of ${sk.length} bytes for tag ${sk[0]}`);
+  const edSeed = ed ? sk.subarray(1, 33) : null;
+  const m = dsa.keygen(sk.subarray(ed ? 33 : 1));
+  return { ed, dsa, edSeed, m, pk: concat([sk[0]], ed ? ed25519.getPublicKey(edSeed) : new Uint8Array(0), m.publicKey) };
+}
+
+Object.assign(OPS, {
+  sign_public_key(r) {
+    return { pk: signKeys(bytes(r, 'sk')).pk };
+  },
+  sign(r) {
+    const sk = bytes(r, 'sk');
+    const { ed, dsa, edSeed, m } = signKeys(sk);
+    const framed = frame(bytes(r, 'ctx'), bytes(r, 'pt'));
+    return { ct: concat([sk[0]], ed ? ed25519.sign(framed, edSeed) : new Uint8Array(0), dsa.sign(framed, m.secretKey)) };
+  },
+  // key[0] = Ed25519 part valid (1 when there is none), key[1] = ML-DSA
+  // part valid: each component checked on its own.
+  verify(r) {
+    const pk = bytes(r, 'pk');
+    const sig = bytes(r, 'ct');
+    const [ed, dsa] = signLayout(pk[0]);
+    const framed = frame(bytes(r, 'ctx'), bytes(r, 'pt'));
+    const edOK = !ed || ed25519.verify(sig.subarray(1, 65), framed, pk.subarray(1, 33));
+    const dsaOK = dsa.verify(sig.subarray(ed ? 65 : 1), framed, pk.subarray(ed ? 33 : 1));
+    return { key: Uint8Array.from([edOK ? 1 : 0, dsaOK ? 1 : 0]) };
+  },
+});
 
 function handle(line) {
   let req;

@@ -327,10 +327,12 @@ export const bytesExportNames = Object.freeze([
 /**
  * Internal (keystore.js's; the shape may change between versions): the key
  * slots of cmd/sealkit-wasm/slots.go, keys held in the module between calls
- * and named by a number. Reach them through codedExports(slotNames).
+ * and named by a number, and the signing functions that take the secret
+ * key as bytes. Reach them through codedExports(slotNames).
  */
 export const slotNames = Object.freeze([
   "slotUser", "slotKey", "slotFree", "slotUnseal", "slotEncrypt", "slotDecrypt", "slotDecryptText", "slotSeal",
+  "signBytes", "signingPublicKeyBytes",
 ]);
 
 /**

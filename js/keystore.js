@@ -199,7 +199,7 @@ export function makeKeystore(api, options) {
   // a record whose identity_public_key does not belong to its wrapped
   // signing key (a server that mixes accounts up, or lies) is refused.
   function identityOf(signingKey, claimed) {
-    const pk = api.deriveSigningPublicKey(b64(signingKey));
+    const pk = slots.signingPublicKeyBytes(signingKey);
     if (present(claimed) && claimed !== pk) {
       throw new SealkitError(ErrorCode.SIGNATURE, "signature: the account's identity_public_key does not match its signing key");
     }
@@ -306,7 +306,9 @@ export function makeKeystore(api, options) {
       const bytes = asBytes(message, "message");
       if (typeof context !== "string") throw invalid("context must be a string");
       if (!u.secrets.signingKey) throw invalid("the user handle has no signing key (addSigningKey makes one)");
-      return api.sign(b64(bytes), context, b64(u.secrets.signingKey));
+      // The key goes into the core as bytes (wiped there after the call),
+      // never as base64 text.
+      return slots.signBytes(bytes, context, u.secrets.signingKey);
     },
 
     // account.js makeAccountKeys, with the secrets kept here.

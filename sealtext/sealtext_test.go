@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -214,3 +215,55 @@ func TestErrorOrder(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// The signature vectors in base64, and the crate's check order: verify
+// decodes the signature, then the public key, before any tag is read.
+func TestSignaturesThroughText(t *testing.T) {
+	n := 0
+	for _, v := range load(t, "sign") {
+		if v.s("signature_b64") == "" {
+			continue
+		}
+		if tag := v.s("tag"); (tag == "0x13" || tag == "0x14") && runtime.GOOS == "js" {
+			continue // not in the browser build
+		}
+		n++
+		ok, err := sealtext.Verify([]byte(v.s("message_utf8")), v.s("context"), v.s("signature_b64"), v.s("public_key_b64"))
+		if err != nil || !ok {
+			t.Errorf("%s: Verify = %v, %v", v.s("desc"), ok, err)
+		}
+		pk, err := sealtext.DeriveSigningPublicKey(v.s("secret_key_b64"))
+		if err != nil || pk != v.s("public_key_b64") {
+			t.Errorf("%s: DeriveSigningPublicKey: %v", v.s("desc"), err)
+		}
+		s, l, err := sealtext.SignaturePostureFromSignature(v.s("signature_b64"))
+		if err != nil || s.String()+"/"+l.String() == "" {
+			t.Errorf("%s: posture: %v", v.s("desc"), err)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no signature vectors ran")
+	}
+	kp, err := sealtext.GenerateSigningKeyPair(sealkit.SignCat2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := sealtext.Sign([]byte("m"), "", kp.SecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sig, pk, want string
+	}{
+		{"bad!", "also bad", "base64 decode: Invalid symbol 33, offset 3."},
+		{sig, "also bad", "base64 decode: Invalid symbol 32, offset 4."},
+		{"CQ==", kp.PublicKey, "signature: unknown or missing signature version tag"},
+	} {
+		if ok, err := sealtext.Verify([]byte("m"), "", c.sig, c.pk); ok || err == nil || err.Error() != c.want {
+			t.Errorf("Verify(%.8q…, %.8q…) = %v, %v; want %q", c.sig, c.pk, ok, err, c.want)
+		}
+	}
+	if _, err := sealtext.Sign([]byte("m"), "", "AgA="); err == nil || err.Error() != "invalid length: expected 65 bytes, got 2" {
+		t.Errorf("Sign with a 2-byte key: %v", err)
+	}
+}

@@ -184,9 +184,12 @@ func secretBytesOf(b []byte, err error) (result, error) {
 // slotExports follows the compatible table in the manifest (exportAt).
 // The first four are the public bytes API — the compatible functions of
 // the same name without "Bytes", over raw bytes instead of base64 text:
-// the same checks, errors and results. The rest are the key slots, for
-// js/keystore.js: a slot's calls produce exactly what the compatible
-// function given the slot's keys produces (slots_test.go). Argument
+// the same checks, errors and results. The rest are js/keystore.js's: the
+// key slots, and two signing functions that take the secret key as bytes
+// (signBytes, signingPublicKeyBytes). A slot's calls produce exactly what
+// the compatible function given the slot's keys produces (slots_test.go,
+// which holds the signing functions to sign and deriveSigningPublicKey
+// the same way). Argument
 // values are views of the input buffer, as for the compatible table. Like
 // that table, it is a literal of constants and closures that capture
 // nothing, so that it is static data rather than init code.
@@ -293,5 +296,20 @@ var slotExports = []export{
 			return nil, err
 		}
 		return sealForUser(w, s.key, a[1], a[2], level)
+	}},
+
+	// The identity signing key of a user handle (keystore.js signAsUser):
+	// the secret key comes as raw bytes, a view of the input buffer wiped
+	// after the call, never as base64 text. No slot keeps it: crypto/mldsa
+	// expands the seed on each signature into a key it cannot wipe, so a
+	// slot would save nothing and leave the expansion resident.
+	//
+	// signBytes(message, context, secretKey) → base64: sign.
+	{"signBytes", []param{{name: "message", kind: kindBytesParam}, {name: "context"}, {name: "secretKey", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
+		return public(sealkit.Sign(bytesOf(a[0]), a[1], bytesOf(a[2])))
+	}},
+	// signingPublicKeyBytes(secretKey) → base64: deriveSigningPublicKey.
+	{"signingPublicKeyBytes", []param{{name: "secretKey", kind: kindBytesParam}}, func(_ *wipeList, a []string) (result, error) {
+		return public(sealkit.DeriveSigningPublicKey(bytesOf(a[0])))
 	}},
 }

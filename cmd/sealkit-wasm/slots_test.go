@@ -359,3 +359,32 @@ func newKeyPair(t *testing.T) (kp struct{ PublicKey, PrivateKey string }) {
 	kp.PublicKey, kp.PrivateKey = sealkit.EncodeBase64(pub), sealkit.EncodeBase64(priv)
 	return kp
 }
+
+// signBytes and signingPublicKeyBytes give what sign and
+// deriveSigningPublicKey give for the same key as base64, errors included.
+func TestSignBytes(t *testing.T) {
+	kp, err := sealtext.GenerateSigningKeyPair(sealkit.SignCat3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk := dec(t, kp.SecretKey)
+	msg := []byte("identity bundle")
+	if got := want(t, kindString, "signingPublicKeyBytes", sk); got != kp.PublicKey {
+		t.Fatalf("signingPublicKeyBytes = %.20q…", got)
+	}
+	sig := want(t, kindString, "signBytes", msg, "ctx", sk)
+	if ok, err := sealtext.Verify(msg, "ctx", sig, kp.PublicKey); !ok || err != nil {
+		t.Fatalf("signBytes' signature: %v, %v", ok, err)
+	}
+	for _, bad := range [][]byte{nil, {0x09}, sk[:64], append(append([]byte(nil), sk...), 0)} {
+		k1, r1 := invokeWith(t, "signBytes", msg, "ctx", bad)
+		k2, r2 := invokeWith(t, "sign", sealkit.EncodeBase64(msg), "ctx", sealkit.EncodeBase64(bad))
+		same(t, "signBytes", k1, r1, k2, r2)
+		k1, r1 = invokeWith(t, "signingPublicKeyBytes", bad)
+		k2, r2 = invokeWith(t, "deriveSigningPublicKey", sealkit.EncodeBase64(bad))
+		same(t, "signingPublicKeyBytes", k1, r1, k2, r2)
+		if k1 != kindError {
+			t.Errorf("signingPublicKeyBytes(%d bytes) did not fail", len(bad))
+		}
+	}
+}

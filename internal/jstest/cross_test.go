@@ -106,6 +106,7 @@ func runCrossSuite(t *testing.T, remote peer) {
 		{"seal-for-user-box", x.sealForUserBox},
 		{"seal-for-user-pq", x.sealForUserPQ},
 		{"session-key", x.sessionKey},
+		{"signatures", x.signatures},
 	} {
 		t.Run(op.name, func(t *testing.T) {
 			for _, d := range x.directions() {
@@ -308,6 +309,45 @@ func (x *cross) privateKey(t *testing.T, d direction) {
 		same(t, fmt.Sprintf("case %d: decryptPrivateKey", i), doStr(t, d.cons, "decryptPrivateKey", ct, sessionKey), kp["privateKey"])
 		// The crate encrypts the base64 text of the key.
 		same(t, fmt.Sprintf("case %d: decryptSecretboxToString of a wrapped key", i), doStr(t, d.cons, "decryptSecretboxToString", ct, sessionKey), kp["privateKey"])
+	}
+}
+
+// signatures: a key pair made on either side (Hybrid at each level, and
+// PureCnsa2), its public key derived on the other; the producer signs and
+// the consumer verifies (and refuses another context); both read the same
+// posture.
+func (x *cross) signatures(t *testing.T, d direction) {
+	kinds := [][2]string{{"hybrid", "cat2"}, {"", "cat3"}, {"hybrid", "CAT5"}, {"pure", "cat5"}}
+	for i := range crossCases {
+		k := kinds[i%len(kinds)]
+		v := do(t, d.owner(i, 0), "generateSigningKeyPairSuite", k[0], k[1])
+		kp, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("case %d: generateSigningKeyPairSuite returned %T", i, v)
+		}
+		pk, _ := kp["publicKey"].(string)
+		sk, _ := kp["secretKey"].(string)
+		same(t, fmt.Sprintf("case %d: deriveSigningPublicKey", i), doStr(t, d.cons, "deriveSigningPublicKey", sk), pk)
+		msg := make([]byte, x.rng.IntN(300))
+		for j := range msg {
+			msg[j] = byte(x.rng.Uint32())
+		}
+		ctx := "metamorphic/sign/v1"
+		if i%2 == 1 {
+			ctx = fmt.Sprintf("ctx ✓ %d", i)
+		}
+		sig := doStr(t, d.prod, "sign", b64.EncodeToString(msg), ctx, sk)
+		if got := do(t, d.cons, "verify", b64.EncodeToString(msg), ctx, sig, pk); got != true {
+			t.Fatalf("case %d: %s verify of %s's signature = %v", i, d.cons.name(), d.prod.name(), got)
+		}
+		if got := do(t, d.cons, "verify", b64.EncodeToString(msg), ctx+"!", sig, pk); got != false {
+			t.Fatalf("case %d: %s verify under another context = %v", i, d.cons.name(), got)
+		}
+		p1 := do(t, d.prod, "signaturePostureFromSignature", sig)
+		p2 := do(t, d.cons, "signaturePosture", pk)
+		if fmt.Sprint(p1) != fmt.Sprint(p2) {
+			t.Fatalf("case %d: posture %v (%s) vs %v (%s)", i, p1, d.prod.name(), p2, d.cons.name())
+		}
 	}
 }
 

@@ -65,6 +65,12 @@ func TestBrowserHandlesXSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An identity signing key (issue 15): opened by unlockUser with the
+	// others, it must not reach the page either.
+	signing, err := sealtext.GenerateSigningKeyPair(sealkit.SignCat3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	resourceKey := sealtext.GenerateKey()
 	rawResourceKey, _ := b64.DecodeString(resourceKey)
 	me := map[string]any{
@@ -74,6 +80,8 @@ func TestBrowserHandlesXSS(t *testing.T) {
 		"pq_public_key":            hk.PublicKey,
 		"encrypted_private_key":    must(sealtext.EncryptPrivateKey(kp.PrivateKey, sessionKey)),
 		"encrypted_pq_private_key": must(sealtext.EncryptPrivateKey(hk.SecretKey, sessionKey)),
+		"identity_public_key":      signing.PublicKey,
+		"encrypted_signing_key":    must(sealtext.EncryptPrivateKey(signing.SecretKey, sessionKey)),
 	}
 	sealed := must(sealtext.SealForUser(rawResourceKey, kp.PublicKey, hk.PublicKey))
 	note := "a note for handles only " + sealtext.GenerateSalt()
@@ -84,10 +92,11 @@ func TestBrowserHandlesXSS(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets := map[string]string{
-		"session key":        sessionKey,
-		"X25519 private key": kp.PrivateKey,
-		"hybrid seed":        hk.SecretKey,
-		"resource key":       resourceKey,
+		"session key":          sessionKey,
+		"X25519 private key":   kp.PrivateKey,
+		"hybrid seed":          hk.SecretKey,
+		"resource key":         resourceKey,
+		"identity signing key": signing.SecretKey,
 	}
 
 	got := mustCall[struct {

@@ -2,8 +2,9 @@
 
 package jstest
 
-// The targets of the cross-target suite. A peer runs one of the 24
-// functions of the JavaScript API (wire-format.md §6.1) by name, with
+// The targets of the cross-target suite. A peer runs one of the 31
+// functions of the JavaScript API (wire-format.md §6.1, and sealkit's two
+// posture functions) by name, with
 // string (or null) arguments, and returns its value — a string, a bool or
 // an object of strings — or a *callError. Three peers exist: the native Go
 // packages (nativePeer), Chromium through the SDK's worker (browserPeer),
@@ -68,6 +69,7 @@ func nativeErrorCode(err error) string {
 		{sealkit.ErrHybrid, "HYBRID"},
 		{sealkit.ErrUTF8, "UTF8"},
 		{sealkit.ErrLowOrderKey, "LOW_ORDER_KEY"},
+		{sealkit.ErrSignature, "SIGNATURE"},
 	} {
 		if errors.Is(err, c.target) {
 			return c.code
@@ -196,6 +198,52 @@ func (nativePeer) call(fn string, args ...any) (any, error) {
 		return text(sealtext.DecryptPrivateKeyWithRecovery(arg(0), arg(1)))
 	case "parseSaltFromKeyHash":
 		return text(sealtext.ParseSaltFromKeyHash(arg(0)))
+	case "generateSigningKeyPair", "generateSigningKeyPairSuite":
+		suiteArg, levelArg := "", arg(0)
+		if fn == "generateSigningKeyPairSuite" {
+			suiteArg, levelArg = arg(0), arg(1)
+		}
+		suite, err := sealtext.ParseSuite(suiteArg)
+		if err != nil {
+			return nil, goError(err)
+		}
+		level, err := sealtext.ParseSignLevel(levelArg)
+		if err != nil {
+			return nil, goError(err)
+		}
+		kp, err := sealtext.GenerateSigningKeyPairSuite(suite, level)
+		if err != nil {
+			return nil, goError(err)
+		}
+		return map[string]any{"publicKey": kp.PublicKey, "secretKey": kp.SecretKey}, nil
+	case "deriveSigningPublicKey":
+		return text(sealtext.DeriveSigningPublicKey(arg(0)))
+	case "sign":
+		pt, cerr := plaintext()
+		if cerr != nil {
+			return nil, cerr
+		}
+		return text(sealtext.Sign(pt, arg(1), arg(2)))
+	case "verify":
+		pt, cerr := plaintext()
+		if cerr != nil {
+			return nil, cerr
+		}
+		ok, err := sealtext.Verify(pt, arg(1), arg(2), arg(3))
+		if err != nil {
+			return nil, goError(err)
+		}
+		return ok, nil
+	case "signaturePosture", "signaturePostureFromSignature":
+		f := sealtext.SignaturePosture
+		if fn == "signaturePostureFromSignature" {
+			f = sealtext.SignaturePostureFromSignature
+		}
+		suite, level, err := f(arg(0))
+		if err != nil {
+			return nil, goError(err)
+		}
+		return map[string]any{"suite": suite.String(), "level": level.String()}, nil
 	}
 	return nil, fmt.Errorf("go: no function %q", fn)
 }
@@ -323,8 +371,8 @@ func startNodePeer(t *testing.T) *nodePeer {
 	if err := p.read(&hello, 60*time.Second); err != nil || !hello.Ready {
 		t.Fatalf("peer.mjs did not start: %v (%+v)\nstderr: %s", err, hello, p.stderr.String())
 	}
-	if len(hello.Exports) != 24 {
-		t.Fatalf("peer.mjs: crypto.js exports %d functions, want 24: %v", len(hello.Exports), hello.Exports)
+	if len(hello.Exports) != 31 {
+		t.Fatalf("peer.mjs: crypto.js exports %d functions, want 31: %v", len(hello.Exports), hello.Exports)
 	}
 	return p
 }

@@ -10,12 +10,20 @@ import stded25519 "crypto/ed25519"
 
 // ed25519PublicKey returns the public key of a 32-byte seed.
 func ed25519PublicKey(seed []byte) []byte {
-	return stded25519.NewKeyFromSeed(seed).Public().(stded25519.PublicKey)
+	k := stded25519.NewKeyFromSeed(seed)
+	pk := append([]byte(nil), k[32:]...)
+	clear(k) // seed ‖ public key: the seed's copy
+	return pk
 }
 
 // ed25519Sign signs msg with the key of a 32-byte seed (64 bytes out).
+// crypto/ed25519 keeps its expanded key (in a cache keyed by the key's
+// address) where it cannot be wiped; the seed's copy in k is wiped here.
 func ed25519Sign(seed, msg []byte) []byte {
-	return stded25519.Sign(stded25519.NewKeyFromSeed(seed), msg)
+	k := stded25519.NewKeyFromSeed(seed)
+	sig := stded25519.Sign(k, msg)
+	clear(k)
+	return sig
 }
 
 // ed25519Verify reports whether sig (64 bytes) is pk's (32 bytes)

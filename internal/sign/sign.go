@@ -188,8 +188,18 @@ func publicKeyOf(l *Layout, sk []byte) ([]byte, error) {
 	if err != nil {
 		return nil, errs.Signature("ML-DSA key generation failed")
 	}
-	return append(out, k.PublicKey().Bytes()...), nil
+	out = append(out, k.PublicKey().Bytes()...)
+	wipeMLDSA(k)
+	return out, nil
 }
+
+// wipeMLDSA zeroes an ML-DSA private key (its seed ξ and the expanded
+// secret vectors) once it is no longer needed: crypto/mldsa offers no way
+// to, and the key would otherwise stay in memory until the garbage
+// collector reuses it. The struct holds arrays and integers only (no
+// pointers), so a typed zero store clears all of it; TestWipeMLDSA fails
+// if the seed survives.
+func wipeMLDSA(k *mldsa.PrivateKey) { *k = mldsa.PrivateKey{} }
 
 // Sign signs message under context with a secret key; the key's tag picks
 // the algorithms. Errors: an unknown tag, a wrong size, a suite left out
@@ -217,6 +227,7 @@ func Sign(message []byte, context string, sk []byte) ([]byte, error) {
 	// Hedged: crypto/mldsa mixes fresh randomness into every signature
 	// (its io.Reader argument is ignored); nil options = empty context.
 	sig, err := k.Sign(nil, framed, nil)
+	wipeMLDSA(k)
 	if err != nil {
 		return nil, errs.Signature("ML-DSA signing failed")
 	}

@@ -180,3 +180,30 @@ test("after release and releaseAll, no key of a handle stays in linear memory", 
   t.diagnostic(`after releaseAll: ${JSON.stringify(afterAll)}`);
   assert.deepEqual(Object.entries(afterAll).filter(([, n]) => n > 0), [], "keys left in linear memory after releaseAll");
 });
+
+// Signing keys (issue 15). What sealkit holds is wiped: the composite
+// secret key as decoded or passed as bytes (signBytes), its base64 text,
+// and the key objects it can reach (the Ed25519 seed ‖ public key, the
+// ML-DSA private key struct). What the standard library keeps out of
+// reach is not: crypto/ed25519's cache of expanded keys and the private
+// key struct crypto/mldsa copies out of its FIPS module, garbage that
+// lingers until reused (docs/ARCHITECTURE.md, "Not wiped"). The scan
+// asserts the first and reports the second.
+test("signing: the composite secret key and its base64 text do not stay in linear memory", (t) => {
+  const kp = c.generateSigningKeyPair("cat3");
+  const sk = unb64(kp.secretKey);
+  const msg = Buffer.from("a statement").toString("base64");
+  const sig = c.sign(msg, "ctx", kp.secretKey);
+  assert.equal(c.verify(msg, "ctx", sig, kp.publicKey), true);
+  assert.equal(c.deriveSigningPublicKey(kp.secretKey), kp.publicKey);
+  const slots = c.codedExports(c.slotNames);
+  assert.equal(slots.signingPublicKeyBytes(new Uint8Array(sk)), kp.publicKey);
+  assert.equal(c.verify(msg, "ctx", slots.signBytes(unb64(msg), "ctx", new Uint8Array(sk)), kp.publicKey), true);
+  const found = {
+    "signing secret key": count(sk),
+    "signing secret key (base64)": count(Buffer.from(kp.secretKey, "latin1")),
+  };
+  const components = { "Ed25519 seed": count(sk.subarray(1, 33)), "ML-DSA seed": count(sk.subarray(33)) };
+  t.diagnostic(`copies in linear memory: ${JSON.stringify(found)}; components in the standard library's unreachable copies: ${JSON.stringify(components)}`);
+  assert.deepEqual(Object.entries(found).filter(([, n]) => n > 0), [], "the signing key left in linear memory");
+});

@@ -15,6 +15,9 @@ import * as sdk from "../index.js";
 import { SealkitError } from "../index.js";
 import { sealEntry, openEntry } from "../keycache.js";
 import { ShimWorker } from "./shim.mjs";
+// The interop peer: noble's ML-DSA and Ed25519, nothing of sealkit's.
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from "@noble/post-quantum/ml-dsa.js";
+import { ed25519 } from "@noble/curves/ed25519.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../testdata/vectors/sign.json", import.meta.url), "utf8")).vectors;
 const b64 = (bytes) => Buffer.from(bytes).toString("base64");
@@ -117,6 +120,77 @@ test("compat: key pairs, posture, and the crate's errors", () => {
   assert.equal(thrown(() => c.verify("", "", "", hy.publicKey)), "signature: unknown or missing signature version tag");
   assert.equal(thrown(() => c.verify("", "", sig, "@@@@")), "base64 decode: Invalid symbol 64, offset 0.");
   assert.equal(thrown(() => c.signaturePosture("AgA=")), "invalid length: expected 1985 bytes, got 2");
+});
+
+// noble's side of the composite layout (wire-format.md §5.1), written
+// from the spec: the framing, the per-tag split, and each component by
+// noble. Tag → [Ed25519 part?, ML-DSA].
+const nobleLayouts = { 0x01: [true, ml_dsa44], 0x02: [true, ml_dsa65], 0x03: [true, ml_dsa87], 0x10: [false, ml_dsa87] };
+function frame(context, message) {
+  const ctx = utf8(context);
+  const out = new Uint8Array(8 + ctx.length + message.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(ctx.length));
+  out.set(ctx, 8);
+  out.set(message, 8 + ctx.length);
+  return out;
+}
+const cat = (...parts) => Uint8Array.from(parts.flatMap((p) => [...p]));
+function nobleKeys(sk) {
+  const [ed, dsa] = nobleLayouts[sk[0]];
+  const edSeed = ed ? sk.subarray(1, 33) : null;
+  const xi = sk.subarray(ed ? 33 : 1);
+  const m = dsa.keygen(xi);
+  return { ed, dsa, edSeed, m, pk: cat([sk[0]], ed ? ed25519.getPublicKey(edSeed) : [], m.publicKey) };
+}
+function nobleSign(sk, message, context) {
+  const { ed, dsa, edSeed, m } = nobleKeys(sk);
+  const framed = frame(context, message);
+  // noble's ML-DSA sign is pure FIPS 204 with an empty context, hedged.
+  return cat([sk[0]], ed ? ed25519.sign(framed, edSeed) : [], dsa.sign(framed, m.secretKey));
+}
+// Each component checked by noble on its own; both must hold.
+function nobleVerify(sig, message, context, pk) {
+  const [ed, dsa] = nobleLayouts[pk[0]];
+  const framed = frame(context, message);
+  const edOK = !ed || ed25519.verify(sig.subarray(1, 65), framed, pk.subarray(1, 33));
+  const dsaOK = dsa.verify(sig.subarray(ed ? 65 : 1), framed, pk.subarray(ed ? 33 : 1));
+  return { edOK, dsaOK };
+}
+
+test("interop with noble, both ways: noble signs, sealkit-wasm verifies; sealkit signs, noble verifies each component", () => {
+  for (const [level, suite] of [["cat2", "hybrid"], ["cat3", "hybrid"], ["cat5", "hybrid"], ["cat5", "pure"]]) {
+    for (let i = 0; i < 5; i++) {
+      const kp = c.generateSigningKeyPairSuite(suite, level);
+      const sk = unb64(kp.secretKey);
+      // The same secret key gives the same public key on both sides.
+      const nk = nobleKeys(sk);
+      assert.equal(b64(nk.pk), kp.publicKey);
+      const msg = crypto.getRandomValues(new Uint8Array(i * 37));
+      const ctx = i % 2 ? CTX : `ctx ✓ ${i}`;
+      // noble → sealkit
+      const nsig = nobleSign(sk, msg, ctx);
+      assert.equal(c.verify(b64(msg), ctx, b64(nsig), kp.publicKey), true);
+      assert.equal(c.verify(b64(msg), ctx + "x", b64(nsig), kp.publicKey), false);
+      // sealkit → noble, component by component
+      const ssig = unb64(c.sign(b64(msg), ctx, kp.secretKey));
+      assert.deepEqual(nobleVerify(ssig, msg, ctx, nk.pk), { edOK: true, dsaOK: true });
+      assert.deepEqual(nobleVerify(ssig, msg, ctx + "x", nk.pk), { edOK: !nk.ed, dsaOK: false });
+      // Strict AND: one good half does not pass. A noble signature whose
+      // Ed25519 part is replaced by a valid one of another message fails.
+      if (nk.ed) {
+        const other = nobleSign(sk, utf8("another message"), ctx);
+        const mixed = cat(other.subarray(0, 65), nsig.subarray(65));
+        assert.deepEqual(nobleVerify(mixed, msg, ctx, nk.pk), { edOK: false, dsaOK: true });
+        assert.equal(c.verify(b64(msg), ctx, b64(mixed), kp.publicKey), false);
+        const mixed2 = cat(nsig.subarray(0, 65), other.subarray(65));
+        assert.equal(c.verify(b64(msg), ctx, b64(mixed2), kp.publicKey), false);
+      }
+    }
+  }
+  // The vectors' fixed signatures verify under noble too.
+  for (const v of vectors.filter((x) => x.signature_b64 && nobleLayouts[unb64(x.signature_b64)[0]])) {
+    assert.deepEqual(nobleVerify(unb64(v.signature_b64), utf8(v.message_utf8), v.context, unb64(v.public_key_b64)), { edOK: true, dsaOK: true });
+  }
 });
 
 test("verifySignature: true, false, and errors for what is not signature data", async () => {

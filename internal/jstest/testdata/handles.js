@@ -12,7 +12,12 @@ import * as sdk from "/sdk/index.js";
 
 async function unlock(password, keyHash, me, sealedKey, noteCiphertext) {
   const { session, authKey } = await sdk.deriveLoginKeys(password, keyHash);
-  const { user } = await sdk.unlockUser(session, me);
+  const { user, identityPublicKey } = await sdk.unlockUser(session, me);
+  // The handle holds the identity signing key and signs with it.
+  if (identityPublicKey !== me.identity_public_key) throw new Error("unlockUser did not open the signing key");
+  const statement = new TextEncoder().encode("signed on the page");
+  const signature = await sdk.signAsUser(user, statement, sdk.SIGN_CONTEXT_V1);
+  if (!(await sdk.verifySignature(statement, sdk.SIGN_CONTEXT_V1, signature, identityPublicKey))) throw new Error("signAsUser");
   const key = await sdk.openKey(user, sealedKey);
   const note = await sdk.decryptText(key, noteCiphertext);
   globalThis.app = { session, user, key, me, sealedKey, noteCiphertext, authKey };

@@ -71,11 +71,12 @@ function inWorker(userId) {
 // The cache through the handle API: a new account's keys go from the
 // worker into the cache (cacheUser), a resource key is sealed to the
 // account and a note encrypted under it; after a reload the worker opens
-// the cache to a new user handle (openCachedUser), which opens the key and
-// the note. The page holds handles and ciphertext only.
+// the cache to a new user handle (openCachedUser), which signs with the
+// account's identity signing key and opens the key and the note. The page holds handles and ciphertext only.
 async function cacheByHandle(userId) {
   await sdk.loadCrypto(undefined, { workers: 2 });
-  const { user, publicKey, pqPublicKey } = await sdk.makeAccount("a password", "a@example.test");
+  const { user, publicKey, pqPublicKey, identityPublicKey } = await sdk.makeAccount("a password", "a@example.test");
+  sessionStorage.setItem("t.identity", identityPublicKey);
   const key = await sdk.newKey();
   const [copy] = await sdk.sealKey(key, [{ user_id: userId, public_key: publicKey, pq_public_key: pqPublicKey }]);
   sessionStorage.setItem("t.sealed", copy.encrypted_key);
@@ -89,6 +90,14 @@ async function openByHandle(userId) {
   await sdk.loadCrypto(undefined, { workers: 2 });
   const opened = await sdk.openCachedUser({ userId, secretUrl: SECRET_URL });
   if (opened === null) return null;
+  // The identity signing key came through the cache too: the handle
+  // signs as the account made before the reload.
+  const identity = sessionStorage.getItem("t.identity");
+  if (opened.identityPublicKey !== identity) throw new Error("the cached user handle lost its identity signing key");
+  const msg = new TextEncoder().encode("signed after a reload");
+  const sig = await sdk.signAsUser(opened.user, msg, sdk.SIGN_CONTEXT_V1);
+  if (await sdk.verifySignature(msg, sdk.SIGN_CONTEXT_V1, sig, identity) !== true) throw new Error("the signature does not verify");
+  if (await sdk.verifySignature(msg, "another context", sig, identity) !== false) throw new Error("a signature verified under another context");
   const key = await sdk.openKey(opened.user, sessionStorage.getItem("t.sealed"));
   return sdk.decryptText(key, sessionStorage.getItem("t.note"));
 }
