@@ -11,6 +11,7 @@ package webapp_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -441,6 +442,42 @@ func TestSafetyNumbers(t *testing.T) {
 	trustOf(t, ta, bob.ID, "ok")
 	ta.waitJS(t, "bob still verified", fmt.Sprintf(`document.querySelector('li.member[data-user-id=%q]')?.dataset.verified === "1"`, bob.ID))
 	gbWaitText(t, ta, fmt.Sprintf(`li.member[data-user-id=%q] .badge-verified`, bob.ID), "verified")
+
+	// What verify-before-seal costs on this page: bob's bundle checked ten
+	// times at once (as for ten pending members: ML-DSA-65 + Ed25519 in
+	// the page's SDK workers), against ten seals of a key.
+	timing := mustEval[string](t, ta, fmt.Sprintf(`(async () => {
+  const url = performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith("/sdk/identity.js"));
+  const sdkUrl = performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith("/sdk/index.js"));
+  const id = await import(url), sdk = await import(sdkUrl);
+  const g = await (await fetch("/api/groups/%s")).json();
+  const m = g.members.find((x) => x.user_id === %q);
+  const key = await sdk.newKey();
+  const runs = 5;
+  let verify = 0, seal = 0, ok = 0;
+  for (let r = 0; r < runs; r++) {
+    let t0 = performance.now();
+    const rs = await Promise.all(Array.from({ length: 10 }, () => id.checkBundle(m.identity_bundle, m.user_id, null)));
+    verify += performance.now() - t0;
+    ok += rs.filter((x) => x.status === "new").length;
+    t0 = performance.now();
+    await sdk.sealKey(key, Array.from({ length: 10 }, (_, i) => ({ user_id: String(i), public_key: m.public_key, pq_public_key: m.pq_public_key })));
+    seal += performance.now() - t0;
+  }
+  await sdk.release(key);
+  return JSON.stringify({ ok, verify: verify / runs, seal: seal / runs });
+})()`, created.ID, bob.ID))
+	var tm struct {
+		OK           int
+		Verify, Seal float64
+	}
+	if err := json.Unmarshal([]byte(timing), &tm); err != nil || tm.OK != 50 {
+		t.Fatalf("timing run: %s %v", timing, err)
+	}
+	t.Logf("Chromium, 10 members: verify-before-seal %.1f ms, sealing %.1f ms (mean of 5)", tm.Verify, tm.Seal)
+	if tm.Verify > 5000 {
+		t.Errorf("verifying 10 bundles took %.0f ms", tm.Verify)
+	}
 
 	// The contacts are ciphertext: neither bob's id, nor a fingerprint,
 	// nor the word "verified" is in alice's row.
