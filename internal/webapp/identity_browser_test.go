@@ -323,8 +323,8 @@ func runIdentityAttacks(t *testing.T, tr *identityTrio, all bool) {
 	wantStatus(t, carol.C.JSON(t, "POST", "/api/groups/"+tr.gid+"/leave", nil), 204, "carol leaves")
 	trustOf(t, tb, bob.ID, "changed")
 	tb.waitJS(t, "the rotation refused", `document.getElementById("group-error").textContent.includes("verified")`)
-	if !mustEval[bool](t, tb, fmt.Sprintf(`Boolean(document.querySelector('li.member[data-user-id=%q] button.member-accept-key'))`, bob.ID)) {
-		t.Error("no \"Accept the new key\" for a changed identity key")
+	if !mustEval[bool](t, tb, fmt.Sprintf(`Boolean(document.querySelector('li.member[data-user-id=%q] button.member-accept-key')) && Boolean(document.querySelector('li.member[data-user-id=%q] button.member-safety'))`, bob.ID, bob.ID)) {
+		t.Error("no \"Accept the new key\" and \"Safety number\" for a changed identity key")
 	}
 	time.Sleep(time.Second)
 	if c := tr.rotationsSince(n); c != 0 {

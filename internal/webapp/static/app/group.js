@@ -299,7 +299,8 @@ function renderMembers(g, labels) {
     }
 
     const actions = el("span", "row-actions");
-    if (verdict && isSealable(verdict.status) && myIdentityKey) {
+    const comparable = Boolean(verdict && verdict.bundle && (isSealable(verdict.status) || verdict.status === "changed") && myIdentityKey);
+    if (comparable) {
       const b = button(shownNumbers.has(String(m.user_id)) ? "Hide safety number" : "Safety number", "member-safety secondary");
       b.addEventListener("click", () => {
         const id = String(m.user_id);
@@ -337,7 +338,7 @@ function renderMembers(g, labels) {
     if (verdict && !isSealable(verdict.status)) {
       li.append(el("p", "member-warning error", trustText[verdict.status] || trustText.malformed));
     }
-    if (verdict && isSealable(verdict.status) && myIdentityKey && shownNumbers.has(String(m.user_id))) {
+    if (comparable && shownNumbers.has(String(m.user_id))) {
       li.append(safetyPanel(m, verdict));
     }
     return li;

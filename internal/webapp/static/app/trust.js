@@ -140,7 +140,9 @@ function checkCached(signedB64, userId, pin) {
     if (!pin) return r;
     // The pin's checks (identity.js openBundle's order): rollback first.
     if (r.bundle.version < Number(pin.version)) return { status: "rollback" };
-    if (r.bundle.fingerprint !== pin.fingerprint) return { status: "changed" };
+    // A changed key keeps its (verified) bundle: the page shows its safety
+    // number, to compare before accepting it — never to seal to.
+    if (r.bundle.fingerprint !== pin.fingerprint) return { status: "changed", bundle: r.bundle };
     return { status: "ok", bundle: r.bundle };
   });
 }
@@ -197,11 +199,14 @@ export async function acceptKey(contacts, member) {
 
 /**
  * Marks a member verified (the safety numbers matched), pinning the key
- * the number was computed from.
+ * the number was computed from — a changed key too (comparing the numbers
+ * is what accepting it should rest on), never an older bundle.
  */
 export async function markVerified(contacts, member) {
   const id = String(member.user_id);
-  const b = await openBundle(member.identity_bundle, id, contacts.get(id));
+  const b = await openBundle(member.identity_bundle, id, null);
+  const pin = contacts.get(id);
+  if (pin && b.version < Number(pin.version)) throw new Error("The server sent an older key bundle for this member; nothing was marked.");
   await contacts.update((map) => map.set(id, { fingerprint: b.fingerprint, version: Math.max(b.version, map.get(id)?.version || 0), verified: true }));
 }
 
