@@ -164,7 +164,7 @@ func nilIfEmpty(b []byte) []byte {
 // *LimitError, ErrWrongPassword, ErrKeysChanged, ErrNoSession.
 func (m *Manager) SetIdentity(ctx context.Context, client, userID string, s IdentitySetup) error {
 	var c fieldcheck.Checker
-	key := c.Bytes("auth_key", s.AuthKey, 32, 32)
+	key := c.Bytes("auth_key", s.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
 	i := Identity{
 		PublicKey:           identityKeyField(&c, s.IdentityPublicKey),
 		EncryptedSigningKey: c.Bytes("encrypted_signing_key", s.EncryptedSigningKey, MinWrappedSigningKey, MaxWrappedSigningKey),
