@@ -11,7 +11,7 @@ import (
 	"github.com/sealkit/sealkit/identity"
 )
 
-// Signed identities (docs/PROTOCOL.md §9). An account's identity signing
+// Signed identities (docs/PROTOCOL.md §10). An account's identity signing
 // key is made in the browser — at sign-up, or for an older account at an
 // unlock with the password — and wrapped like the private keys: under the
 // session key, and under the recovery secret when the account has a
@@ -32,7 +32,8 @@ import (
 // Identity is what the server keeps of an account's identity.
 type Identity struct {
 	// PublicKey is the identity signing key's public half (a composite
-	// public key), as the browser sent it.
+	// public key), as the browser sent it; nil when the account has none
+	// (any more: a recovery dropped it) but keeps a published bundle.
 	PublicKey []byte
 	// EncryptedSigningKey is the signing key wrapped under the session
 	// key, as EncryptedPrivateKey.
@@ -163,7 +164,7 @@ func nilIfEmpty(b []byte) []byte {
 // *LimitError, ErrWrongPassword, ErrKeysChanged, ErrNoSession.
 func (m *Manager) SetIdentity(ctx context.Context, client, userID string, s IdentitySetup) error {
 	var c fieldcheck.Checker
-	key := c.Bytes("auth_key", s.AuthKey, 32, 32)
+	key := c.Bytes("auth_key", s.AuthKey, sealkit.AuthKeySize, sealkit.AuthKeySize)
 	i := Identity{
 		PublicKey:           identityKeyField(&c, s.IdentityPublicKey),
 		EncryptedSigningKey: c.Bytes("encrypted_signing_key", s.EncryptedSigningKey, MinWrappedSigningKey, MaxWrappedSigningKey),
@@ -215,7 +216,7 @@ func (m *Manager) PublishBundle(ctx context.Context, userID string, p BundlePubl
 	if err != nil {
 		return err
 	}
-	if a.Identity == nil {
+	if !a.HasIdentityKey() {
 		return &fieldcheck.Error{Field: "identity_bundle", Problem: "the account has no identity key yet"}
 	}
 	m.checkBundle(&c, a, a.Identity.PublicKey, bundle)

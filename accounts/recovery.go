@@ -190,7 +190,7 @@ func (m *Manager) ChangePassword(ctx context.Context, client, userID, sessionHas
 	if keyHash == a.KeyHash {
 		return nil, &fieldcheck.Error{Field: "key_hash", Problem: "must carry a new salt"}
 	}
-	esk := signingKeyField(&ch, "encrypted_signing_key", c.EncryptedSigningKey, a.Identity != nil)
+	esk := signingKeyField(&ch, "encrypted_signing_key", c.EncryptedSigningKey, a.HasIdentityKey())
 	if err := ch.Err(); err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (m *Manager) SetRecovery(ctx context.Context, client, userID string, s Reco
 	if err != nil {
 		return err
 	}
-	r.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", s.RecoveryEncryptedSigningKey, a.Identity != nil)
+	r.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", s.RecoveryEncryptedSigningKey, a.HasIdentityKey())
 	if err := c.Err(); err != nil {
 		return err
 	}
@@ -288,7 +288,7 @@ func (m *Manager) BeginRecovery(ctx context.Context, client, email, recoveryAuth
 	b := &RecoveryBundle{PublicKey: a.PublicKey, PQPublicKey: a.PQPublicKey,
 		RecoveryEncryptedPrivateKey: a.Recovery.EncryptedPrivateKey, RecoveryEncryptedPQPrivateKey: a.Recovery.EncryptedPQPrivateKey,
 		KeyGeneration: a.KeyGeneration}
-	if a.Identity != nil && a.Recovery.EncryptedSigningKey != nil {
+	if a.HasIdentityKey() && a.Recovery.EncryptedSigningKey != nil {
 		b.RecoveryEncryptedSigningKey, b.IdentityPublicKey = a.Recovery.EncryptedSigningKey, a.Identity.PublicKey
 	}
 	return b, nil
@@ -323,7 +323,7 @@ func (m *Manager) FinishRecovery(ctx context.Context, client string, f RecoveryF
 	// The identity key survives a recovery only if the recovery key held a
 	// wrap of it (BeginRecovery handed it out); else it is dropped and the
 	// browser makes a new one (contacts then see a changed key).
-	carry := a.Identity != nil && a.Recovery.EncryptedSigningKey != nil
+	carry := a.HasIdentityKey() && a.Recovery.EncryptedSigningKey != nil
 	esk := signingKeyField(&c, "encrypted_signing_key", f.EncryptedSigningKey, carry)
 	rec.EncryptedSigningKey = signingKeyField(&c, "recovery_encrypted_signing_key", f.RecoveryEncryptedSigningKey, carry)
 	if err := c.Err(); err != nil {
@@ -332,7 +332,7 @@ func (m *Manager) FinishRecovery(ctx context.Context, client string, f RecoveryF
 	token := NewToken()
 	sess := m.session(token, a.ID, m.cfg.Now())
 	swap := KeySwap{KeyHash: keyHash, EncryptedPrivateKey: epk, EncryptedPQPrivateKey: epq, EncryptedSigningKey: esk, Recovery: rec,
-		DropIdentityKey: a.Identity != nil && !carry, EndSessions: true, NewSession: &sess}
+		DropIdentityKey: a.HasIdentityKey() && !carry, EndSessions: true, NewSession: &sess}
 	swap.AuthSalt, swap.Verifier = m.cfg.Keys().NewVerifier(authKey)
 	ended, err := m.cfg.Store.SwapKeys(ctx, a.ID, f.KeyGeneration, swap)
 	if errors.Is(err, ErrStale) {

@@ -45,9 +45,13 @@ type Account struct {
 	// one.
 	Recovery *Recovery
 	// Identity is the account's signed identity (identity.go), nil until
-	// the browser sets one.
+	// the browser sets one; see HasIdentityKey.
 	Identity *Identity
 }
+
+// HasIdentityKey reports whether the account has an identity signing key
+// (whose wraps a password change or recovery must then carry).
+func (a *Account) HasIdentityKey() bool { return a.Identity != nil && a.Identity.PublicKey != nil }
 
 // Recovery is what the server keeps of a recovery key: the verifier of
 // its recovery auth key (DeriveRecoveryAuthKey, made by Keys.NewVerifier

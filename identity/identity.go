@@ -1,5 +1,5 @@
 // Package identity is the kit's signed identity bundle and safety numbers
-// (docs/PROTOCOL.md §9): what lets a client use another user's public keys
+// (docs/PROTOCOL.md §10): what lets a client use another user's public keys
 // without trusting the server that hands them out.
 //
 // A bundle lists one account's public keys — the X25519 key, the hybrid

@@ -315,7 +315,7 @@ export async function finishSignupSession(args) {
     // shown it (args.recovery resolves when the user saved it).
     const recovery = args?.recovery ? await withRecovery(made.user, args.recovery) : {};
     step(args, "submit");
-    await post("finish", { token, ...serverFields(made.request), ...recovery }, args);
+    await post("finish", { token, ...made.request, ...recovery }, args);
   } catch (err) {
     for (const h of Object.values(handles)) core.release(h).catch(() => {});
     throw err;
@@ -325,25 +325,11 @@ export async function finishSignupSession(args) {
 
 // ---- password change and recovery (docs/PROTOCOL.md §3.3, §3.4) -------------
 
-// serverFields drops the identity signing key's fields from a request of
-// the handle API (makeAccount's request, makeRecovery's, rewrapUser's):
-// the accounts server of this version (accounts.Registration,
-// RecoverySetup, RecoveryFinish) stores no signing key yet and refuses
-// unknown fields. The key stays on the user handle (and in the key
-// cache); issue 15's identity work sends and stores it.
-const signingFields = ["identity_public_key", "encrypted_signing_key", "recovery_encrypted_signing_key"];
-function serverFields(request) {
-  const out = { ...request };
-  for (const f of signingFields) delete out[f];
-  return out;
-}
-
 // withRecovery makes a recovery key for the user, hands its handle to
 // `show` (which shows it and resolves once the user saved it) and
 // resolves to the request fields; the handle is released either way.
 async function withRecovery(user, show) {
-  const { recovery, request: full } = await core.makeRecovery(user);
-  const request = serverFields(full);
+  const { recovery, request } = await core.makeRecovery(user);
   try {
     await show(recovery);
   } finally {
@@ -444,7 +430,7 @@ export async function recoverAccount(args) {
       email,
       recovery_auth_key: recoveryAuthKey,
       key_generation: bundle.key_generation,
-      ...serverFields(next),
+      ...next,
       new_recovery_auth_key: fresh.request.recovery_auth_key,
       recovery_encrypted_private_key: fresh.request.recovery_encrypted_private_key,
       recovery_encrypted_pq_private_key: fresh.request.recovery_encrypted_pq_private_key,

@@ -1,4 +1,4 @@
-// Signed identity bundles, pins and safety numbers (docs/PROTOCOL.md §9).
+// Signed identity bundles, pins and safety numbers (docs/PROTOCOL.md §10).
 
 import type { B64 } from "./crypto.js";
 

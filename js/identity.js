@@ -1,5 +1,5 @@
 // @sealkit/sdk/identity.js: signed identity bundles, pins and safety
-// numbers (docs/PROTOCOL.md §9) — what lets a page seal to another user's
+// numbers (docs/PROTOCOL.md §10) — what lets a page seal to another user's
 // keys without trusting the server that lists them.
 //
 //   const signed = await signBundle(user, { userId, publicKey, pqPublicKey, identityKey, version: 1 });
@@ -250,7 +250,7 @@ async function half(userId, identityKey) {
 /**
  * The safety number two users compare aloud: 60 digits in 12 groups of 5
  * separated by spaces, the same on both sides (Go identity.SafetyNumber;
- * docs/PROTOCOL.md §9.4).
+ * docs/PROTOCOL.md §10.4).
  * @param {string} userA @param {string} keyA identity key, base64
  * @param {string} userB @param {string} keyB identity key, base64
  * @returns {Promise<string>}

@@ -218,13 +218,15 @@ func (s *Store) account(ctx context.Context, column, value string) (*accounts.Ac
 		}
 		a.Recovery = r
 	}
-	if ident[0].Valid && ident[1].Valid {
+	if (ident[0].Valid && ident[1].Valid) || ident[2].Valid {
 		i := &accounts.Identity{}
-		if i.PublicKey, err = b64.Decode(ident[0].String); err != nil {
-			return nil, fmt.Errorf("sqlstore: users.identity_public_key of row %s: %w", a.ID, err)
-		}
-		if i.EncryptedSigningKey, err = s.open("users", "encrypted_signing_key", a.ID, ident[1].String); err != nil {
-			return nil, err
+		if ident[0].Valid && ident[1].Valid {
+			if i.PublicKey, err = b64.Decode(ident[0].String); err != nil {
+				return nil, fmt.Errorf("sqlstore: users.identity_public_key of row %s: %w", a.ID, err)
+			}
+			if i.EncryptedSigningKey, err = s.open("users", "encrypted_signing_key", a.ID, ident[1].String); err != nil {
+				return nil, err
+			}
 		}
 		if ident[2].Valid {
 			if i.SignedBundle, err = b64.Decode(ident[2].String); err != nil {
@@ -394,7 +396,7 @@ func (s *Store) insertAccount(ctx context.Context, tx *sql.Tx, a *accounts.Accou
 		return err
 	}
 	var ipk, esk any
-	if a.Identity != nil {
+	if a.HasIdentityKey() {
 		ipk = b64.Encode(a.Identity.PublicKey)
 		if esk, err = s.seal("users", "encrypted_signing_key", a.ID, a.Identity.EncryptedSigningKey); err != nil {
 			return err
@@ -610,7 +612,12 @@ func (s *Store) SwapKeys(ctx context.Context, id string, generation int64, k acc
 		set += fmt.Sprintf(`, encrypted_signing_key = $%d`, len(args))
 	}
 	if k.DropIdentityKey {
-		set += `, identity_public_key = NULL, encrypted_signing_key = NULL, encrypted_recovery_signing_key = NULL`
+		// (PostgreSQL refuses a column assigned twice: the recovery wrap is
+		// NULL through k.Recovery when it is set.)
+		set += `, identity_public_key = NULL, encrypted_signing_key = NULL`
+		if k.Recovery == nil {
+			set += `, encrypted_recovery_signing_key = NULL`
+		}
 	}
 	var ended []string
 	err = s.inTx(ctx, func(tx *sql.Tx) error {

@@ -173,7 +173,7 @@ var ErrStale = errors.New("store: changed meanwhile")
 // ErrStale when another write came first; ErrNotFound without the user.
 // The server cannot read or forge the contents; it can only refuse a
 // write or serve an older ciphertext (a rollback, which the browser
-// cannot tell from a write it did not make — PROTOCOL.md §9.3).
+// cannot tell from a write it did not make — PROTOCOL.md §10.3).
 func (s *Store) SetContacts(ctx context.Context, userID string, version int64, ciphertext []byte) (int64, error) {
 	v, err := s.seal("users", "encrypted_contacts", userID, ciphertext)
 	if err != nil {

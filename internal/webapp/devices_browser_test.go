@@ -117,7 +117,7 @@ func TestBrowserDevicesAndDeletion(t *testing.T) {
 			a.do(t, "following the group's link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`li.owned-group[data-group-id=%q] a`, hid))))
 			a.waitPage(t, "/groups/"+hid)
 			carol := sa.NewMember(t, "carol-"+randomHex(4)+"@example.test")
-			giveIdentity(t, carol, 1) // a page seals only to a signed bundle (PROTOCOL.md §9)
+			giveIdentity(t, carol, 1) // a page seals only to a signed bundle (PROTOCOL.md §10)
 			a.typeInto(t, "group-invite-email", carol.Email)
 			a.do(t, "clicking #group-invite-submit", chromedp.Click(chromedp.ID("group-invite-submit")))
 			a.waitShown(t, "group-invite-done")

@@ -533,7 +533,7 @@ func TestGroupReencryptResume(t *testing.T) {
 	r := randomHex(5)
 	a := s.NewMember(t, "resume-a-"+r+"@example.test")
 	b := s.NewMember(t, "resume-b-"+r+"@example.test")
-	giveIdentity(t, b, 1) // a page seals only to a signed bundle (PROTOCOL.md §9)
+	giveIdentity(t, b, 1) // a page seals only to a signed bundle (PROTOCOL.md §10)
 	start := time.Now()
 	step := func(name string) { t.Logf("%6.1fs  %s", time.Since(start).Seconds(), name) }
 	must := func(r *apptest.Response, want int, what string) *apptest.Response {
@@ -718,7 +718,7 @@ func TestGroupLeaveRotation(t *testing.T) {
 	r := randomHex(5)
 	a := s.NewMember(t, "leave-a-"+r+"@example.test")
 	c := s.NewMember(t, "leave-c-"+r+"@example.test")
-	giveIdentity(t, c, 1) // a page seals only to a signed bundle (PROTOCOL.md §9)
+	giveIdentity(t, c, 1) // a page seals only to a signed bundle (PROTOCOL.md §10)
 	must := func(r *apptest.Response, want int, what string) *apptest.Response {
 		t.Helper()
 		if r.Status != want {

@@ -1,10 +1,12 @@
 package webapp_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/sealkit/sealkit"
+	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/identity"
 	"github.com/sealkit/sealkit/internal/b64"
 	"github.com/sealkit/sealkit/internal/webapp/apptest"
@@ -168,6 +170,93 @@ func TestIdentityAPI(t *testing.T) {
 		}
 		if r := alice.C.JSON(t, "PUT", "/api/me/contacts", map[string]any{"version": 0, "encrypted_contacts": b64.Encode(ct)}); r.Status != 409 {
 			t.Fatalf("second write at version 0: %d", r.Status)
+		}
+	})
+}
+
+// TestIdentityRecovery, on each database: a recovery key set after the
+// identity key must wrap it too, and the recovery then carries it (both
+// new wraps required); a recovery key older than the identity key holds no
+// wrap of it, so the recovery drops the identity key — not the bundle,
+// whose version the next one must exceed.
+func TestIdentityRecovery(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *apptest.DB) {
+		s := apptest.Start(t, db, nil)
+		anon := apptest.NewClient(s.URL)
+		var nAuth []byte // the recovered password's auth key
+		recoverAs := func(m *apptest.Member, rec map[string]any) (accounts.RecoveryBundle, map[string]any) {
+			t.Helper()
+			var bundle accounts.RecoveryBundle
+			r := anon.JSON(t, "POST", "/api/auth/recover", map[string]any{"email": m.Email, "recovery_auth_key": rec["recovery_auth_key"]})
+			if r.Status != 200 {
+				t.Fatalf("recover: %d %s", r.Status, r.Error())
+			}
+			r.JSON(t, &bundle)
+			var nf map[string]any
+			nf, nAuth = newPassword(t, m.User, "recovered password of "+m.Email)
+			next, _ := newRecovery(t, m.User)
+			return bundle, with(nf, "email", m.Email, "recovery_auth_key", rec["recovery_auth_key"], "key_generation", bundle.KeyGeneration,
+				"auth_key", b64.Encode(nAuth), "new_recovery_auth_key", next["recovery_auth_key"],
+				"recovery_encrypted_private_key", next["recovery_encrypted_private_key"],
+				"recovery_encrypted_pq_private_key", next["recovery_encrypted_pq_private_key"])
+		}
+
+		// Bob: identity first, then a recovery key that must wrap it.
+		bob := s.NewMember(t, "bob@example.test")
+		k := giveIdentity(t, bob, 1)
+		rec, _ := newRecovery(t, bob.User)
+		setRec := with(rec, "auth_key", b64.Encode(bob.AuthKey))
+		if r := bob.C.JSON(t, "PUT", "/api/auth/recovery", setRec); r.Status != 400 || !strings.Contains(r.Error(), "recovery_encrypted_signing_key: required") {
+			t.Fatalf("recovery key without the signing key's wrap: %d %s", r.Status, r.Error())
+		}
+		wrap := b64.Encode(bytes.Repeat([]byte{0x5a, 0xc3, 0x11, 0x8f}, 32)) // 128 bytes, as a wrap is
+		if r := bob.C.JSON(t, "PUT", "/api/auth/recovery", with(setRec, "recovery_encrypted_signing_key", wrap)); r.Status != 204 {
+			t.Fatalf("recovery key: %d %s", r.Status, r.Error())
+		}
+		bundle, finish := recoverAs(bob, rec)
+		if b64.Encode(bundle.RecoveryEncryptedSigningKey) != wrap || !bytes.Equal(bundle.IdentityPublicKey, k.pk) {
+			t.Fatal("the recovery does not hand out the signing key's wrap and identity key")
+		}
+		if r := anon.JSON(t, "POST", "/api/auth/recover/finish", finish); r.Status != 400 || !strings.Contains(r.Error(), "encrypted_signing_key: required") {
+			t.Fatalf("recovery without the signing key: %d %s", r.Status, r.Error())
+		}
+		if r := anon.JSON(t, "POST", "/api/auth/recover/finish", with(finish, "encrypted_signing_key", b64.Encode(k.wrapped), "recovery_encrypted_signing_key", wrap)); r.Status != 200 {
+			t.Fatalf("recovery: %d %s\n%s", r.Status, r.Error(), s.Log.String())
+		}
+		if row := strings.Split(identityRow(t, s, bob.ID), "|"); row[0] != b64.Encode(k.pk) || row[1] == "" || row[3] == "" {
+			t.Fatal("bob's identity did not survive the recovery")
+		}
+
+		// Alice: a recovery key first, then an identity key it cannot wrap.
+		alice := s.NewMember(t, "alice@example.test")
+		rec, _ = newRecovery(t, alice.User)
+		if r := alice.C.JSON(t, "PUT", "/api/auth/recovery", with(rec, "auth_key", b64.Encode(alice.AuthKey))); r.Status != 204 {
+			t.Fatalf("recovery key: %d %s", r.Status, r.Error())
+		}
+		giveIdentity(t, alice, 1)
+		bundle, finish = recoverAs(alice, rec)
+		if bundle.RecoveryEncryptedSigningKey != nil || bundle.IdentityPublicKey != nil {
+			t.Fatal("a recovery key older than the identity key hands out a signing key")
+		}
+		if r := anon.JSON(t, "POST", "/api/auth/recover/finish", with(finish, "encrypted_signing_key", wrap)); r.Status != 400 {
+			t.Fatalf("a signing key the recovery cannot have opened: %d", r.Status)
+		}
+		rc := apptest.NewClient(s.URL) // logged in by the recovery
+		if r := rc.JSON(t, "POST", "/api/auth/recover/finish", finish); r.Status != 200 {
+			t.Fatalf("recovery: %d %s", r.Status, r.Error())
+		}
+		row := strings.Split(identityRow(t, s, alice.ID), "|")
+		if row[0] != "" || row[2] != "" || row[1] == "" {
+			t.Fatalf("after the recovery alice's identity key must be gone and her bundle kept: %v", []bool{row[0] == "", row[1] == "", row[2] == ""})
+		}
+		// A new identity key: its bundle must be above the kept one.
+		nk := newIDKeys(t, alice.User)
+		set := map[string]any{"auth_key": b64.Encode(nAuth), "identity_public_key": b64.Encode(nk.pk), "encrypted_signing_key": b64.Encode(nk.wrapped)}
+		if r := rc.JSON(t, "PUT", "/api/me/identity", with(set, "identity_bundle", signedBundle(t, alice, nk, 1, nil))); r.Status != 400 || !strings.Contains(r.Error(), "version must be above") {
+			t.Fatalf("a new key's bundle at the old version: %d %s", r.Status, r.Error())
+		}
+		if r := rc.JSON(t, "PUT", "/api/me/identity", with(set, "identity_bundle", signedBundle(t, alice, nk, 2, nil))); r.Status != 204 {
+			t.Fatalf("a new key's bundle, version 2: %d %s", r.Status, r.Error())
 		}
 	})
 }

@@ -48,7 +48,7 @@ func (s *Server) me() http.Handler {
 			"encrypted_display_name":   dn,
 			"always_require_password":  u.AlwaysRequirePassword,
 			"has_recovery":             u.HasRecovery,
-			// The identity (PROTOCOL.md §9): "" until the browser sets
+			// The identity (PROTOCOL.md §10): "" until the browser sets
 			// one (at sign-up, or PUT /api/me/identity at an unlock), and
 			// the bundle "" until it publishes one (PUT …/identity/bundle).
 			"identity_bundle":       u.IdentityBundle,

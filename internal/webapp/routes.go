@@ -40,7 +40,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("PUT /api/auth/recovery", s.requireAPI(kitUser(s.jsonBody(s.auth.SetRecovery()))))
 	mux.Handle("POST /api/auth/recover", s.jsonBody(s.auth.BeginRecovery()))
 	mux.Handle("POST /api/auth/recover/finish", s.jsonBody(s.auth.FinishRecovery()))
-	// The signed identity (PROTOCOL.md §9), password re-proved; the
+	// The signed identity (PROTOCOL.md §10), password re-proved; the
 	// contacts (pins, verified marks) under the user key, compare-and-swap.
 	mux.Handle("PUT /api/me/identity", s.requireAPI(kitUser(s.jsonBody(s.auth.SetIdentity()))))
 	mux.Handle("PUT /api/me/identity/bundle", s.requireAPI(kitUser(s.jsonBody(s.auth.PublishBundle()))))

@@ -384,10 +384,10 @@ test("finishSignupSession: posts the keys with the token and resolves to handles
   assert.equal(finish.url, "/api/auth/register/finish");
   const { token, ...request } = JSON.parse(finish.raw);
   assert.equal(token, "tok-1");
-  // The accounts server stores no signing key yet and refuses unknown
-  // fields: the handle's signing key is not posted.
-  for (const f of ["identity_public_key", "encrypted_signing_key", "recovery_encrypted_signing_key"]) assert.ok(!(f in request), f);
-  assert.notEqual((await sdk.exportKey(made.user)).signingKey, null, "the handle has a signing key all the same");
+  // The identity signing key goes with the registration (the server
+  // stores its public half and wrap: PROTOCOL.md §10.2).
+  for (const f of ["identity_public_key", "encrypted_signing_key"]) assert.ok(typeof request[f] === "string" && request[f] !== "", f);
+  assert.notEqual((await sdk.exportKey(made.user)).signingKey, null, "the handle has the signing key");
   // The handles hold what was posted: the session key the password and
   // key_hash give (checkAccount), the private keys and the user key.
   const sessionKey = await sdk.exportKey(made.session);

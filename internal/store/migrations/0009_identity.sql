@@ -1,4 +1,4 @@
--- Signed identities (issue 15; docs/PROTOCOL.md §9). Matches
+-- Signed identities (issue 15; docs/PROTOCOL.md §10). Matches
 -- accounts/sqlstore's Schema for the first four columns:
 --   identity_public_key: the identity signing key's public half, base64,
 --     as the browser made it (at sign-up, or at an unlock with the

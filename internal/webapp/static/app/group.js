@@ -18,7 +18,7 @@
 //     …/reencrypt), with a progress bar; progress is the data itself, so
 //     a reload resumes where the server says it stands.
 //
-// Verify-before-seal (docs/PROTOCOL.md §9, trust.js): every copy of the
+// Verify-before-seal (docs/PROTOCOL.md §10, trust.js): every copy of the
 // key this page seals — to pending members, in a rotation — goes to the
 // keys of the member's signed identity bundle, and only when it verifies
 // and matches this user's pin for that member; a changed identity key, an
@@ -305,7 +305,8 @@ function renderMembers(g, labels) {
     }
 
     const actions = el("span", "row-actions");
-    if (verdict && isSealable(verdict.status) && myIdentityKey) {
+    const comparable = Boolean(verdict && verdict.bundle && (isSealable(verdict.status) || verdict.status === "changed") && myIdentityKey);
+    if (comparable) {
       const b = button(shownNumbers.has(String(m.user_id)) ? "Hide safety number" : "Safety number", "member-safety secondary");
       b.addEventListener("click", () => {
         const id = String(m.user_id);
@@ -343,7 +344,7 @@ function renderMembers(g, labels) {
     if (verdict && !isSealable(verdict.status)) {
       li.append(el("p", "member-warning error", trustText[verdict.status] || trustText.malformed));
     }
-    if (verdict && isSealable(verdict.status) && myIdentityKey && shownNumbers.has(String(m.user_id))) {
+    if (comparable && shownNumbers.has(String(m.user_id))) {
       li.append(safetyPanel(m, verdict));
     }
     return li;

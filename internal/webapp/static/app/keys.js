@@ -78,7 +78,7 @@ export async function unlockWithPassword(me, password) {
 const wrongKeyCodes = new Set(["DECRYPTION", "BASE64", "INVALID_LENGTH", "TOO_SHORT", "UTF8"]);
 
 /**
- * Gives an account without an identity key one (docs/PROTOCOL.md §9): the
+ * Gives an account without an identity key one (docs/PROTOCOL.md §10): the
  * password's session key (derived again in the worker) opens the account
  * (unless `user`, an open handle, is given), the SDK adds a signing key to
  * the handle and wraps it under that session key, and PUT

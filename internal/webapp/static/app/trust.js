@@ -1,4 +1,4 @@
-// Whom this user's pages may seal to (docs/PROTOCOL.md §9): every other
+// Whom this user's pages may seal to (docs/PROTOCOL.md §10): every other
 // user's keys come from their signed identity bundle (the SDK's
 // identity.js), checked against this user's contacts — the identity key
 // pinned for each person the first time it was seen, the highest bundle
@@ -120,6 +120,33 @@ export class Contacts {
   }
 }
 
+// Signatures verified on this page, by user id and bundle: a bundle that
+// verified once verifies again (ML-DSA-65 + Ed25519 take some 5 ms each),
+// so a refresh only compares pins. Holds public data only.
+const verified = new Map(); // "<user id>\n<bundle>" → Promise<{status, bundle?}> without a pin
+const MAX_VERIFIED = 2000;
+
+function checkCached(signedB64, userId, pin) {
+  const id = String(userId);
+  const k = id + "\n" + (signedB64 || "");
+  let p = verified.get(k);
+  if (!p) {
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    p = checkBundle(signedB64, id, null);
+    verified.set(k, p);
+  }
+  return p.then((r) => {
+    if (r.status !== "new") return r; // missing, malformed, signature, user
+    if (!pin) return r;
+    // The pin's checks (identity.js openBundle's order): rollback first.
+    if (r.bundle.version < Number(pin.version)) return { status: "rollback" };
+    // A changed key keeps its (verified) bundle: the page shows its safety
+    // number, to compare before accepting it — never to seal to.
+    if (r.bundle.fingerprint !== pin.fingerprint) return { status: "changed", bundle: r.bundle };
+    return { status: "ok", bundle: r.bundle };
+  });
+}
+
 /**
  * Checks members' bundles against the contacts: a Map user_id →
  * {status, bundle?, verified}. New verified bundles are pinned, and a
@@ -134,7 +161,7 @@ export async function checkMembers(contacts, members) {
   await Promise.all(members.map(async (m) => {
     const id = String(m.user_id);
     const pin = contacts.get(id);
-    const r = contacts.broken ? { status: "contacts" } : await checkBundle(m.identity_bundle, id, pin);
+    const r = contacts.broken ? { status: "contacts" } : await checkCached(m.identity_bundle, id, pin);
     out.set(id, { status: r.status, bundle: r.bundle, verified: Boolean(pin && pin.verified && r.status === "ok") });
   }));
   const raise = [...out].filter(([id, r]) => r.status === "new" || (r.status === "ok" && r.bundle.version > contacts.get(id).version));
@@ -172,11 +199,14 @@ export async function acceptKey(contacts, member) {
 
 /**
  * Marks a member verified (the safety numbers matched), pinning the key
- * the number was computed from.
+ * the number was computed from — a changed key too (comparing the numbers
+ * is what accepting it should rest on), never an older bundle.
  */
 export async function markVerified(contacts, member) {
   const id = String(member.user_id);
-  const b = await openBundle(member.identity_bundle, id, contacts.get(id));
+  const b = await openBundle(member.identity_bundle, id, null);
+  const pin = contacts.get(id);
+  if (pin && b.version < Number(pin.version)) throw new Error("The server sent an older key bundle for this member; nothing was marked.");
   await contacts.update((map) => map.set(id, { fingerprint: b.fingerprint, version: Math.max(b.version, map.get(id)?.version || 0), verified: true }));
 }
 
