@@ -76,11 +76,19 @@ func crossInstance(t *testing.T, res *memResources, a, b *instance) {
 	bob1 := b.dial(t, "bob", "sb1")
 	bob2 := b.dial(t, "bob", "sb2")
 
+	// A socket on A too: once it has heard the change, A has delivered
+	// it (the event reaches A through the broadcaster as well, possibly
+	// later than B), so a socket dialled on A afterwards cannot get it.
+	aliceOnA := a.dial(t, "alice", "sa")
+	aliceOnA.want(pendingBob)
 	a.hub.Changed(context.Background(), "g1", "members")
 	alice.want(changed("g1", "members"))
 	alice.want(pendingBob)
 	bob1.want(changed("g1", "members"))
 	bob2.want(changed("g1", "members"))
+	aliceOnA.want(changed("g1", "members"))
+	aliceOnA.want(pendingBob)
+	aliceOnA.c.CloseNow()
 
 	// A socket on A keys Bob: B's sockets hear it.
 	alice2 := a.dial(t, "alice", "sa")
