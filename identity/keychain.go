@@ -1,6 +1,6 @@
 package identity
 
-// Group key statements (docs/PROTOCOL.md §10.5): each version of a group
+// Group key statements (docs/PROTOCOL.md §10.6): each version of a group
 // key is announced by a statement, signed with the identity key of the
 // member who made it (the admin who created the group or rotated the
 // key), that binds the version to a commitment of the key and to the

@@ -268,7 +268,7 @@ export async function safetyNumber(userA, keyA, userB, keyB) {
   return groups.join(" ");
 }
 
-// ---- group key statements (docs/PROTOCOL.md §10.5; Go identity/keychain.go) ----
+// ---- group key statements (docs/PROTOCOL.md §10.6; Go identity/keychain.go) ----
 
 /** The first byte of a group key statement of this layout. */
 export const STATEMENT_FORMAT = 0x01;

@@ -796,7 +796,7 @@ export const encryptBytes = (key, plaintext, place) => hop("encryptBytes", [key,
 export const decryptBytes = (key, ciphertext, place) => hop("decryptBytes", [key, ciphertext, place], transferOf(ciphertext));
 
 /**
- * A commitment to a key handle's key (docs/PROTOCOL.md §10.5): base64 of
+ * A commitment to a key handle's key (docs/PROTOCOL.md §10.6): base64 of
  * HMAC-SHA256(key, "sealkit/v1/group-key-commitment" ‖ 0x00 ‖ UTF-8
  * label), computed in the worker — Go's identity.KeyCommitment. A group
  * key statement carries it so that members can tell the key an admin

@@ -697,7 +697,7 @@ export function makeKeystore(api, options) {
       });
     },
 
-    // A commitment to a key (docs/PROTOCOL.md §10.5): base64 of
+    // A commitment to a key (docs/PROTOCOL.md §10.6): base64 of
     // HMAC-SHA256(key, "sealkit/v1/group-key-commitment" ‖ 0x00 ‖ label),
     // Go's identity.KeyCommitment. WebCrypto's HMAC runs over the entry's
     // bytes here, in the worker: the page gets the MAC, never the key.

@@ -550,7 +550,9 @@ func TestGroupReencryptResume(t *testing.T) {
 	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
 		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+		"key_statement": apptest.KeyStatement(t, gid, a.ID, 1, key1, ""),
 	}), 201, "create group")
+	s.ForgetKeyChain(t, gid) // a group from before key statements: A's page signs version 1 (its own identity key)
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
 		"email": b.Email, "encrypted_label": apptest.EncryptAt(t, b.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")
@@ -731,7 +733,9 @@ func TestGroupLeaveRotation(t *testing.T) {
 	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
 		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+		"key_statement": apptest.KeyStatement(t, gid, a.ID, 1, key1, ""),
 	}), 201, "create group")
+	s.ForgetKeyChain(t, gid) // a group from before key statements: A's page signs version 1 (its own identity key)
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
 		"email": c.Email, "encrypted_label": apptest.EncryptAt(t, c.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")

@@ -1,4 +1,4 @@
-// Group key statements (identity.js, docs/PROTOCOL.md §10.5): the key
+// Group key statements (identity.js, docs/PROTOCOL.md §10.6): the key
 // commitment the worker computes (keyCommitment) is Go's
 // identity.KeyCommitment, the statement bytes are Go's (testdata
 // vectors), and verifyChain refuses every way a lying server could
