@@ -759,6 +759,12 @@ func TestGroupLeaveRotation(t *testing.T) {
 	groupPath := "/groups/" + gid
 	at.open(t, groupPath, groupPath)
 	gbWaitData(t, at, map[string]string{"waiting": "0", "keyVersion": "1"})
+	// A group from before key statements: A's page signed version 1 (trust
+	// on first use) and now verifies its own statement.
+	gbWaitData(t, at, map[string]string{"chain": "ok"})
+	if n := s.Count(t, "group_key_statements"); n != 1 {
+		t.Errorf("%d key statements after A's first visit, want 1", n)
+	}
 	var g gbGroup
 	must(c.C.JSON(t, "GET", "/api/groups/"+gid, nil), 200, "C's group").JSON(t, &g)
 	if g.Pending || len(g.Keys) != 1 || string(c.OpenKey(t, g.Keys[0].EncryptedKey)) != string(key1) {
@@ -774,6 +780,10 @@ func TestGroupLeaveRotation(t *testing.T) {
 	at.markStale(t)
 	must(c.C.JSON(t, "POST", "/api/groups/"+gid+"/leave", nil), 204, "leave")
 	gbWaitData(t, at, map[string]string{"keyVersion": "2", "stale": "0", "rotationNeeded": "0", "reencrypting": "0"})
+	gbWaitData(t, at, map[string]string{"chain": "ok"}) // version 2, signed by A's page in the rotation
+	if n := s.Count(t, "group_key_statements"); n != 2 {
+		t.Errorf("%d key statements after the rotation, want 2", n)
+	}
 	if !mustEval[bool](t, at, `window.__sealkitTestStale === true`) {
 		t.Error("A's page reloaded instead of rotating live")
 	}
