@@ -61,3 +61,36 @@ export function checkBundle(signedB64: B64 | null | undefined, userId: string, p
 }>;
 /** 60 digits in 12 groups of 5, the same on both sides. */
 export function safetyNumber(userA: string, keyA: B64, userB: string, keyB: B64): Promise<string>;
+
+/** A group key statement's fields; hashes in base64. */
+export interface KeyStatement {
+  groupId: string;
+  version: number;
+  commitment: B64;
+  previous: B64;
+  signer: string;
+}
+export const STATEMENT_FORMAT: 0x01;
+export const STATEMENT_CONTEXT: "sealkit/v1/group-key-statement";
+/** "<group id>/<version>": the label of a version's key commitment. */
+export function commitmentLabel(groupId: string, version: number): string;
+/** The canonical bytes of a statement (what is signed). */
+export function encodeStatement(s: KeyStatement): Uint8Array;
+/** Parses a signed statement without verifying it; throws IdentityError "malformed". */
+export function decodeStatement(signed: Uint8Array): { statement: KeyStatement; message: Uint8Array; signature: Uint8Array };
+/** SHA-256 of a signed statement, base64. */
+export function statementHash(signedB64: B64): Promise<B64>;
+/** Signs version `version` of a group key (a key handle) with the user handle's identity key; base64. */
+export function signStatement(user: string, key: string, s: { groupId: string; version: number; signer: string; previous: B64 | null }): Promise<B64>;
+export type ChainErrorCode = "missing" | "malformed" | "broken" | "signer" | "signature" | "stale" | "rollback" | "commitment";
+export class ChainError extends Error {
+  code: ChainErrorCode;
+}
+/** Verifies a group's key chain; resolves to the tip's version or rejects with ChainError. */
+export function verifyChain(chain: B64[], opts: {
+  groupId: string;
+  current: number;
+  minVersion?: number;
+  identityKeyOf: (userId: string) => string | null;
+  keyOf: (version: number) => string | null;
+}): Promise<number>;

@@ -267,3 +267,176 @@ export async function safetyNumber(userA, keyA, userB, keyB) {
   for (let i = 0; i < 60; i += 5) groups.push(digits.slice(i, i + 5));
   return groups.join(" ");
 }
+
+// ---- group key statements (docs/PROTOCOL.md §10.6; Go identity/keychain.go) ----
+
+/** The first byte of a group key statement of this layout. */
+export const STATEMENT_FORMAT = 0x01;
+/** The signing context of a group key statement. */
+export const STATEMENT_CONTEXT = "sealkit/v1/group-key-statement";
+const HASH = 32;
+const ZEROS = toB64(new Uint8Array(HASH));
+
+/** The label of a group key version's commitment: "<group id>/<version>". */
+export function commitmentLabel(groupId, version) {
+  return `${groupId}/${version}`;
+}
+
+/**
+ * The canonical bytes of a statement (what is signed).
+ * @param {{groupId: string, version: number, commitment: string, previous: string, signer: string}} s hashes in base64
+ */
+export function encodeStatement(s) {
+  const com = fromB64(s?.commitment, "commitment");
+  const prev = fromB64(s?.previous, "previous");
+  const v = s?.version;
+  if (!validUserId(s?.groupId)) throw new IdentityError("malformed", "groupId: 1–64 printable ASCII characters");
+  if (!validUserId(s?.signer)) throw new IdentityError("malformed", "signer: 1–64 printable ASCII characters");
+  if (!Number.isInteger(v) || v < 1 || v > 0xffffffff) throw new IdentityError("malformed", "version: 1 to 2^32-1");
+  if (com.length !== HASH || prev.length !== HASH) throw new IdentityError("malformed", "commitment, previous: 32 bytes");
+  const g = new TextEncoder().encode(s.groupId);
+  const u = new TextEncoder().encode(s.signer);
+  const out = new Uint8Array(2 + g.length + 4 + 2 * HASH + 1 + u.length);
+  let o = 0;
+  out[o++] = STATEMENT_FORMAT;
+  out[o++] = g.length;
+  out.set(g, o);
+  o += g.length;
+  new DataView(out.buffer).setUint32(o, v);
+  o += 4;
+  out.set(com, o);
+  out.set(prev, o + HASH);
+  o += 2 * HASH;
+  out[o++] = u.length;
+  out.set(u, o);
+  return out;
+}
+
+/**
+ * Parses a signed statement without verifying it; throws IdentityError
+ * "malformed" for anything else.
+ * @param {Uint8Array} signed
+ */
+export function decodeStatement(signed) {
+  const bad = (what) => new IdentityError("malformed", `not a group key statement: ${what}`);
+  if (!(signed instanceof Uint8Array)) throw bad("bytes");
+  if (signed.length < 2 || signed[0] !== STATEMENT_FORMAT) throw bad("format byte");
+  const n = signed[1];
+  let o = 2;
+  if (o + n + 4 + 2 * HASH + 1 > signed.length) throw bad("truncated");
+  const ascii = (a, b) => String.fromCharCode(...signed.subarray(a, b));
+  const groupId = ascii(o, o + n);
+  o += n;
+  const version = new DataView(signed.buffer, signed.byteOffset, signed.byteLength).getUint32(o);
+  o += 4;
+  const commitment = toB64(signed.subarray(o, o + HASH));
+  const previous = toB64(signed.subarray(o + HASH, o + 2 * HASH));
+  o += 2 * HASH;
+  const m = signed[o++];
+  if (o + m > signed.length) throw bad("signer");
+  const signer = ascii(o, o + m);
+  o += m;
+  if (!validUserId(groupId) || !validUserId(signer) || version === 0) throw bad("fields");
+  const sigLen = signed.length - o;
+  if (sigLen === 0 || sigLen > MAX_SIGNATURE) throw bad("signature length");
+  return { statement: { groupId, version, commitment, previous, signer }, message: signed.slice(0, o), signature: signed.slice(o) };
+}
+
+/** SHA-256 of a signed statement (base64 in and out): the next one's `previous`. */
+export async function statementHash(signedB64) {
+  return toB64(new Uint8Array(await crypto.subtle.digest("SHA-256", fromB64(signedB64, "statement"))));
+}
+
+/**
+ * Signs the statement of version `version` of a group's key (a key
+ * handle): its commitment is computed in the worker (keyCommitment), the
+ * signature with the user handle's identity key (signAsUser). `previous`
+ * is the previous signed statement (base64), or null for the first.
+ * @returns {Promise<string>} the signed statement, base64
+ */
+export async function signStatement(user, key, { groupId, version, signer, previous }) {
+  const commitment = await core.keyCommitment(key, commitmentLabel(groupId, version));
+  const message = encodeStatement({ groupId, version, commitment, previous: previous ? await statementHash(previous) : ZEROS, signer });
+  const signature = fromB64(await core.signAsUser(user, message, STATEMENT_CONTEXT), "signature");
+  const out = new Uint8Array(message.length + signature.length);
+  out.set(message);
+  out.set(signature, message.length);
+  return toB64(out);
+}
+
+/** A chain that does not hold: `code` says which check failed. */
+export class ChainError extends Error {
+  /**
+   * @param {"missing"|"malformed"|"broken"|"signer"|"signature"|"stale"|"rollback"|"commitment"} code
+   * @param {string} message
+   */
+  constructor(code, message) {
+    super(message);
+    this.name = "ChainError";
+    this.code = code;
+  }
+}
+
+/**
+ * Verifies a group's key chain (signed statements, base64, in version
+ * order) and returns its tip's version, or throws ChainError:
+ *   "missing"    no statement at all;
+ *   "malformed"  one is not a statement of this group;
+ *   "broken"     versions not consecutive, or a `previous` that is not the
+ *                hash of the statement before (the first one's: zeros);
+ *   "signer"     the tip's signer has no verified identity key here
+ *                (identityKeyOf gave none);
+ *   "signature"  a statement whose signer is known does not verify;
+ *   "stale"      the tip is not the version the server calls current;
+ *   "rollback"   the tip is below `minVersion` (the highest seen before);
+ *   "commitment" a key this user holds (keyOf) is not the one committed to.
+ * The tip's signature vouches for the chain below it (each statement
+ * hashes the one before); statements of signers no longer listed are
+ * checked through that link only.
+ *
+ * @param {string[]} chain
+ * @param {{groupId: string, current: number, minVersion?: number,
+ *   identityKeyOf: (userId: string) => string | null,
+ *   keyOf: (version: number) => string | null}} opts
+ */
+export async function verifyChain(chain, { groupId, current, minVersion = 0, identityKeyOf, keyOf }) {
+  if (!Array.isArray(chain) || chain.length === 0) throw new ChainError("missing", "the group key has no signed statement");
+  const decoded = chain.map((s) => {
+    let d;
+    try {
+      d = decodeStatement(fromB64(s, "statement"));
+    } catch {
+      throw new ChainError("malformed", "a group key statement could not be read");
+    }
+    if (d.statement.groupId !== String(groupId)) throw new ChainError("malformed", "a group key statement of another group");
+    return d;
+  });
+  for (let i = 0; i < decoded.length; i++) {
+    const s = decoded[i].statement;
+    const want = i === 0 ? ZEROS : await statementHash(chain[i - 1]);
+    if ((i > 0 && s.version !== decoded[i - 1].statement.version + 1) || s.previous !== want) {
+      throw new ChainError("broken", "the group key statements do not form a chain");
+    }
+  }
+  const tip = decoded[decoded.length - 1].statement;
+  if (tip.version < minVersion) throw new ChainError("rollback", "the group key is older than one seen before");
+  if (tip.version !== Number(current)) throw new ChainError("stale", "the server's current group key is not the last one an admin signed");
+  if (!identityKeyOf(tip.signer)) throw new ChainError("signer", "the last group key statement is signed by no one verified here");
+  await Promise.all(decoded.map(async ({ statement, message, signature }) => {
+    const idKey = identityKeyOf(statement.signer);
+    if (idKey) {
+      let ok = false;
+      try {
+        ok = await core.verifySignature(message, STATEMENT_CONTEXT, toB64(signature), idKey);
+      } catch {
+        ok = false;
+      }
+      if (ok !== true) throw new ChainError("signature", "a group key statement's signature does not verify");
+    }
+    const key = keyOf(statement.version);
+    if (key && (await core.keyCommitment(key, commitmentLabel(groupId, statement.version))) !== statement.commitment) {
+      throw new ChainError("commitment", "a group key is not the one its statement commits to");
+    }
+  }));
+  return tip.version;
+}

@@ -358,6 +358,8 @@ export function decryptMany(items: ReadonlyArray<{ key: KeyHandle; ciphertext: B
 export function encryptBytes(key: KeyHandle, plaintext: Uint8Array, place?: Place): Promise<Uint8Array>;
 /** Opens a secretbox blob given as bytes (at `place`, if sealed there); transfers like encryptBytes. */
 export function decryptBytes(key: KeyHandle, ciphertext: Uint8Array, place?: Place): Promise<Uint8Array>;
+/** base64 of HMAC-SHA256(key, "sealkit/v1/group-key-commitment" ‖ 0x00 ‖ label), computed in the worker (docs/PROTOCOL.md §10.6). */
+export function keyCommitment(key: KeyHandle, label: string): Promise<B64>;
 /**
  * The one way out of the worker: a key or session handle's key (base64),
  * or a user handle's keys. Whatever reaches the page, a script injected

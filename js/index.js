@@ -796,6 +796,16 @@ export const encryptBytes = (key, plaintext, place) => hop("encryptBytes", [key,
 export const decryptBytes = (key, ciphertext, place) => hop("decryptBytes", [key, ciphertext, place], transferOf(ciphertext));
 
 /**
+ * A commitment to a key handle's key (docs/PROTOCOL.md §10.6): base64 of
+ * HMAC-SHA256(key, "sealkit/v1/group-key-commitment" ‖ 0x00 ‖ UTF-8
+ * label), computed in the worker — Go's identity.KeyCommitment. A group
+ * key statement carries it so that members can tell the key an admin
+ * made from one the server sealed itself, without the key leaving the
+ * worker. Not a key handle: INVALID_ARGUMENT.
+ */
+export const keyCommitment = (key, label) => hop("keyCommitment", [key, label]);
+
+/**
  * The one way out: a session or key handle's key as base64, or a user
  * handle's {publicKey, privateKey, pqSecretKey, pqPublicKey}. Whatever
  * the page holds, a script injected into it can read: calling this for a

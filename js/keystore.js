@@ -56,6 +56,9 @@ import { deriveAuthKey, deriveRecoveryAuthKey } from "./authkey.js";
 import { MEMO_MAX_PAIRS, MEMO_PAIR, readKeyCache, writeKeyCache, writeKeyMemo } from "./keycache.js";
 
 export const HANDLE_PREFIX = "sk1.";
+
+// The HMAC prefix of a key commitment (keyCommitment).
+const COMMITMENT_CONTEXT = new TextEncoder().encode("sealkit/v1/group-key-commitment");
 const KEY_SIZE = 32;
 const kinds = new Set(["session", "user", "key", "recovery"]);
 
@@ -692,6 +695,26 @@ export function makeKeystore(api, options) {
         if (item === null || typeof item !== "object") throw invalid("an item must be {key, ciphertext, place?}");
         return { text: slots.slotDecryptText(keySlot(item.key), item.ciphertext, placeArg(item.place)) };
       });
+    },
+
+    // A commitment to a key (docs/PROTOCOL.md §10.6): base64 of
+    // HMAC-SHA256(key, "sealkit/v1/group-key-commitment" ‖ 0x00 ‖ label),
+    // Go's identity.KeyCommitment. WebCrypto's HMAC runs over the entry's
+    // bytes here, in the worker: the page gets the MAC, never the key.
+    async keyCommitment(ctx, key, label) {
+      const e = get(key, "key");
+      if (typeof label !== "string") throw invalid("label must be a string");
+      const l = new TextEncoder().encode(label);
+      const msg = new Uint8Array(COMMITMENT_CONTEXT.length + 1 + l.length);
+      msg.set(COMMITMENT_CONTEXT);
+      msg.set(l, COMMITMENT_CONTEXT.length + 1);
+      const raw = e.secrets.key.slice();
+      try {
+        const k = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+        return b64(new Uint8Array(await crypto.subtle.sign("HMAC", k, msg)));
+      } finally {
+        raw.fill(0);
+      }
     },
 
     // The bytes go into the core as they are and the blob comes back as a

@@ -106,9 +106,11 @@ func (s *Store) Membership(ctx context.Context, q Querier, groupID, userID strin
 }
 
 // CreateGroup makes a group whose owner is ownerID, with key version 1
-// sealed to the owner (encryptedKey) and its name under that key. id is
-// the client's choice ("" for a new one); ErrIDTaken if a group has it.
-func (s *Store) CreateGroup(ctx context.Context, id, ownerID string, encryptedName, encryptedKey []byte, now int64) (string, error) {
+// sealed to the owner (encryptedKey) and its name under that key, and
+// statement (base64), the owner's signed statement of version 1 (its
+// fields checked by the caller). id is the client's choice ("" for a new
+// one); ErrIDTaken if a group has it.
+func (s *Store) CreateGroup(ctx context.Context, id, ownerID string, encryptedName, encryptedKey []byte, statement string, now int64) (string, error) {
 	if id == "" {
 		id = NewID()
 	}
@@ -128,7 +130,10 @@ func (s *Store) CreateGroup(ctx context.Context, id, ownerID string, encryptedNa
 			NewID(), id, ownerID, RoleOwner, now); err != nil {
 			return fmt.Errorf("store: create group: %w", err)
 		}
-		return s.insertKey(ctx, tx, id, ownerID, 1, encryptedKey, now)
+		if err := s.insertKey(ctx, tx, id, ownerID, 1, encryptedKey, now); err != nil {
+			return err
+		}
+		return s.insertStatement(ctx, tx, id, 1, statement, now)
 	})
 	return id, err
 }
@@ -306,7 +311,8 @@ type GroupDetail struct {
 	Members     []Member
 	Invitations []Invitation // only for admins
 	Goals       []Goal
-	Stale       int // ciphertexts under older key versions
+	Stale       int      // ciphertexts under older key versions
+	KeyChain    []string // signed key statements, base64, oldest first
 }
 
 // Group returns the group as member userID sees it (invitations only when
@@ -346,6 +352,9 @@ func (s *Store) Group(ctx context.Context, groupID, userID string, withInvitatio
 		return nil, err
 	}
 	if d.Stale, err = s.staleCount(ctx, s.DB, groupID, d.KeyVersion); err != nil {
+		return nil, err
+	}
+	if d.KeyChain, err = s.KeyChain(ctx, s.DB, groupID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -642,7 +651,10 @@ type Rotation struct {
 	Remove  string      // user id to remove first, or ""
 	From    int64
 	Keys    map[string][]byte
-	Now     int64
+	// Statement is the actor's signed statement of version From+1
+	// (base64; its fields checked by the caller), linked to the last one.
+	Statement string
+	Now       int64
 }
 
 // Rotate applies r in one transaction and returns the new version and how
@@ -701,6 +713,9 @@ func (s *Store) Rotate(ctx context.Context, r *Rotation) (version int64, stale i
 			if err := s.insertKey(ctx, tx, r.GroupID, id, version, r.Keys[id], r.Now); err != nil {
 				return err
 			}
+		}
+		if err := s.insertStatement(ctx, tx, r.GroupID, version, r.Statement, r.Now); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE groups SET key_version = $1, rotation_needed = 0 WHERE id = $2`, version, r.GroupID); err != nil {
 			return fmt.Errorf("store: rotate: %w", err)

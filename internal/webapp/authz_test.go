@@ -129,9 +129,10 @@ func authzRows() []authzRow {
 	}
 	group := func(f *authzFixture) string { return "/api/groups/" + f.gid }
 	remove := func(target authzActor, holders ...authzActor) func(*testing.T, *authzFixture, authzActor) authzReq {
-		return func(t *testing.T, f *authzFixture, _ authzActor) authzReq {
+		return func(t *testing.T, f *authzFixture, a authzActor) authzReq {
+			k := sealkit.GenerateKey()
 			return authzReq{"POST", group(f) + "/members/" + f.uid(target) + "/remove",
-				map[string]any{"key_version": 2, "keys": f.keysFor(t, sealkit.GenerateKey(), holders...)}}
+				map[string]any{"key_version": 2, "keys": f.keysFor(t, k, holders...), "key_statement": f.statement(t, a, k)}}
 		}
 	}
 	role := func(target authzActor, r string) func(*testing.T, *authzFixture, authzActor) authzReq {
@@ -161,8 +162,14 @@ func authzRows() []authzRow {
 		{route: "POST /api/groups", name: "create a group", want: authzW(401, 201, 201, 201, 201, 201), additive: true,
 			req: func(t *testing.T, f *authzFixture, a authzActor) authzReq {
 				k := sealkit.GenerateKey()
-				return authzReq{"POST", "/api/groups", map[string]string{
-					"encrypted_name": apptest.Encrypt(t, "a new group", k), "encrypted_key": f.sealTo(t, a, k)}}
+				id := apptest.NewRowID()
+				signer := "0123456789abcdef0123456789abcdef" // the anonymous caller's: its 401 comes first
+				if u := f.w.user(a); u != nil {
+					signer = u.ID
+				}
+				return authzReq{"POST", "/api/groups", map[string]string{"id": id,
+					"encrypted_name": apptest.Encrypt(t, "a new group", k), "encrypted_key": f.sealTo(t, a, k),
+					"key_statement": apptest.KeyStatement(t, id, signer, 1, k, "")}}
 			}},
 		{route: "GET /api/groups/{id}", name: "read the group", want: reader, req: get(group)},
 		{route: "GET /api/groups/{id}", name: "read a group that does not exist", want: authzW(401, 404, 404, 404, 404, 404),
@@ -192,8 +199,18 @@ func authzRows() []authzRow {
 		{route: "POST /api/groups/{id}/members/{user}/remove", name: "remove a non-member", want: authzW(401, 404, 403, 403, 404, 404), req: remove(authzNonMember, authzOwner, authzAdmin, authzMember)},
 		{route: "POST /api/groups/{id}/leave", name: "leave", want: authzW(401, 404, 204, 204, 204, 409), req: bare("POST", func(f *authzFixture) string { return group(f) + "/leave" })},
 		{route: "POST /api/groups/{id}/rotate", name: "rotate the key", want: admins,
-			req: func(t *testing.T, f *authzFixture, _ authzActor) authzReq {
-				return authzReq{"POST", group(f) + "/rotate", map[string]any{"key_version": 2, "keys": f.keysFor(t, sealkit.GenerateKey(), authzOwner, authzAdmin, authzMember)}}
+			req: func(t *testing.T, f *authzFixture, a authzActor) authzReq {
+				k := sealkit.GenerateKey()
+				return authzReq{"POST", group(f) + "/rotate", map[string]any{"key_version": 2, "keys": f.keysFor(t, k, authzOwner, authzAdmin, authzMember), "key_statement": f.statement(t, a, k)}}
+			}},
+		// The fixture's chain exists: an admin's first-use statement is refused.
+		{route: "PUT /api/groups/{id}/key-statement", name: "sign a group's key version again", want: authzW(401, 404, 403, 403, 409, 409),
+			req: func(t *testing.T, f *authzFixture, a authzActor) authzReq {
+				signer := "0123456789abcdef0123456789abcdef"
+				if u := f.w.user(a); u != nil {
+					signer = u.ID
+				}
+				return authzReq{"PUT", group(f) + "/key-statement", map[string]any{"key_version": 2, "key_statement": apptest.KeyStatement(t, f.gid, signer, 2, f.k2, "")}}
 			}},
 		{route: "GET /api/groups/{id}/reencrypt", name: "list stale ciphertexts", want: admins, req: get(func(f *authzFixture) string { return group(f) + "/reencrypt?limit=10" })},
 		{route: "POST /api/groups/{id}/reencrypt", name: "re-encrypt the name", want: admins, req: reencrypt("group", func(f *authzFixture) string { return f.gid })},
@@ -336,8 +353,10 @@ func newAuthzWorld(t *testing.T, db *apptest.DB) *authzWorld {
 	// without an account, and the owner of the fixtures as a pending admin.
 	n, o := w.user(authzNonMember), w.user(authzOwner)
 	w.other.key = sealkit.GenerateKey()
-	r := n.C.JSON(t, "POST", "/api/groups", map[string]string{
-		"encrypted_name": apptest.Encrypt(t, "nina's group", w.other.key), "encrypted_key": n.SealKey(t, w.other.key)})
+	oid := apptest.NewRowID()
+	r := n.C.JSON(t, "POST", "/api/groups", map[string]string{"id": oid,
+		"encrypted_name": apptest.Encrypt(t, "nina's group", w.other.key), "encrypted_key": n.SealKey(t, w.other.key),
+		"key_statement": apptest.KeyStatement(t, oid, n.ID, 1, w.other.key, "")})
 	authzMust(t, r, 201, "create the other group")
 	w.other.gid = authzID(t, r)
 	r = n.C.JSON(t, "POST", "/api/groups/"+w.other.gid+"/goals", map[string]any{"encrypted_title": apptest.Encrypt(t, "nina's goal", w.other.key), "key_version": 1})
@@ -412,7 +431,9 @@ func (w *authzWorld) newFixture(t *testing.T) *authzFixture {
 	w.clock.Advance(time.Hour)
 	f := &authzFixture{w: w, name: "authz group " + authzHex(4), k1: sealkit.GenerateKey(), k2: sealkit.GenerateKey(),
 		day: time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)}
-	r := o.C.JSON(t, "POST", "/api/groups", map[string]string{"encrypted_name": apptest.Encrypt(t, f.name, f.k1), "encrypted_key": o.SealKey(t, f.k1)})
+	gid := apptest.NewRowID()
+	r := o.C.JSON(t, "POST", "/api/groups", map[string]string{"id": gid, "encrypted_name": apptest.Encrypt(t, f.name, f.k1), "encrypted_key": o.SealKey(t, f.k1),
+		"key_statement": apptest.KeyStatement(t, gid, o.ID, 1, f.k1, "")})
 	authzMust(t, r, 201, "create the group")
 	f.gid = authzID(t, r)
 	g := "/api/groups/" + f.gid
@@ -449,7 +470,8 @@ func (w *authzWorld) newFixture(t *testing.T) *authzFixture {
 		"encrypted_note": apptest.Encrypt(t, "done", f.k1), "key_version": 1}), 204, "the member's check-in")
 	invite(n)
 	f.invitation = w.invitationTo(t, n, f.gid)
-	authzMust(t, o.C.JSON(t, "POST", g+"/rotate", map[string]any{"key_version": 1, "keys": f.keysFor(t, f.k2, authzOwner, authzAdmin, authzMember)}), 200, "rotate to version 2")
+	authzMust(t, o.C.JSON(t, "POST", g+"/rotate", map[string]any{"key_version": 1, "keys": f.keysFor(t, f.k2, authzOwner, authzAdmin, authzMember),
+		"key_statement": apptest.NextKeyStatement(t, o, f.gid, f.k2)}), 200, "rotate to version 2")
 
 	f.habitKey = sealkit.GenerateKey()
 	r = o.C.JSON(t, "POST", "/api/habits", map[string]string{
@@ -489,6 +511,19 @@ func (f *authzFixture) sealTo(t *testing.T, a authzActor, key []byte) string {
 }
 
 // keysFor is the keys of a rotation: key sealed to each of who.
+// statement is actor a's statement of key version 3 (the fixture's next),
+// linked to the chain the owner reads (an anonymous actor's names a
+// made-up user: its request is refused before the statement matters).
+func (f *authzFixture) statement(t *testing.T, a authzActor, key []byte) string {
+	t.Helper()
+	signer := "0123456789abcdef0123456789abcdef"
+	if u := f.w.user(a); u != nil {
+		signer = u.ID
+	}
+	v, tip := apptest.ChainTip(t, f.w.user(authzOwner), f.gid)
+	return apptest.KeyStatement(t, f.gid, signer, v+1, key, tip)
+}
+
 func (f *authzFixture) keysFor(t *testing.T, key []byte, who ...authzActor) []map[string]string {
 	t.Helper()
 	out := make([]map[string]string, 0, len(who))

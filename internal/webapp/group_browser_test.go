@@ -550,7 +550,9 @@ func TestGroupReencryptResume(t *testing.T) {
 	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
 		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+		"key_statement": apptest.KeyStatement(t, gid, a.ID, 1, key1, ""),
 	}), 201, "create group")
+	s.ForgetKeyChain(t, gid) // a group from before key statements: A's page signs version 1 (its own identity key)
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
 		"email": b.Email, "encrypted_label": apptest.EncryptAt(t, b.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")
@@ -731,7 +733,9 @@ func TestGroupLeaveRotation(t *testing.T) {
 	gid := apptest.NewRowID() // the fields are bound to it, as the browser binds them
 	must(a.C.JSON(t, "POST", "/api/groups", map[string]string{
 		"id": gid, "encrypted_name": apptest.EncryptAt(t, name, key1, apptest.PlaceGroupName(gid, 1)), "encrypted_key": a.SealKey(t, key1),
+		"key_statement": apptest.KeyStatement(t, gid, a.ID, 1, key1, ""),
 	}), 201, "create group")
+	s.ForgetKeyChain(t, gid) // a group from before key statements: A's page signs version 1 (its own identity key)
 	must(a.C.JSON(t, "POST", "/api/groups/"+gid+"/invitations", map[string]any{
 		"email": c.Email, "encrypted_label": apptest.EncryptAt(t, c.Email, key1, apptest.PlaceMemberLabel(gid, 1)), "key_version": 1,
 	}), 202, "invite")
@@ -755,6 +759,12 @@ func TestGroupLeaveRotation(t *testing.T) {
 	groupPath := "/groups/" + gid
 	at.open(t, groupPath, groupPath)
 	gbWaitData(t, at, map[string]string{"waiting": "0", "keyVersion": "1"})
+	// A group from before key statements: A's page signed version 1 (trust
+	// on first use) and now verifies its own statement.
+	gbWaitData(t, at, map[string]string{"chain": "ok"})
+	if n := s.Count(t, "group_key_statements"); n != 1 {
+		t.Errorf("%d key statements after A's first visit, want 1", n)
+	}
 	var g gbGroup
 	must(c.C.JSON(t, "GET", "/api/groups/"+gid, nil), 200, "C's group").JSON(t, &g)
 	if g.Pending || len(g.Keys) != 1 || string(c.OpenKey(t, g.Keys[0].EncryptedKey)) != string(key1) {
@@ -770,6 +780,10 @@ func TestGroupLeaveRotation(t *testing.T) {
 	at.markStale(t)
 	must(c.C.JSON(t, "POST", "/api/groups/"+gid+"/leave", nil), 204, "leave")
 	gbWaitData(t, at, map[string]string{"keyVersion": "2", "stale": "0", "rotationNeeded": "0", "reencrypting": "0"})
+	gbWaitData(t, at, map[string]string{"chain": "ok"}) // version 2, signed by A's page in the rotation
+	if n := s.Count(t, "group_key_statements"); n != 2 {
+		t.Errorf("%d key statements after the rotation, want 2", n)
+	}
 	if !mustEval[bool](t, at, `window.__sealkitTestStale === true`) {
 		t.Error("A's page reloaded instead of rotating live")
 	}

@@ -153,6 +153,7 @@ type createGroupRequest struct {
 	ID            string `json:"id"` // optional: the client's choice
 	EncryptedName string `json:"encrypted_name"`
 	EncryptedKey  string `json:"encrypted_key"`
+	KeyStatement  string `json:"key_statement"` // the owner's signed statement of version 1
 }
 
 func (s *Server) createGroup() http.Handler {
@@ -165,10 +166,14 @@ func (s *Server) createGroup() http.Handler {
 		id := c.newID("id", req.ID)
 		name := c.Bytes("encrypted_name", req.EncryptedName, 41, 1024)
 		key := c.SealedKey("encrypted_key", req.EncryptedKey)
+		if req.ID == "" && c.Err() == nil {
+			c.Fail("id", "missing: the key statement names the group, so the browser picks its id")
+		}
+		statement := c.keyStatement(req.KeyStatement, id, userFrom(r.Context()), 1)
 		if c.answered(w) {
 			return
 		}
-		id, err := s.store.CreateGroup(r.Context(), id, userFrom(r.Context()), name, key, s.nowUnix())
+		id, err := s.store.CreateGroup(r.Context(), id, userFrom(r.Context()), name, key, statement, s.nowUnix())
 		if s.storeError(w, "create group", err, "group not found") {
 			return
 		}
@@ -216,7 +221,7 @@ func (s *Server) getGroup() http.Handler {
 			"id": d.ID, "role": d.Role, "pending": d.Pending(), "key_version": d.KeyVersion,
 			"rotation_needed": d.RotationNeeded, "encrypted_name": b64.Encode(d.EncryptedName),
 			"name_key_version": d.NameKeyVersion, "keys": keysJSON(d.Keys), "members": members,
-			"invitations": invitations, "goals": goals, "stale": d.Stale,
+			"invitations": invitations, "goals": goals, "stale": d.Stale, "key_chain": d.KeyChain,
 		})
 	})
 }
@@ -393,8 +398,9 @@ func (s *Server) setRole() http.Handler {
 }
 
 type rotateRequest struct {
-	KeyVersion int64 `json:"key_version"`
-	Keys       []struct {
+	KeyVersion   int64  `json:"key_version"`
+	KeyStatement string `json:"key_statement"` // the caller's signed statement of key_version + 1
+	Keys         []struct {
 		UserID       string `json:"user_id"`
 		EncryptedKey string `json:"encrypted_key"`
 	} `json:"keys"`
@@ -428,11 +434,12 @@ func (s *Server) rotation(w http.ResponseWriter, r *http.Request) (*store.Rotati
 		}
 		keys[k.UserID] = c.SealedKey(field+".encrypted_key", k.EncryptedKey)
 	}
+	m := membershipFrom(r.Context())
+	statement := c.keyStatement(req.KeyStatement, m.GroupID, userFrom(r.Context()), req.KeyVersion+1)
 	if c.answered(w) {
 		return nil, false
 	}
-	m := membershipFrom(r.Context())
-	return &store.Rotation{GroupID: m.GroupID, Actor: m, From: req.KeyVersion, Keys: keys, Now: s.nowUnix()}, true
+	return &store.Rotation{GroupID: m.GroupID, Actor: m, From: req.KeyVersion, Keys: keys, Statement: statement, Now: s.nowUnix()}, true
 }
 
 func (s *Server) removeMember() http.Handler {
@@ -473,6 +480,37 @@ func (s *Server) rotate(w http.ResponseWriter, r *http.Request, rot *store.Rotat
 	}
 	s.hub.Changed(r.Context(), rot.GroupID, "key")
 	writeJSON(w, http.StatusOK, map[string]any{"key_version": v, "stale": stale})
+}
+
+type keyStatementRequest struct {
+	KeyVersion   int64  `json:"key_version"`
+	KeyStatement string `json:"key_statement"`
+}
+
+// addKeyStatement (PUT /api/groups/{id}/key-statement, owners and admins
+// holding the key) stores the statement of the current key version of a
+// group made before statements existed: trust on first use by the page
+// that adds it (docs/PROTOCOL.md §10.6). A group with statements already
+// answers 409.
+func (s *Server) addKeyStatement() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req keyStatementRequest
+		if !decodeJSON(w, r, &req) {
+			return
+		}
+		m := membershipFrom(r.Context())
+		var c check
+		c.version(req.KeyVersion)
+		statement := c.keyStatement(req.KeyStatement, m.GroupID, userFrom(r.Context()), req.KeyVersion)
+		if c.answered(w) {
+			return
+		}
+		if err := s.store.AddKeyStatement(r.Context(), m.GroupID, req.KeyVersion, statement, s.nowUnix()); s.storeError(w, "add key statement", err, "group not found") {
+			return
+		}
+		s.hub.Changed(r.Context(), m.GroupID, "key")
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Server) leaveGroup() http.Handler {

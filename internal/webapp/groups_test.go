@@ -111,8 +111,10 @@ func TestGroupLifecycle(t *testing.T) {
 		c := s.NewMember(t, "carol@example.test")
 
 		k1 := sealkit.GenerateKey()
-		r := a.C.JSON(t, "POST", "/api/groups", map[string]string{
+		ngid := apptest.NewRowID()
+		r := a.C.JSON(t, "POST", "/api/groups", map[string]string{"id": ngid,
 			"encrypted_name": apptest.Encrypt(t, "Morning runners", k1), "encrypted_key": a.SealKey(t, k1),
+			"key_statement": apptest.KeyStatement(t, ngid, a.ID, 1, k1, ""),
 		})
 		wantStatus(t, r, 201, "create group")
 		var created struct {
@@ -211,9 +213,11 @@ func TestGroupLifecycle(t *testing.T) {
 		k2 := sealkit.GenerateKey()
 		wantStatus(t, a.C.JSON(t, "POST", "/api/groups/"+gid+"/members/"+b.ID+"/remove", map[string]any{
 			"key_version": 1, "keys": []map[string]string{{"user_id": a.ID, "encrypted_key": a.SealKey(t, k2)}, {"user_id": b.ID, "encrypted_key": b.SealKey(t, k2)}},
+			"key_statement": apptest.NextKeyStatement(t, a, gid, k2),
 		}), 409, "remove with the key sealed to the removed member too")
 		r = a.C.JSON(t, "POST", "/api/groups/"+gid+"/members/"+b.ID+"/remove", map[string]any{
 			"key_version": 1, "keys": []map[string]string{{"user_id": a.ID, "encrypted_key": a.SealKey(t, k2)}},
+			"key_statement": apptest.NextKeyStatement(t, a, gid, k2),
 		})
 		wantStatus(t, r, 200, "remove bob")
 		bws.Await("removed push", changed(gid, "removed"))

@@ -214,7 +214,8 @@ func TestHistoryBrowser(t *testing.T) {
 			groupName, goalTitle := "Book club "+randomHex(3), "@twenty pages "+randomHex(3)
 			group, goal := struct{ ID string }{apptest.NewRowID()}, struct{ ID string }{apptest.NewRowID()}
 			r := c.JSON(t, "POST", "/api/groups", map[string]string{"id": group.ID,
-				"encrypted_name": apptest.EncryptAt(t, groupName, gk, apptest.PlaceGroupName(group.ID, 1)), "encrypted_key": u.SealKey(t, gk)})
+				"encrypted_name": apptest.EncryptAt(t, groupName, gk, apptest.PlaceGroupName(group.ID, 1)), "encrypted_key": u.SealKey(t, gk),
+				"key_statement": apptest.KeyStatement(t, group.ID, meID(t, c), 1, gk, "")})
 			mustStatus(t, "create group", r, 201)
 			r = c.JSON(t, "POST", "/api/groups/"+group.ID+"/goals", map[string]any{"id": goal.ID,
 				"encrypted_title": apptest.EncryptAt(t, goalTitle, gk, apptest.PlaceGoalTitle(group.ID, 1, goal.ID)), "key_version": 1})
@@ -438,4 +439,14 @@ func firstDiff(got, want [][]string) string {
 		}
 	}
 	return "the end"
+}
+
+// meID is the user id of the client's session (GET /api/me).
+func meID(t *testing.T, c *apptest.Client) string {
+	t.Helper()
+	var me struct {
+		UserID string `json:"user_id"`
+	}
+	c.JSON(t, "GET", "/api/me", nil).JSON(t, &me)
+	return me.UserID
 }

@@ -186,8 +186,10 @@ func newIdentityTrio(t *testing.T, backend string) *identityTrio {
 	giveIdentity(t, tr.carol, 1)
 
 	tr.k1 = sealkit.GenerateKey()
-	r := tr.alice.C.JSON(t, "POST", "/api/groups", map[string]string{
+	ngid := apptest.NewRowID()
+	r := tr.alice.C.JSON(t, "POST", "/api/groups", map[string]string{"id": ngid,
 		"encrypted_name": apptest.Encrypt(t, "Night owls", tr.k1), "encrypted_key": tr.alice.SealKey(t, tr.k1),
+		"key_statement": apptest.KeyStatement(t, ngid, tr.alice.ID, 1, tr.k1, ""),
 	})
 	wantStatus(t, r, 201, "create group")
 	var created struct {
@@ -195,6 +197,7 @@ func newIdentityTrio(t *testing.T, backend string) *identityTrio {
 	}
 	r.JSON(t, &created)
 	tr.gid = created.ID
+	m.App.ForgetKeyChain(t, tr.gid) // from before key statements: alice's page signs the current version
 
 	tr.b = newBrowser(t, m.URL)
 	tr.tb = tr.b.newTab("alice")
@@ -386,12 +389,15 @@ func TestSafetyNumbers(t *testing.T) {
 	alice := s.NewMember(t, "alice-"+randomHex(3)+"@example.test")
 	bob := s.NewMember(t, "bob-"+randomHex(3)+"@example.test")
 	k1 := sealkit.GenerateKey()
-	r := alice.C.JSON(t, "POST", "/api/groups", map[string]string{
+	cgid := apptest.NewRowID()
+	r := alice.C.JSON(t, "POST", "/api/groups", map[string]string{"id": cgid,
 		"encrypted_name": apptest.Encrypt(t, "Compare", k1), "encrypted_key": alice.SealKey(t, k1),
+		"key_statement": apptest.KeyStatement(t, cgid, alice.ID, 1, k1, ""),
 	})
 	wantStatus(t, r, 201, "create group")
 	var created struct{ ID string }
 	r.JSON(t, &created)
+	s.ForgetKeyChain(t, created.ID) // from before key statements: alice's page signs the current version
 	page := "/groups/" + created.ID
 
 	b := newBrowser(t, s.URL)

@@ -51,7 +51,8 @@ func TestClientChosenIDs(t *testing.T) {
 			g := s.NewGroup(t, alice, "Club") // sends its own id and checks the answer
 			k := sealkit.GenerateKey()
 			r := bob.C.JSON(t, "POST", "/api/groups", map[string]string{"id": g.ID,
-				"encrypted_name": apptest.EncryptAt(t, "Mine", k, apptest.PlaceGroupName(g.ID, 1)), "encrypted_key": bob.SealKey(t, k)})
+				"encrypted_name": apptest.EncryptAt(t, "Mine", k, apptest.PlaceGroupName(g.ID, 1)), "encrypted_key": bob.SealKey(t, k),
+				"key_statement": apptest.KeyStatement(t, g.ID, bob.ID, 1, k, "")})
 			wantStatus(t, r, 409, "bob reusing alice's group id")
 			if n := s.Count(t, "groups"); n != 1 {
 				t.Errorf("%d groups, want 1", n)

@@ -280,6 +280,7 @@ func TestMaliciousServerMovesGroupContent(t *testing.T) {
 	one, two := "Group one "+randomHex(4), "Group two "+randomHex(4)
 	g1 := m.App.NewGroup(t, owner, one)
 	g2 := m.App.NewGroup(t, owner, two)
+	m.App.ForgetKeyChain(t, g1.ID) // the owner's page signs version 1 itself
 	goalA, goalB := apptest.NewRowID(), apptest.NewRowID()
 	titleA, titleB := "Goal A "+randomHex(4), "Goal B "+randomHex(4)
 	for id, title := range map[string]string{goalA: titleA, goalB: titleB} {
@@ -301,6 +302,7 @@ func TestMaliciousServerMovesGroupContent(t *testing.T) {
 	browserLogIn(t, tb, owner.Email, owner.Password)
 	tb.open(t, "/groups/"+g1.ID, "/groups/"+g1.ID)
 	gbWaitText(t, tb, "#group-name", one)
+	gbWaitData(t, tb, map[string]string{"chain": "ok"}) // a page that may write: its key chain verified
 	start := len(m.Writes())
 
 	titleOf := func(goal string) string {
@@ -429,12 +431,14 @@ func TestMaliciousServerForgesPushes(t *testing.T) {
 	mallory := m.App.NewMember(t, "mallory-"+randomHex(4)+"@example.test")
 	name := "Pushed group " + randomHex(4)
 	g := m.App.NewGroup(t, owner, name)
+	m.App.ForgetKeyChain(t, g.ID) // the owner's page signs version 1 itself: a page that may share the key
 
 	br := newBrowser(t, m.URL)
 	tb := br.newTab("owner")
 	browserLogIn(t, tb, owner.Email, owner.Password)
 	tb.open(t, "/groups/"+g.ID, "/groups/"+g.ID)
 	gbWaitText(t, tb, "#group-name", name)
+	gbWaitData(t, tb, map[string]string{"chain": "ok"})
 	m.WaitSockets(1)
 	tb.waitJS(t, "the push socket", `document.body.dataset.push === "open"`)
 	start := len(m.Writes())

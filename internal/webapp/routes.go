@@ -78,6 +78,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/groups/{id}/members/{user}/remove", s.requireAPI(s.groupRole(roleAdmin, s.jsonBodyUpTo(maxRotateBody, s.removeMember()))))
 	mux.Handle("POST /api/groups/{id}/leave", s.requireAPI(s.groupRole(roleAny, s.leaveGroup())))
 	mux.Handle("POST /api/groups/{id}/rotate", s.requireAPI(s.groupRole(roleAdmin, s.jsonBodyUpTo(maxRotateBody, s.rotateGroupKey()))))
+	mux.Handle("PUT /api/groups/{id}/key-statement", s.requireAPI(s.groupRole(roleAdmin, s.jsonBody(s.addKeyStatement()))))
 	mux.Handle("GET /api/groups/{id}/reencrypt", s.requireAPI(s.groupRole(roleAdmin, s.reencryptBatch())))
 	mux.Handle("POST /api/groups/{id}/reencrypt", s.requireAPI(s.groupRole(roleAdmin, s.jsonBodyUpTo(maxReencryptBody, s.applyReencrypt()))))
 	mux.Handle("POST /api/groups/{id}/goals", s.requireAPI(s.groupRole(roleKeyed, s.jsonBody(s.createGoal()))))

@@ -1,10 +1,12 @@
 package webapp
 
 import (
+	"encoding/base64"
 	"net/http"
 
 	"github.com/sealkit/sealkit/accounts"
 	"github.com/sealkit/sealkit/fieldcheck"
+	"github.com/sealkit/sealkit/identity"
 	"github.com/sealkit/sealkit/internal/store"
 )
 
@@ -62,6 +64,39 @@ func validID(id string) bool {
 func (c *check) token(v string) string {
 	if c.Err() == nil && !accounts.ValidToken(v) {
 		c.Fail("token", "must be the 43-character token of the mailed link")
+	}
+	return v
+}
+
+// keyStatement checks a key_statement field: a signed group key statement
+// (package identity, docs/PROTOCOL.md §10.6), base64, of this group and
+// version, naming the caller as its signer. The signature is the
+// members' pages' to verify; this only refuses what cannot be the
+// statement meant, with a clear 400. Returns v.
+func (c *check) keyStatement(v, groupID, signer string, version int64) string {
+	if c.Err() != nil {
+		return v
+	}
+	const field = "key_statement"
+	if v == "" {
+		c.Fail(field, "missing: every group key version needs its creator's signed statement")
+		return v
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(v)
+	if err != nil {
+		c.Fail(field, "not base64")
+		return v
+	}
+	st, _, _, err := identity.DecodeStatement(raw)
+	switch {
+	case err != nil:
+		c.Fail(field, "not a group key statement")
+	case st.GroupID != groupID:
+		c.Fail(field, "names another group")
+	case int64(st.Version) != version:
+		c.Fail(field, "names another key version")
+	case st.Signer != signer:
+		c.Fail(field, "must be signed by you")
 	}
 	return v
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/sealkit/sealkit"
+	"github.com/sealkit/sealkit/identity"
 	"github.com/sealkit/sealkit/internal/b64"
 )
 
@@ -384,7 +385,8 @@ func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
 	k := sealkit.GenerateKey()
 	id := NewRowID() // the name is bound to it, as the browser binds it
 	r := m.C.JSON(t, "POST", "/api/groups", map[string]string{"id": id,
-		"encrypted_name": EncryptAt(t, name, k, PlaceGroupName(id, 1)), "encrypted_key": m.SealKey(t, k)})
+		"encrypted_name": EncryptAt(t, name, k, PlaceGroupName(id, 1)), "encrypted_key": m.SealKey(t, k),
+		"key_statement": KeyStatement(t, id, m.ID, 1, k, "")})
 	if r.Status != 201 {
 		t.Fatalf("create group: %s", describe(r))
 	}
@@ -462,5 +464,90 @@ func (g *Group) GiveKey(t testing.TB, ws *WS, m *Member, ref string) {
 	})
 	if reply.Type() != "ack" {
 		t.Fatalf("key to %s: %v", m.Email, reply)
+	}
+}
+
+// statementKey signs the group key statements of API-made groups: a
+// throwaway identity key (the server checks a statement's fields, never
+// its signature; a browser sees its signer as a member without a
+// published identity, so the chain shows as unverified there).
+var statementKey struct {
+	once sync.Once
+	sec  []byte
+}
+
+// KeyStatement is a signed group key statement (docs/PROTOCOL.md §10.6)
+// of version of group gid's key, by signer, after prev (the previous
+// signed statement, base64, or "" for the first), base64.
+func KeyStatement(t testing.TB, gid, signer string, version int64, key []byte, prev string) string {
+	t.Helper()
+	statementKey.once.Do(func() {
+		_, sec, err := sealkit.GenerateSigningKeyPair(sealkit.SignCat3)
+		if err != nil {
+			panic(err)
+		}
+		statementKey.sec = sec
+	})
+	return SignedKeyStatement(t, gid, signer, statementKey.sec, version, key, prev)
+}
+
+// SignedKeyStatement is KeyStatement signed with the identity secret key
+// sk (sealkit.Sign).
+func SignedKeyStatement(t testing.TB, gid, signer string, sk []byte, version int64, key []byte, prev string) string {
+	t.Helper()
+	previous := make([]byte, identity.HashSize)
+	if prev != "" {
+		raw, err := b64.Decode(prev)
+		if err != nil {
+			t.Fatalf("previous statement: %v", err)
+		}
+		previous = identity.StatementHash(raw)
+	}
+	st := &identity.Statement{GroupID: gid, Version: uint32(version), Signer: signer, Previous: previous,
+		Commitment: identity.KeyCommitment(key, identity.CommitmentLabel(gid, uint32(version)))}
+	signed, err := st.Sign(func(msg []byte, ctx string) ([]byte, error) { return sealkit.Sign(msg, ctx, sk) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b64.Encode(signed)
+}
+
+// ChainTip is group gid's current key version and its last signed key
+// statement ("" for none) as m reads them.
+func ChainTip(t testing.TB, m *Member, gid string) (int64, string) {
+	t.Helper()
+	var g struct {
+		KeyVersion int64    `json:"key_version"`
+		KeyChain   []string `json:"key_chain"`
+	}
+	r := m.C.JSON(t, "GET", "/api/groups/"+gid, nil)
+	if r.Status != 200 {
+		t.Fatalf("read group: %s", describe(r))
+	}
+	r.JSON(t, &g)
+	if n := len(g.KeyChain); n > 0 {
+		return g.KeyVersion, g.KeyChain[n-1]
+	}
+	return g.KeyVersion, ""
+}
+
+// NextKeyStatement is m's statement of key version (current+1) of group
+// gid, linked to the chain the server lists now.
+func NextKeyStatement(t testing.TB, m *Member, gid string, key []byte) string {
+	t.Helper()
+	v, tip := ChainTip(t, m, gid)
+	return KeyStatement(t, gid, m.ID, v+1, key, tip)
+}
+
+// ForgetKeyChain deletes group gid's key statements, so that the group
+// looks like one made before statements existed (docs/PROTOCOL.md
+// §10.6): its owner's or admin's page signs the current version on its
+// next visit (trust on first use). For groups made over the API whose
+// statement (signed by KeyStatement's throwaway key) a browser would
+// rightly refuse as its owner's.
+func (s *Server) ForgetKeyChain(t testing.TB, gid string) {
+	t.Helper()
+	if _, err := s.App.Store().DB.Exec(`DELETE FROM group_key_statements WHERE group_id = $1`, gid); err != nil {
+		t.Fatal(err)
 	}
 }

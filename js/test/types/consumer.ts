@@ -15,7 +15,7 @@ import {
   terminate, SealkitError, ErrorCode, deriveAuthKey,
   deriveLoginKeys, unlockUser, makeAccount, newKey, openKey, openKeys, sealKey, encryptText, decryptText,
   decryptTexts, decryptMany, openTexts, encryptBytes, decryptBytes, exportKey, release, releaseAll, cacheUser, openCachedUser,
-  importSessionKey, unsealText, verifySignature, signAsUser, addSigningKey, SIGN_CONTEXT_V1,
+  importSessionKey, unsealText, verifySignature, signAsUser, addSigningKey, SIGN_CONTEXT_V1, keyCommitment,
 } from "../../index.js";
 import type { SessionHandle, UserHandle, KeyHandle, Handle, ItemResult } from "../../index.js";
 import { deriveAuthKey as deriveAuthKeyDirect, AUTH_KEY_INFO } from "../../authkey.js";
@@ -322,6 +322,10 @@ async function handles(me: AccountRecord): Promise<void> {
   await decryptMany([{ key, ciphertext: placed, place: "habit/x/name" }]);
   await openTexts(user, [{ sealed: ct, ciphertexts: [{ ciphertext: placed, place: "habit/x/name" }, null] }]);
   await decryptBytes(key, await encryptBytes(key, new Uint8Array(1), "p"), "p");
+  const commitment: string = await keyCommitment(key, "group/1");
+  void commitment;
+  // @ts-expect-error a commitment's label is a string
+  await keyCommitment(key, 1);
   // @ts-expect-error a place is a string
   await encryptText(key, "hi", 7);
   // @ts-expect-error bytes, not base64
@@ -353,7 +357,7 @@ async function handles(me: AccountRecord): Promise<void> {
 void [compat, sdk, cache, cacheV2, account, accountHandles, share, handles];
 
 // identity.js
-import { checkBundle, encodeBundle, IdentityError, openBundle, safetyNumber, signBundle } from "../../identity.js";
+import { checkBundle, encodeBundle, IdentityError, openBundle, safetyNumber, signBundle, signStatement, verifyChain, ChainError, decodeStatement } from "../../identity.js";
 import type { OpenedBundle, Pin } from "../../identity.js";
 {
   const pin: Pin = { fingerprint: "AA==", version: 1 };
@@ -366,4 +370,13 @@ import type { OpenedBundle, Pin } from "../../identity.js";
   void safetyNumber("a", "AA==", "b", "AA==").then((n: string) => n);
   const e = new IdentityError("changed", "x");
   void e.code;
+}
+{
+  void signStatement("uh1.x", "sk1.x", { groupId: "g", version: 1, signer: "u", previous: null }).then((s: string) => s);
+  void verifyChain(["AA=="], { groupId: "g", current: 1, identityKeyOf: () => null, keyOf: () => null }).then((v: number) => v);
+  const st = decodeStatement(new Uint8Array(1)).statement;
+  void st.commitment;
+  void ((e: ChainError) => e.code === "stale");
+  // @ts-expect-error version is a number
+  void signStatement("uh1.x", "sk1.x", { groupId: "g", version: "1", signer: "u", previous: null });
 }

@@ -26,6 +26,20 @@
 // member, and the member list says so and offers the safety number
 // ("Mark as verified") and, for a changed key, "Accept the new key".
 //
+// Key chain (docs/PROTOCOL.md §10.6): every key version comes with a
+// statement signed by the member who made it (version, a commitment to
+// the key, the previous statement's hash). On each load the page checks
+// the chain the server lists — links, the tip is the version the server
+// calls current and not below the version pinned in this user's contacts,
+// the tip's signer verifies (trust.js), and every key version held is the
+// one committed to. Anything that fails (status "failed") stops every
+// write, key distribution and rotation under the current version; reading
+// what opens stays possible. A group without any statement (made before
+// them) or whose last signer has published no identity is "unverified"
+// until this user has pinned a version of it, and works; an owner's or
+// admin's page then adds the statement of the current version (trust on
+// first use).
+//
 // Keys are handles of the SDK's handle API (groupkeys.js KeyRing): their
 // bytes stay in its worker(s), and push.js seals the current key to
 // pending members there (share.js with a key handle). Decrypted
@@ -38,7 +52,7 @@ import { KeyRing, count, forgetKey, localDay, newGroupKey, reencryptBlob } from 
 import * as places from "./places.js";
 import { connectPush } from "./push.js";
 import { Contacts, UnverifiedError, acceptKey, checkMembers, isSealable, markVerified, safetyNumberWith, sealToVerified } from "./trust.js";
-import { openBundle } from "../sdk/identity.js";
+import { ChainError, decodeStatement, openBundle, signStatement, verifyChain } from "../sdk/identity.js";
 
 const BATCH = 100; // re-encryption batch (the server allows 1–500)
 const MAX_TITLE_BYTES = 1024 - 40; // encrypted_title, encrypted_label: 41–1024
@@ -98,6 +112,26 @@ let contacts = null; // trust.js Contacts: pins and verified marks
 let verdicts = new Map(); // user_id → {status, bundle?, verified} of the last load
 let myIdentityKey = ""; // this user's identity key (base64), for safety numbers
 const shownNumbers = new Set(); // user ids whose safety number is shown
+let chain = { status: "unverified", code: "missing", version: 0 }; // the last check of the key chain
+let firstStatementTried = false; // this page tried to add a legacy group's first statement
+
+// The warning under the group's name, by chain failure.
+const chainText = {
+  missing: "The server sent no signed record of this group's key, though this browser has seen one before. Nothing is written or shared until it does.",
+  malformed: "The server sent a record of this group's keys that could not be read. Nothing is written or shared.",
+  broken: "The server sent a record of this group's keys with versions missing or out of order. Nothing is written or shared.",
+  signer: "The current group key is signed by no one whose keys this browser could verify. Nothing is written or shared until an owner or admin renews the key.",
+  signature: "The server sent a record of this group's keys that its admin did not sign. Nothing is written or shared.",
+  stale: "The server presents a group key other than the one its admin made last (an older or a made-up one). Nothing is written or shared.",
+  rollback: "The server presents an older group key than this browser has seen. Nothing is written or shared.",
+  commitment: "A group key the server sent is not the one its admin signed for. Nothing is written or shared.",
+  contacts: "Your list of verified contacts could not be opened, so the group key cannot be checked. Nothing is written or shared until you reload the page.",
+};
+const chainEl = el("p", "error group-chain-warning");
+chainEl.id = "group-chain";
+chainEl.setAttribute("role", "alert");
+chainEl.hidden = true;
+errorEl.after(chainEl);
 
 // What the member list says about a member's keys, by verdict status.
 const trustText = {
@@ -129,8 +163,13 @@ function keyed(g) {
   return Boolean(g && !g.pending && ring.has(g.key_version));
 }
 
+/** Whether the current key version may be written and shared under (the chain did not fail). */
+function chainUsable() {
+  return chain.status !== "failed";
+}
+
 function canWrite(g) {
-  return keyed(g) && !g.rotation_needed;
+  return keyed(g) && !g.rotation_needed && chainUsable();
 }
 
 function sameUser(a, b) {
@@ -201,9 +240,79 @@ async function loadOnce() {
   for (const k of ["members", "invitations", "goals", "keys"]) if (!Array.isArray(g[k])) g[k] = [];
   await ring.add(g.keys);
   verdicts = await checkMembers(contacts, g.members.filter((m) => !(m.you || sameUser(m.user_id, me.user_id))));
+  if (!Array.isArray(g.key_chain)) g.key_chain = [];
+  chain = await checkChain(g);
   group = g;
   waitingIds = new Set(g.members.filter((m) => m.pending).map((m) => String(m.user_id)));
   await render(g);
+}
+
+/**
+ * Checks the group's key chain (identity.js verifyChain) against this
+ * user's pin for the group and the members' verified identity keys, and
+ * raises the pin to a version that verified. → {status: "ok" |
+ * "unverified" | "failed", code?, version}.
+ */
+async function checkChain(g) {
+  if (contacts.broken) return { status: "failed", code: "contacts", version: 0 };
+  const pinned = contacts.groupVersion(groupId);
+  const identityKeyOf = (id) => {
+    if (sameUser(id, me.user_id)) return myIdentityKey || null;
+    const v = verdicts.get(String(id));
+    return v && isSealable(v.status) ? v.bundle.identityKey : null;
+  };
+  const started = performance.now();
+  try {
+    const version = await verifyChain(g.key_chain, { groupId, current: g.key_version, minVersion: pinned, identityKeyOf, keyOf: (v) => ring.get(v) });
+    const ms = performance.now() - started; // the check itself, not the pin's write below
+    if (version > pinned) {
+      try {
+        await contacts.pinGroup(groupId, version);
+      } catch {
+        // Not pinned this time: pinned on the next load that verifies.
+      }
+    }
+    return { status: "ok", version, ms };
+  } catch (err) {
+    if (!(err instanceof ChainError)) throw err;
+    // Absence rather than a lie — no statement yet (a group made before
+    // them), or a last signer who published no identity or is no longer
+    // listed — is trusted on first use until a version of this group was
+    // pinned here; after that it is a failure like any other.
+    const tip = g.key_chain.length ? g.key_chain[g.key_chain.length - 1] : null;
+    const absent = err.code === "missing" || (err.code === "signer" && signerAbsent(g, tip));
+    const ms = performance.now() - started;
+    if (absent && pinned === 0) return { status: "unverified", code: err.code, version: 0, ms };
+    return { status: "failed", code: err.code, version: 0, ms };
+  }
+}
+
+/** Whether a statement's signer is unlisted or listed without an identity bundle. */
+function signerAbsent(g, signedB64) {
+  try {
+    const { statement } = decodeStatementB64(signedB64);
+    const m = g.members.find((x) => sameUser(x.user_id, statement.signer));
+    return !m || verdicts.get(String(m.user_id))?.status === "missing";
+  } catch {
+    return false;
+  }
+}
+
+function decodeStatementB64(signedB64) {
+  return decodeStatement(Uint8Array.from(atob(signedB64), (c) => c.charCodeAt(0)));
+}
+
+function renderChain() {
+  root.dataset.chain = chain.status;
+  root.dataset.chainCode = chain.code || "";
+  root.dataset.chainMs = String(Math.round(chain.ms || 0)); // what the check took on this load
+  if (chain.status === "failed") {
+    chainEl.textContent = chainText[chain.code] || chainText.malformed;
+    chainEl.hidden = false;
+  } else {
+    chainEl.textContent = "";
+    chainEl.hidden = true;
+  }
 }
 
 function showRemoved() {
@@ -238,7 +347,9 @@ async function render(g) {
   nameEl.textContent = shown(opened, "A group you cannot read yet", "This name");
   nameEl.classList.toggle("muted", opened.state !== "ok");
   nameEl.classList.toggle("undecryptable", opened.state === "failed");
-  const meta = [roleNames[g.role] || g.role, `${count(g.members.length)} member${g.members.length === 1 ? "" : "s"}`, `key version ${g.key_version}`];
+  const keyText = chain.status === "ok" ? `key version ${g.key_version}` : chain.status === "unverified" ? `key version ${g.key_version} (unverified)` : `key version ${g.key_version} (refused)`;
+  const meta = [roleNames[g.role] || g.role, `${count(g.members.length)} member${g.members.length === 1 ? "" : "s"}`, keyText];
+  renderChain();
   metaEl.textContent = meta.join(" · ");
 
   pendingCard.hidden = !g.pending;
@@ -719,6 +830,7 @@ async function rotateKey(path, excluded, stillNeeded) {
   for (let attempt = 0; ; attempt++) {
     const g = group;
     if (!keyed(g)) throw new Error("no-key");
+    if (!mayRotate()) throw new PageError(chainText[chain.code] || chainText.malformed);
     const v = g.key_version;
     const key = await newGroupKey();
     let kept = false;
@@ -733,7 +845,11 @@ async function rotateKey(path, excluded, stillNeeded) {
         sealToVerified(key, others, verdicts),
       ]);
       const keys = [...mine, ...theirs];
-      const res = await api("POST", path, { key_version: v, keys });
+      // The new version's statement, linked to the chain's tip (none for
+      // a group made before statements: the server then wants zeros).
+      const tip = g.key_chain.length ? g.key_chain[g.key_chain.length - 1] : null;
+      const keyStatement = await signStatement(myKeys.user, key, { groupId, version: v + 1, signer: String(me.user_id), previous: tip });
+      const res = await api("POST", path, { key_version: v, keys, key_statement: keyStatement });
       if (res && Number(res.key_version) === v + 1) {
         ring.put(v + 1, key);
         kept = true;
@@ -768,6 +884,36 @@ async function removeMember(m, b) {
   }
 }
 
+/**
+ * Whether this page may rotate: the chain did not fail, or failed only
+ * because its last signer cannot be verified here (an admin who left, a
+ * changed key) — a rotation makes a fresh key of this page's own, sealed
+ * to verified members, and signs the new tip itself. Never over a chain
+ * that is stale, rolled back, broken, forged or committed to another key.
+ */
+function mayRotate() {
+  return chainUsable() || chain.code === "signer";
+}
+
+/**
+ * Adds the statement of the current version of a group that has none (a
+ * group made before statements; docs/PROTOCOL.md §10.6): trust on first
+ * use of the key this page holds. Once per page; a failure (no identity
+ * key yet, another admin was first) leaves the group unverified.
+ */
+async function addFirstStatement(g) {
+  firstStatementTried = true;
+  const key = ring.get(g.key_version);
+  if (!key) return false;
+  try {
+    const keyStatement = await signStatement(myKeys.user, key, { groupId, version: g.key_version, signer: String(me.user_id), previous: null });
+    await api("PUT", base + "/key-statement", { key_version: g.key_version, key_statement: keyStatement });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // ---- admin work: key distribution, rotation_needed, re-encryption ----
 
 let maintaining = false;
@@ -787,7 +933,14 @@ async function maintain() {
       if (++rounds > 10) break; // a server that never settles: stop, the next push or load retries
       const g = group;
       if (!g || removed || !isAdmin(g) || !keyed(g)) break;
-      distribute(g.members.filter((m) => m.pending), g.key_version);
+      if (chain.status === "unverified" && chain.code === "missing" && g.key_chain.length === 0 && !g.rotation_needed && !firstStatementTried) {
+        if (await addFirstStatement(g)) {
+          await refresh();
+          continue;
+        }
+      }
+      if (!mayRotate()) break; // the warning says why; reading stays possible
+      if (chainUsable()) distribute(g.members.filter((m) => m.pending), g.key_version);
       if (g.rotation_needed) {
         if (g.members.some((m) => !m.pending && !sameUser(m.user_id, me.user_id) && !isSealable(verdicts.get(String(m.user_id))?.status))) {
           throw new UnverifiedError("", "blocked");
@@ -797,7 +950,7 @@ async function maintain() {
           rotateKey(base + "/rotate", null, () => Boolean(group && group.rotation_needed)));
         continue;
       }
-      if (g.stale > 0 && !reencrypting && stuckAt !== `${g.key_version}:${g.stale}`) {
+      if (chainUsable() && g.stale > 0 && !reencrypting && stuckAt !== `${g.key_version}:${g.stale}`) {
         await reencrypt();
       }
     } while (maintainAgain && !removed);
@@ -811,7 +964,7 @@ async function maintain() {
 /** The key of `version` when this page may share it: an admin's, current, held. */
 function shareableKey(version) {
   const g = group;
-  if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version) return null;
+  if (!g || removed || !isAdmin(g) || Number(version) !== g.key_version || !chainUsable()) return null;
   return ring.get(version);
 }
 

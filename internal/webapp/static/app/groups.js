@@ -12,6 +12,7 @@ import { userHandle } from "./keys.js";
 import { KeyRing, count, forgetKey, newGroupKey, sealKeyTo } from "./groupkeys.js";
 import { connectPush } from "./push.js";
 import * as places from "./places.js";
+import { signStatement } from "../sdk/identity.js";
 
 // encrypted_name is 41–1024 bytes: secretbox adds 40.
 const MAX_NAME_BYTES = 1024 - 40;
@@ -147,14 +148,20 @@ form.addEventListener("submit", async (event) => {
   try {
     const key = await newGroupKey();
     const id = places.newId(); // picked here: the name is bound to it (key version 1)
-    let encryptedName, encryptedKey;
+    let encryptedName, encryptedKey, keyStatement;
     try {
-      [encryptedName, encryptedKey] = await Promise.all([sdk.encryptText(key, name, places.groupName(id, 1)), sealKeyTo(key, { user_id: me.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" })]);
+      // Version 1's signed statement (docs/PROTOCOL.md §10.6): members'
+      // pages check every later version against the chain it starts.
+      [encryptedName, encryptedKey, keyStatement] = await Promise.all([
+        sdk.encryptText(key, name, places.groupName(id, 1)),
+        sealKeyTo(key, { user_id: me.user_id, public_key: myKeys.publicKey, pq_public_key: myKeys.pqPublicKey || "" }),
+        signStatement(myKeys.user, key, { groupId: id, version: 1, signer: String(me.user_id), previous: null }),
+      ]);
     } finally {
       forgetKey(key);
     }
     create.textContent = "Creating…";
-    const res = await api("POST", "/api/groups", { id, encrypted_name: encryptedName, encrypted_key: encryptedKey });
+    const res = await api("POST", "/api/groups", { id, encrypted_name: encryptedName, encrypted_key: encryptedKey, key_statement: keyStatement });
     if (res?.id !== id) throw new ApiError(0, "The server answered with another group than the one created; reload the page.");
     location.assign("/groups/" + encodeURIComponent(id));
   } catch (err) {

@@ -6,7 +6,10 @@
 //
 // The contacts live on the server encrypted under the user's user_key
 // (like the device label, device.js): {"v":1,"contacts":{user_id:
-// {"fp": SHA-256 of the identity key, "ver": version, "verified": bool}}},
+// {"fp": SHA-256 of the identity key, "ver": version, "verified": bool}},
+// "groups":{group_id: the highest group key version whose signed chain
+// verified here}} (docs/PROTOCOL.md §10.6: a returning page refuses a
+// chain or a current version below it),
 // written as a compare-and-swap on contacts_version (PUT
 // /api/me/contacts). The server can neither read nor change a mark; it
 // can refuse a write or serve an older blob whole (a rollback the page
@@ -38,13 +41,17 @@ function parse(text) {
     if (!c || typeof c.fp !== "string" || !Number.isInteger(c.ver)) continue;
     out.set(id, { fingerprint: c.fp, version: c.ver, verified: c.verified === true });
   }
-  return out;
+  const groups = new Map();
+  if (doc.groups && typeof doc.groups === "object") {
+    for (const [id, v] of Object.entries(doc.groups)) if (Number.isInteger(v) && v > 0) groups.set(id, v);
+  }
+  return { map: out, groups };
 }
 
-function serialize(map) {
+function serialize(map, groups) {
   const contacts = {};
   for (const [id, c] of map) contacts[id] = { fp: c.fingerprint, ver: c.version, verified: Boolean(c.verified) };
-  return JSON.stringify({ v: 1, contacts });
+  return JSON.stringify({ v: 1, contacts, groups: Object.fromEntries(groups) });
 }
 
 /** This user's contacts: pins and verified marks. */
@@ -60,6 +67,8 @@ export class Contacts {
     this.version = 0;
     /** @type {Map<string, {fingerprint: string, version: number, verified: boolean}>} */
     this.map = new Map();
+    /** @type {Map<string, number>} group id → highest verified key version */
+    this.groups = new Map();
     /** An encrypted blob that did not open: nothing is sealed until a reload. */
     this.broken = false;
   }
@@ -70,16 +79,18 @@ export class Contacts {
     this.version = Number(me.contacts_version) || 0;
     if (!me.encrypted_contacts) {
       this.map = new Map();
+      this.groups = new Map();
       return;
     }
     try {
-      this.map = parse(await sdk.decryptText(this.userKey, me.encrypted_contacts));
+      ({ map: this.map, groups: this.groups } = parse(await sdk.decryptText(this.userKey, me.encrypted_contacts)));
       this.broken = false;
     } catch {
       // Not this user's ciphertext: the server's. Pins are unknown, so
       // trust on first use would be the server's choice: seal nothing.
       this.broken = true;
       this.map = new Map();
+      this.groups = new Map();
     }
   }
 
@@ -87,20 +98,36 @@ export class Contacts {
     return this.map.get(String(userId)) || null;
   }
 
+  /** The highest key version of a group whose chain verified here (0: none). */
+  groupVersion(groupId) {
+    return this.groups.get(String(groupId)) || 0;
+  }
+
+  /** Raises a group's pinned key version (never lowers it). */
+  pinGroup(groupId, version) {
+    const id = String(groupId);
+    return this.update(() => {}, (groups) => groups.set(id, Math.max(Number(version), groups.get(id) || 0)));
+  }
+
   /**
-   * Applies change(map) and stores the result; on a concurrent write
-   * (409) reloads, applies it again and retries (three times).
+   * Applies change(map) (and changeGroups(groups)) and stores the result;
+   * on a concurrent write (409) reloads, applies them again and retries
+   * (three times).
    * @param {(map: Map<string, {fingerprint: string, version: number, verified: boolean}>) => void} change
+   * @param {(groups: Map<string, number>) => void} [changeGroups]
    */
-  async update(change) {
+  async update(change, changeGroups) {
     if (this.broken) throw new Error("Your contact list could not be opened; reload the page.");
     for (let attempt = 0; ; attempt++) {
       const next = new Map(this.map);
+      const nextGroups = new Map(this.groups);
       change(next);
-      const encrypted = await sdk.encryptText(this.userKey, serialize(next));
+      if (changeGroups) changeGroups(nextGroups);
+      const encrypted = await sdk.encryptText(this.userKey, serialize(next, nextGroups));
       try {
         const res = await api("PUT", "/api/me/contacts", { version: this.version, encrypted_contacts: encrypted });
         this.map = next;
+        this.groups = nextGroups;
         this.version = Number(res.version);
         return;
       } catch (err) {
