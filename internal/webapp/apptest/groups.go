@@ -34,11 +34,26 @@ func (s *Server) NewMember(t testing.TB, email string) *Member {
 	if r := c.LogIn(t, u); r.Status != 200 {
 		t.Fatalf("login %s: %s", email, describe(r))
 	}
+	m := &Member{User: u, C: c}
+	m.ID = m.userID(t)
+	return m
+}
+
+// userID is the member's user id as GET /api/me names it (a Member made
+// by hand from a client may not carry it).
+func (m *Member) userID(t testing.TB) string {
+	t.Helper()
+	if m.ID != "" {
+		return m.ID
+	}
 	var me struct {
 		UserID string `json:"user_id"`
 	}
-	c.JSON(t, "GET", "/api/me", nil).JSON(t, &me)
-	return &Member{User: u, C: c, ID: me.UserID}
+	m.C.JSON(t, "GET", "/api/me", nil).JSON(t, &me)
+	if me.UserID == "" {
+		t.Fatal("GET /api/me named no user_id: is the member's client logged in?")
+	}
+	return me.UserID
 }
 
 // SealKey seals a 32-byte key to u (hybrid, as the browser does), base64.
@@ -386,7 +401,7 @@ func (s *Server) NewGroup(t testing.TB, m *Member, name string) *Group {
 	id := NewRowID() // the name is bound to it, as the browser binds it
 	r := m.C.JSON(t, "POST", "/api/groups", map[string]string{"id": id,
 		"encrypted_name": EncryptAt(t, name, k, PlaceGroupName(id, 1)), "encrypted_key": m.SealKey(t, k),
-		"key_statement": KeyStatement(t, id, m.ID, 1, k, "")})
+		"key_statement": KeyStatement(t, id, m.userID(t), 1, k, "")})
 	if r.Status != 201 {
 		t.Fatalf("create group: %s", describe(r))
 	}
@@ -536,7 +551,7 @@ func ChainTip(t testing.TB, m *Member, gid string) (int64, string) {
 func NextKeyStatement(t testing.TB, m *Member, gid string, key []byte) string {
 	t.Helper()
 	v, tip := ChainTip(t, m, gid)
-	return KeyStatement(t, gid, m.ID, v+1, key, tip)
+	return KeyStatement(t, gid, m.userID(t), v+1, key, tip)
 }
 
 // ForgetKeyChain deletes group gid's key statements, so that the group
