@@ -242,7 +242,7 @@ def blind_index(key, value):
 
 
 def blind_index_email(key, email):
-    """blind_index of an email address after the crate's normalisation."""
+    """blind_index of an email address, lowercased first (as the crate)."""
     return _lib.call("blind_index_email", key, email)
 
 
