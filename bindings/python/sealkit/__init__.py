@@ -26,7 +26,7 @@ __all__ = [
     "Level", "SignLevel", "KeyPair", "HybridKeyPair", "SigningKeyPair",
     "RecoveryKey",
     "KEY_SIZE", "PUBLIC_KEY_SIZE", "PRIVATE_KEY_SIZE", "SALT_SIZE",
-    "RECOVERY_SECRET_SIZE", "NONCE_SIZE", "TAG_SIZE",
+    "RECOVERY_SECRET_SIZE", "NONCE_SIZE", "TAG_SIZE", "SIGN_CONTEXT_V1",
     "generate_key", "generate_salt", "encrypt_secretbox", "decrypt_secretbox",
     "generate_keypair", "public_key_from_private", "box_seal", "box_seal_open",
     "generate_hybrid_keypair", "hybrid_public_key", "hybrid_seal",
@@ -45,6 +45,7 @@ SALT_SIZE = 16           # Argon2id salt
 RECOVERY_SECRET_SIZE = 32
 NONCE_SIZE = 24
 TAG_SIZE = 16
+SIGN_CONTEXT_V1 = "metamorphic/sign/v1"  # the crate's signing context
 
 
 class Level(enum.Enum):
