@@ -66,7 +66,7 @@ def produce(fmt, pt):
                 "private_key": enc(kp.private_key),
                 "ciphertext": enc(sealkit.box_seal(pt, kp.public_key))}
     if fmt.startswith("hybrid-"):
-        level = sealkit.Level(fmt[len("hybrid-"):])
+        level = fmt[len("hybrid-"):]  # "cat1", as the crate spells it
         kp = sealkit.generate_keypair()
         pq = sealkit.generate_hybrid_keypair(level)
         ct = sealkit.seal_for_user(pt, kp.public_key, pq.public_key, level)
@@ -93,7 +93,7 @@ def produce(fmt, pt):
                                                               salt))}
     if fmt.startswith("sign-"):
         kp = sealkit.generate_signing_keypair(
-            sealkit.SignLevel(fmt[len("sign-"):]))
+            fmt[len("sign-"):])
         ctx = sealkit.SIGN_CONTEXT_V1
         return {"public_key": enc(kp.public_key), "message": enc(pt),
                 "context": ctx,

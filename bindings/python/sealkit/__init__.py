@@ -23,7 +23,7 @@ from .errors import *  # noqa: F401,F403
 from .errors import __all__ as _errors_all
 
 __all__ = [
-    "Level", "SignLevel", "KeyPair", "HybridKeyPair", "SigningKeyPair",
+    "Level", "SignLevel", "Suite", "KeyPair", "HybridKeyPair", "SigningKeyPair",
     "RecoveryKey",
     "KEY_SIZE", "PUBLIC_KEY_SIZE", "PRIVATE_KEY_SIZE", "SALT_SIZE",
     "RECOVERY_SECRET_SIZE", "NONCE_SIZE", "TAG_SIZE", "SIGN_CONTEXT_V1",
@@ -31,11 +31,13 @@ __all__ = [
     "generate_keypair", "public_key_from_private", "box_seal", "box_seal_open",
     "generate_hybrid_keypair", "hybrid_public_key", "hybrid_seal",
     "hybrid_open", "is_hybrid_ciphertext", "seal_for_user", "unseal_from_user",
-    "derive_session_key", "format_key_hash", "parse_salt_from_key_hash",
+    "derive_session_key", "derive_auth_key", "format_key_hash", "parse_salt_from_key_hash",
     "encrypt_private_key", "decrypt_private_key", "generate_recovery_key",
     "recovery_key_to_secret", "encrypt_private_key_for_recovery",
     "decrypt_private_key_with_recovery", "blind_index", "blind_index_email",
     "generate_signing_keypair", "derive_signing_public_key", "sign", "verify",
+    "signature_posture", "signature_posture_from_signature",
+    "encode_base64", "decode_base64",
 ] + list(_errors_all)
 
 KEY_SIZE = 32            # secretbox key, session key
@@ -48,38 +50,46 @@ TAG_SIZE = 16
 SIGN_CONTEXT_V1 = "metamorphic/sign/v1"  # the crate's signing context
 
 
-class Level(enum.Enum):
-    """A hybrid seal's security category (ML-KEM-512/768/1024 + X25519).
-    CAT3 is the crate's default."""
-    CAT1 = "cat1"
-    CAT3 = "cat3"
-    CAT5 = "cat5"
+class Level(enum.IntEnum):
+    """A hybrid seal's security category: ML-KEM-512/768/1024 + X25519.
+    CAT3 is the crate's default. The values are sealkit.h's SEALKIT_CAT*."""
+    CAT1 = 1
+    CAT3 = 3
+    CAT5 = 5
 
 
-class SignLevel(enum.Enum):
-    """A composite signature's category (ML-DSA-44/65/87 + a classical
-    signature). CAT3 is the crate's default."""
-    CAT2 = "cat2"
-    CAT3 = "cat3"
-    CAT5 = "cat5"
+class SignLevel(enum.IntEnum):
+    """A composite signature's category: ML-DSA-44/65/87 with a classical
+    signature. CAT3 is the crate's default. The values are sealkit.h's
+    SEALKIT_SIGN_CAT*."""
+    CAT2 = 2
+    CAT3 = 3
+    CAT5 = 5
 
 
-# The C values of the levels: sealkit.h's SEALKIT_CAT* and SEALKIT_SIGN_CAT*.
-_LEVEL_C = {Level.CAT3: 0, Level.CAT1: 1, Level.CAT5: 2}
-_SIGN_LEVEL_C = {SignLevel.CAT3: 0, SignLevel.CAT2: 1, SignLevel.CAT5: 2}
+class Suite(enum.IntEnum):
+    """A signature suite (sealkit.h's SEALKIT_SUITE_*): HYBRID is ML-DSA
+    with Ed25519 (the default), HYBRID_MATCHED pairs ML-DSA-65 with Ed448
+    and ML-DSA-87 with ECDSA P-521, PURE_CNSA2 is ML-DSA-87 alone."""
+    HYBRID = 0
+    HYBRID_MATCHED = 1
+    PURE_CNSA2 = 2
 
 
-def _level(level, enum_cls, table):
+def _level(level, enum_cls):
+    """A level as its C int: an enum member, its int value, or the crate's
+    spelling ("cat1", any case). An int outside the enum is passed on, and
+    the library refuses it with the crate's text."""
     if isinstance(level, str):
         try:
-            level = enum_cls(level.lower())
-        except ValueError:
+            return enum_cls[level.upper()].value
+        except KeyError:
             raise InvalidArgumentError(  # noqa: F405
-                "unknown level %r" % level) from None
-    if not isinstance(level, enum_cls):
+                "unknown %s %r" % (enum_cls.__name__, level)) from None
+    if isinstance(level, bool) or not isinstance(level, int):
         raise TypeError("sealkit: level must be a %s, not %s"
                         % (enum_cls.__name__, type(level).__name__))
-    return table[level]
+    return int(level)
 
 
 KeyPair = collections.namedtuple("KeyPair", "public_key private_key")
@@ -145,19 +155,23 @@ def box_seal_open(ciphertext, public_key, private_key):
 def generate_hybrid_keypair(level=Level.CAT3):
     """Returns a HybridKeyPair(public_key, seed) at level."""
     return HybridKeyPair(*_lib.call(
-        "generate_hybrid_keypair", _level(level, Level, _LEVEL_C)))
+        "generate_hybrid_keypair", _level(level, Level)))
 
 
 def hybrid_public_key(seed, level=Level.CAT3):
     """Recomputes the hybrid public key of a seed at level."""
     return _lib.call("hybrid_public_key", seed,
-                     _level(level, Level, _LEVEL_C))
+                     _level(level, Level))
 
 
-def hybrid_seal(plaintext, public_key, level=Level.CAT3):
-    """Seals plaintext to a hybrid public key of level."""
-    return _lib.call("hybrid_seal", plaintext, public_key,
-                     _level(level, Level, _LEVEL_C))
+def hybrid_seal(plaintext, public_key, level=None):
+    """Seals plaintext to a hybrid public key. Without level, the level is
+    the one the public key's size says; with it, a key of another level is
+    refused."""
+    if level is None:
+        return _lib.call("hybrid_seal", plaintext, public_key)
+    return _lib.call("hybrid_seal_with_level", plaintext, public_key,
+                     _level(level, Level))
 
 
 def hybrid_open(ciphertext, seed):
@@ -175,8 +189,8 @@ def seal_for_user(plaintext, public_key, pq_public_key=None,
                   level=Level.CAT3):
     """Seals to a user: hybrid when pq_public_key is given, else a box
     seal to the X25519 public_key."""
-    return _lib.call("seal_for_user", plaintext, public_key,
-                     pq_public_key or b"", _level(level, Level, _LEVEL_C))
+    return _lib.call("seal_for_user", _level(level, Level), plaintext,
+                     public_key, pq_public_key or b"")
 
 
 def unseal_from_user(ciphertext, public_key, private_key, pq_seed=None):
@@ -192,6 +206,12 @@ def derive_session_key(password, salt):
     """Argon2id (t=2, m=64 MiB, p=1) of password (str as UTF-8, or bytes)
     and a 16-byte salt: 32 bytes. Slow on purpose; releases the GIL."""
     return _lib.call("derive_session_key", password, salt)
+
+
+def derive_auth_key(session_key):
+    """The key that authenticates a user to the server, derived from the
+    32-byte session key (so the server never learns the session key)."""
+    return _lib.call("derive_auth_key", session_key)
 
 
 def format_key_hash(salt):
@@ -249,11 +269,16 @@ def blind_index_email(key, email):
 
 # Signatures.
 
-def generate_signing_keypair(level=SignLevel.CAT3):
-    """Returns a new composite SigningKeyPair(public_key, secret_key)."""
-    return SigningKeyPair(*_lib.call(
-        "generate_signing_keypair",
-        _level(level, SignLevel, _SIGN_LEVEL_C)))
+def generate_signing_keypair(level=SignLevel.CAT3, suite=None):
+    """Returns a new SigningKeyPair(public_key, secret_key) of level, in
+    suite (Suite.HYBRID unless given; a suite and level that do not go
+    together raise SignatureError)."""
+    if suite is None:
+        return SigningKeyPair(*_lib.call("generate_signing_keypair",
+                                         _level(level, SignLevel)))
+    return SigningKeyPair(*_lib.call("generate_signing_keypair_suite",
+                                     _level(suite, Suite),
+                                     _level(level, SignLevel)))
 
 
 def derive_signing_public_key(secret_key):
@@ -272,3 +297,30 @@ def verify(message, context, signature, public_key):
     malformed key or signature."""
     return bool(_lib.call("verify", message, context, signature,
                           public_key))
+
+
+def signature_posture(public_key):
+    """The (Suite, SignLevel) a signing public key declares by its version
+    tag."""
+    suite, level = _lib.call("signature_posture", public_key)
+    return Suite(suite), SignLevel(level)
+
+
+def signature_posture_from_signature(signature):
+    """The (Suite, SignLevel) a signature declares by its version tag."""
+    suite, level = _lib.call("signature_posture_from_signature", signature)
+    return Suite(suite), SignLevel(level)
+
+
+# Base64 as the crate writes and reads it: standard alphabet, padded,
+# strict (Python's base64 module accepts what the crate refuses).
+
+def encode_base64(data):
+    """Standard padded base64 text of data."""
+    return _lib.call("encode_base64", data)
+
+
+def decode_base64(text):
+    """The bytes of strict standard padded base64 text; Base64Error with
+    the crate's text (offset and symbol) otherwise."""
+    return _lib.call("decode_base64", text)

@@ -35,24 +35,27 @@ _charp = ctypes.POINTER(ctypes.c_char)
 # The functions this binding calls: name -> (input kinds, output kinds).
 # Input kinds: "b" a byte buffer (pointer, length), "i" an int (a level).
 # Output kinds: "b" bytes (uint8_t**, size_t*), "s" a NUL-terminated string
-# (char**), "i" an int (int*). The error text (char**) always comes last.
+# (char**), "i" an int (int*). The error text (char**) comes last, except
+# for the functions in NO_ERROR_TEXT.
 SIGNATURES = {
     "sealkit_generate_key": ("", "b"),
     "sealkit_generate_salt": ("", "b"),
+    "sealkit_generate_keypair": ("", "bb"),
+    "sealkit_is_hybrid_ciphertext": ("b", "i"),
     "sealkit_encrypt_secretbox": ("bb", "b"),
     "sealkit_decrypt_secretbox": ("bb", "b"),
-    "sealkit_generate_keypair": ("", "bb"),
     "sealkit_public_key_from_private": ("b", "b"),
     "sealkit_box_seal": ("bb", "b"),
     "sealkit_box_seal_open": ("bbb", "b"),
     "sealkit_generate_hybrid_keypair": ("i", "bb"),
     "sealkit_hybrid_public_key": ("bi", "b"),
-    "sealkit_hybrid_seal": ("bbi", "b"),
+    "sealkit_hybrid_seal": ("bb", "b"),
+    "sealkit_hybrid_seal_with_level": ("bbi", "b"),
     "sealkit_hybrid_open": ("bb", "b"),
-    "sealkit_is_hybrid_ciphertext": ("b", "i"),
-    "sealkit_seal_for_user": ("bbbi", "b"),
+    "sealkit_seal_for_user": ("ibbb", "b"),
     "sealkit_unseal_from_user": ("bbbb", "b"),
     "sealkit_derive_session_key": ("bb", "b"),
+    "sealkit_derive_auth_key": ("b", "b"),
     "sealkit_format_key_hash": ("b", "s"),
     "sealkit_parse_salt_from_key_hash": ("b", "s"),
     "sealkit_encrypt_private_key": ("bb", "b"),
@@ -64,10 +67,23 @@ SIGNATURES = {
     "sealkit_blind_index": ("bb", "b"),
     "sealkit_blind_index_email": ("bb", "b"),
     "sealkit_generate_signing_keypair": ("i", "bb"),
+    "sealkit_generate_signing_keypair_suite": ("ii", "bb"),
     "sealkit_derive_signing_public_key": ("b", "b"),
     "sealkit_sign": ("bbb", "b"),
     "sealkit_verify": ("bbbb", "i"),
+    "sealkit_signature_posture": ("b", "ii"),
+    "sealkit_signature_posture_from_signature": ("b", "ii"),
+    "sealkit_encode_base64": ("b", "s"),
+    "sealkit_decode_base64": ("b", "b"),
 }
+
+# The functions that cannot fail on input and so take no char **error
+# (they fail only on a NULL output pointer, which this module never
+# passes).
+NO_ERROR_TEXT = frozenset((
+    "sealkit_generate_key", "sealkit_generate_salt",
+    "sealkit_generate_keypair", "sealkit_is_hybrid_ciphertext",
+))
 
 _ARG = {"b": (ctypes.c_char_p, ctypes.c_size_t), "i": (ctypes.c_int,)}
 _OUT = {"b": (ctypes.POINTER(_u8p), ctypes.POINTER(ctypes.c_size_t)),
@@ -101,6 +117,8 @@ _lib.sealkit_free.argtypes = (ctypes.c_void_p, ctypes.c_size_t)
 _lib.sealkit_free.restype = None
 _lib.sealkit_free_string.argtypes = (ctypes.c_void_p,)
 _lib.sealkit_free_string.restype = None
+_lib.sealkit_error_name.argtypes = (ctypes.c_int,)
+_lib.sealkit_error_name.restype = ctypes.c_char_p
 
 _funcs = {}
 for _name, (_ins, _outs) in SIGNATURES.items():
@@ -108,7 +126,8 @@ for _name, (_ins, _outs) in SIGNATURES.items():
     if _f is None:
         continue  # not in this build of the library; calling it raises
     _f.argtypes = tuple(t for k in _ins for t in _ARG[k]) + tuple(
-        t for k in _outs for t in _OUT[k]) + (ctypes.POINTER(_charp),)
+        t for k in _outs for t in _OUT[k]) + (
+        () if _name in NO_ERROR_TEXT else (ctypes.POINTER(_charp),))
     _f.restype = ctypes.c_int
     _funcs[_name] = _f
 
@@ -159,14 +178,17 @@ def call(name, *args):
             slots.append((kind, v, None))
             cargs.append(ctypes.byref(v))
     err = _charp()
-    cargs.append(ctypes.byref(err))
+    if cname not in NO_ERROR_TEXT:
+        cargs.append(ctypes.byref(err))
     status = f(*cargs)
     if status != 0:
         text = "unknown error"
         if err:
             text = ctypes.string_at(err).decode("utf-8", "replace")
             _lib.sealkit_free_string(err)
-        code = _CODE_NAMES.get(status, "INTERNAL")
+        name = _lib.sealkit_error_name(status)
+        code = name.decode("ascii") if name else _CODE_NAMES.get(
+            status, "INTERNAL")
         raise errors.error_for(code, text, status)
     results = []
     for kind, p, n in slots:
