@@ -110,6 +110,22 @@ class RoundTrip(unittest.TestCase):
                 self.assertFalse(sealkit.verify(b"msh", "ctx/v1", sig,
                                                 kp.public_key))
 
+    def test_sign_suites(self):
+        S, L = sealkit.Suite, sealkit.SignLevel
+        for suite, level in ((S.HYBRID, L.CAT2), (S.HYBRID_MATCHED, L.CAT3),
+                             (S.HYBRID_MATCHED, L.CAT5),
+                             (S.PURE_CNSA2, L.CAT5)):
+            with self.subTest((suite, level)):
+                kp = sealkit.generate_signing_keypair(level, suite)
+                self.assertEqual(sealkit.signature_posture(kp.public_key),
+                                 (suite, level))
+                sig = sealkit.sign(b"m", sealkit.SIGN_CONTEXT_V1,
+                                   kp.secret_key)
+                self.assertTrue(sealkit.verify(
+                    b"m", sealkit.SIGN_CONTEXT_V1, sig, kp.public_key))
+        with self.assertRaises(sealkit.SignatureError):
+            sealkit.generate_signing_keypair(L.CAT2, S.PURE_CNSA2)
+
     def test_threads(self):
         """Concurrent calls from many threads give correct results (the
         library is thread-safe and ctypes drops the GIL)."""

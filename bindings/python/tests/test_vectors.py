@@ -194,6 +194,9 @@ class SignVectors(unittest.TestCase):
                                                 sig, pk))
                 self.assertFalse(sealkit.verify(msg, v["context"] + "x",
                                                 sig, pk))
+                suite, level = sealkit.signature_posture(pk)
+                self.assertEqual(sealkit.signature_posture_from_signature(
+                    sig), (suite, level))
                 n += 1
         self.assertGreaterEqual(n, 6)
 
@@ -209,6 +212,34 @@ class SignVectors(unittest.TestCase):
                 "signature: unknown or missing signature version tag")
             with self.assertRaises(sealkit.SignatureError):
                 sealkit.verify(b"m", "ctx", sk, sk)
+
+
+class AuthKeyVectors(unittest.TestCase):
+    def test_derive(self):
+        for v in vectors("authkey"):
+            with self.subTest(v["desc"]):
+                sk = bytes.fromhex(v["session_key"])
+                if "password" in v:
+                    self.assertEqual(sealkit.derive_session_key(
+                        v["password"], v["salt_utf8"].encode()), sk)
+                self.assertEqual(sealkit.derive_auth_key(sk),
+                                 bytes.fromhex(v["auth_key"]))
+
+
+class EncodingVectors(unittest.TestCase):
+    def test_base64(self):
+        for v in vectors("encoding"):
+            with self.subTest(v["desc"]):
+                raw = v["bytes_utf8"].encode()
+                self.assertEqual(sealkit.encode_base64(raw), v["b64"])
+                self.assertEqual(sealkit.decode_base64(v["b64"]), raw)
+
+    def test_strict(self):
+        # Python's decoder forgives missing padding with validate=False;
+        # the crate's does not, and neither does the binding.
+        with self.assertRaises(sealkit.Base64Error) as cm:
+            sealkit.decode_base64("aGVsbG8")
+        self.assertTrue(str(cm.exception).startswith("base64 decode: "))
 
 
 if __name__ == "__main__":
