@@ -154,8 +154,10 @@ def handle(line):
         raise PeerError("unknown op " + str(op))
     except (sealkit.SealkitError, PeerError) as e:
         return {"error": str(e)}
-    except ValueError as e:  # bad JSON, an unknown level name
+    except ValueError as e:  # bad JSON
         return {"error": "request: " + str(e)}
+    except Exception as e:  # a bug here must not end the peer's session
+        return {"error": "peer: " + type(e).__name__}
 
 
 def main():
