@@ -92,6 +92,12 @@ def _level(level, enum_cls):
     return int(level)
 
 
+def _text(value):
+    """A text argument (password, context, key_hash, recovery key, email):
+    str as UTF-8, or the bytes already encoded."""
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
 KeyPair = collections.namedtuple("KeyPair", "public_key private_key")
 KeyPair.__doc__ = "An X25519 key pair (32 bytes each)."
 HybridKeyPair = collections.namedtuple("HybridKeyPair", "public_key seed")
@@ -205,7 +211,7 @@ def unseal_from_user(ciphertext, public_key, private_key, pq_seed=None):
 def derive_session_key(password, salt):
     """Argon2id (t=2, m=64 MiB, p=1) of password (str as UTF-8, or bytes)
     and a 16-byte salt: 32 bytes. Slow on purpose; releases the GIL."""
-    return _lib.call("derive_session_key", password, salt)
+    return _lib.call("derive_session_key", _text(password), salt)
 
 
 def derive_auth_key(session_key):
@@ -221,7 +227,7 @@ def format_key_hash(salt):
 
 def parse_salt_from_key_hash(key_hash):
     """The base64 salt text of a key_hash (the part before "$")."""
-    return _lib.call("parse_salt_from_key_hash", key_hash)
+    return _lib.call("parse_salt_from_key_hash", _text(key_hash))
 
 
 def encrypt_private_key(private_key, session_key):
@@ -242,7 +248,7 @@ def generate_recovery_key():
 def recovery_key_to_secret(recovery_key):
     """The 32 secret bytes of a recovery key's text (dashes and case are
     forgiven as the crate forgives them)."""
-    return _lib.call("recovery_key_to_secret", recovery_key)
+    return _lib.call("recovery_key_to_secret", _text(recovery_key))
 
 
 def encrypt_private_key_for_recovery(private_key, recovery_secret):
@@ -264,7 +270,7 @@ def blind_index(key, value):
 
 def blind_index_email(key, email):
     """blind_index of an email address, lowercased first (as the crate)."""
-    return _lib.call("blind_index_email", key, email)
+    return _lib.call("blind_index_email", key, _text(email))
 
 
 # Signatures.
@@ -288,14 +294,14 @@ def derive_signing_public_key(secret_key):
 
 def sign(message, context, secret_key):
     """Signs message under a context string (domain separation)."""
-    return _lib.call("sign", message, context, secret_key)
+    return _lib.call("sign", message, _text(context), secret_key)
 
 
 def verify(message, context, signature, public_key):
     """True when signature is valid for message, context and public_key;
     False for a signature that does not verify; SignatureError for a
     malformed key or signature."""
-    return bool(_lib.call("verify", message, context, signature,
+    return bool(_lib.call("verify", message, _text(context), signature,
                           public_key))
 
 
@@ -323,4 +329,4 @@ def encode_base64(data):
 def decode_base64(text):
     """The bytes of strict standard padded base64 text; Base64Error with
     the crate's text (offset and symbol) otherwise."""
-    return _lib.call("decode_base64", text)
+    return _lib.call("decode_base64", _text(text))

@@ -133,8 +133,6 @@ for _name, (_ins, _outs) in SIGNATURES.items():
 
 
 def _bytes_arg(name, value):
-    if isinstance(value, str):
-        return value.encode("utf-8")
     if isinstance(value, bytes):
         return value
     if isinstance(value, (bytearray, memoryview)):
@@ -144,8 +142,8 @@ def _bytes_arg(name, value):
 
 
 def call(name, *args):
-    """Calls sealkit_<name> with args (bytes-like, str as UTF-8, or int
-    levels) and returns its outputs: one value, or a tuple of several.
+    """Calls sealkit_<name> with args (bytes-like, or int levels; text is
+    encoded by the caller, so a str where bytes are due is a TypeError) and returns its outputs: one value, or a tuple of several.
     Raises the SealkitError subclass of the status on failure."""
     cname = "sealkit_" + name
     f = _funcs.get(cname)

@@ -97,6 +97,11 @@ class BadInput(unittest.TestCase):
             sealkit.encrypt_secretbox(None, sealkit.generate_key())
         with self.assertRaises(TypeError):
             sealkit.encrypt_secretbox(b"x", 12)
+        # Text only where the crate takes text: a base64 key is not a key.
+        with self.assertRaises(TypeError):
+            sealkit.encrypt_secretbox("hello", sealkit.generate_key())
+        with self.assertRaises(TypeError):
+            sealkit.decrypt_secretbox(b"x" * 40, "A" * 32)
 
     def test_recovery_and_key_hash(self):
         self.assertFails(sealkit.InvalidRecoveryKeyError,
