@@ -1,6 +1,7 @@
 """Round trips of every operation, and the properties callers rely on."""
 
 import threading
+import time
 import unittest
 
 from helpers import sealkit
@@ -148,6 +149,38 @@ class RoundTrip(unittest.TestCase):
         for t in threads:
             t.join()
         self.assertEqual(failures, [])
+
+
+class GIL(unittest.TestCase):
+    def test_argon2id_does_not_hold_the_gil(self):
+        """While Argon2id runs in one thread, another keeps running: the
+        longest pause the main thread sees is far shorter than the call.
+        (Were the GIL held, the pause would be the whole call.) Three
+        tries, so that one bad scheduling moment on a busy machine does
+        not fail it."""
+        salt = sealkit.generate_salt()
+        results = []
+        for _ in range(3):
+            span = {}
+
+            def kdf():
+                t0 = time.perf_counter()
+                sealkit.derive_session_key("pw", salt)
+                span["call"] = time.perf_counter() - t0
+
+            t = threading.Thread(target=kdf)
+            # The first gap runs from here, so a main thread that cannot
+            # run until the call is over sees the whole call as one gap.
+            last, gap = time.perf_counter(), 0.0
+            t.start()
+            while t.is_alive():
+                now = time.perf_counter()
+                gap, last = max(gap, now - last), now
+            t.join()
+            results.append((gap, span["call"]))
+            if span["call"] > 0.02 and gap < span["call"] / 2:
+                return
+        self.fail("main thread paused (longest gap, call) = %r" % results)
 
 
 if __name__ == "__main__":
