@@ -132,19 +132,71 @@ for _name, (_ins, _outs) in SIGNATURES.items():
     _funcs[_name] = _f
 
 
-def _bytes_arg(name, value):
-    if isinstance(value, bytes):
+def _bytes_arg(value, name, i):
+    """value as bytes for the C call; the name and position only for the
+    TypeError's text."""
+    if type(value) is bytes:
         return value
-    if isinstance(value, (bytearray, memoryview)):
+    if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    raise TypeError("sealkit: %s must be bytes, not %s"
-                    % (name, type(value).__name__))
+    raise TypeError("sealkit: argument %d of %s must be bytes, not %s"
+                    % (i + 1, name, type(value).__name__))
+
+
+def _raise(status, err):
+    """Raises the exception of a failed call, releasing its error text."""
+    text = "unknown error"
+    if err:
+        text = ctypes.string_at(err).decode("utf-8", "replace")
+        _lib.sealkit_free_string(err)
+    name = _lib.sealkit_error_name(status)
+    code = name.decode("ascii") if name else _CODE_NAMES.get(
+        status, "INTERNAL")
+    raise errors.error_for(code, text, status)
+
+
+def _bytes_call(name, f, nin):
+    """The fast path for the common shape: nin byte inputs, one byte
+    output, an error text. Same contract as call()."""
+    byref, string_at, free = ctypes.byref, ctypes.string_at, _lib.sealkit_free
+
+    def fn(*args):
+        if len(args) != nin:
+            raise TypeError("%s takes %d arguments" % (name, nin))
+        cargs = []
+        for i, v in enumerate(args):
+            if type(v) is not bytes:
+                v = _bytes_arg(v, name, i)
+            cargs.append(v)
+            cargs.append(len(v))
+        p, n, err = _u8p(), ctypes.c_size_t(), _charp()
+        status = f(*cargs, byref(p), byref(n), byref(err))
+        if status != 0:
+            _raise(status, err)
+        if not p:
+            return b""
+        size = n.value
+        out = string_at(p, size)
+        free(p, size)
+        return out
+    return fn
+
+
+_fast = {name[len("sealkit_"):]: _bytes_call(name[len("sealkit_"):], f,
+                                              len(SIGNATURES[name][0]))
+         for name, f in _funcs.items()
+         if SIGNATURES[name][1] == "b" and name not in NO_ERROR_TEXT
+         and set(SIGNATURES[name][0]) <= {"b"}}
 
 
 def call(name, *args):
     """Calls sealkit_<name> with args (bytes-like, or int levels; text is
-    encoded by the caller, so a str where bytes are due is a TypeError) and returns its outputs: one value, or a tuple of several.
-    Raises the SealkitError subclass of the status on failure."""
+    encoded by the caller, so a str where bytes are due is a TypeError)
+    and returns its outputs: one value, or a tuple of several. Raises the
+    SealkitError subclass of the status on failure."""
+    fast = _fast.get(name)
+    if fast is not None:
+        return fast(*args)
     cname = "sealkit_" + name
     f = _funcs.get(cname)
     if f is None:
@@ -157,7 +209,7 @@ def call(name, *args):
     cargs = []
     for i, (kind, value) in enumerate(zip(ins, args)):
         if kind == "b":
-            b = _bytes_arg("argument %d of %s" % (i + 1, name), value)
+            b = _bytes_arg(value, name, i)
             cargs += [b, len(b)]
         else:
             cargs.append(int(value))
@@ -180,14 +232,7 @@ def call(name, *args):
         cargs.append(ctypes.byref(err))
     status = f(*cargs)
     if status != 0:
-        text = "unknown error"
-        if err:
-            text = ctypes.string_at(err).decode("utf-8", "replace")
-            _lib.sealkit_free_string(err)
-        name = _lib.sealkit_error_name(status)
-        code = name.decode("ascii") if name else _CODE_NAMES.get(
-            status, "INTERNAL")
-        raise errors.error_for(code, text, status)
+        _raise(status, err)
     results = []
     for kind, p, n in slots:
         if kind == "b":
