@@ -11,14 +11,14 @@ GO ?= go
 export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js test-lib lib vet fuzz bench bench-app build wasm clean
+.PHONY: run test test-native test-wasm test-js test-lib test-python lib vet fuzz bench bench-app build wasm clean
 
 # A development run asks for the development mailbox (mail shown at
 # /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js test-lib
+test: test-native test-wasm test-js test-lib test-python
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -79,6 +79,11 @@ build/valgrind/libsealkit.so: $(LIB_SRC)
 	@mkdir -p build/valgrind
 	CGO_CFLAGS="-g -O2 -gdwarf-4" $(GO) build -tags valgrind -trimpath -buildmode=c-shared -o $@ ./libsealkit
 	rm -f build/valgrind/libsealkit.h
+
+# The Python binding (bindings/python, ctypes, standard library only): its
+# unittest suites against the freshly built build/lib/libsealkit.so.
+test-python: lib
+	cd bindings/python && SEALKIT_LIB=$(CURDIR)/build/lib/libsealkit.so python3 -m unittest discover -s tests
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
