@@ -1,0 +1,17 @@
+package dev.sealkit;
+
+/** The composite signature's security category (ML-DSA-44/65/87 + a classical signature). */
+public enum SignLevel {
+    /** ML-DSA-44 + Ed25519. */
+    CAT2(Lib.SEALKIT_SIGN_CAT2),
+    /** ML-DSA-65 + Ed25519: the crate's default. */
+    CAT3(Lib.SEALKIT_SIGN_CAT3),
+    /** ML-DSA-87 + Ed25519. */
+    CAT5(Lib.SEALKIT_SIGN_CAT5);
+
+    final int value;
+
+    SignLevel(int value) {
+        this.value = value;
+    }
+}
