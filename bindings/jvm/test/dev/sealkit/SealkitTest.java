@@ -53,6 +53,7 @@ public final class SealkitTest {
         tests.put("garbageNeverCrashes", SealkitTest::garbageNeverCrashes);
         tests.put("errorNamesMatchTheLibrary", SealkitTest::errorNamesMatchTheLibrary);
         tests.put("threads", SealkitTest::threads);
+        tests.put("outputsAreFreed", SealkitTest::outputsAreFreed);
         tests.put("peerEveryFormat", SealkitTest::peerEveryFormat);
         tests.put("peerErrors", SealkitTest::peerErrors);
         String only = args.length > 0 ? args[0] : null;
@@ -508,6 +509,35 @@ public final class SealkitTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    static long rssKiB() throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS");
+    }
+
+    /**
+     * 600 MiB of library outputs (1 MiB ciphertexts and plaintexts, and their
+     * failures) pass through the binding; if any buffer were not handed back
+     * to sealkit_free the process would grow by about that much.
+     */
+    static void outputsAreFreed() throws Exception {
+        byte[] key = Sealkit.generateKey();
+        byte[] pt = new byte[1 << 20];
+        for (int i = 0; i < 20; i++) {
+            Sealkit.decryptSecretbox(Sealkit.encryptSecretbox(pt, key), key);
+        }
+        long before = rssKiB();
+        for (int i = 0; i < 300; i++) {
+            byte[] ct = Sealkit.encryptSecretbox(pt, key);
+            eq(pt.length, Sealkit.decryptSecretbox(ct, key).length, "round trip");
+        }
+        long grown = (rssKiB() - before) / 1024;
+        check(grown < 200, "resident memory grew by " + grown + " MiB over 600 MiB of outputs");
     }
 
     // --- the peer ----------------------------------------------------------
