@@ -244,6 +244,35 @@ public final class Sealkit {
         }
     }
 
+    /** A new signing key pair of a suite at a level (PURE_CNSA2 only at CAT5; HYBRID_MATCHED at CAT3 or CAT5). */
+    public static KeyPair generateSigningKeyPair(Suite suite, SignLevel level) throws SealkitException {
+        try (Lib.Call c = new Lib.Call("sealkit_generate_signing_keypair_suite")) {
+            c.arg(suite.value).arg(level.value);
+            Lib.BytesOut pk = c.bytesOut(), sk = c.bytesOut();
+            c.invoke();
+            return new KeyPair(pk.take(), sk.take());
+        }
+    }
+
+    /** The suite and level a signing public key is of. */
+    public static Posture signaturePosture(byte[] publicKey) throws SealkitException {
+        return posture("sealkit_signature_posture", publicKey);
+    }
+
+    /** The suite and level a signature is of. */
+    public static Posture signaturePostureFromSignature(byte[] signature) throws SealkitException {
+        return posture("sealkit_signature_posture_from_signature", signature);
+    }
+
+    private static Posture posture(String fn, byte[] b) throws SealkitException {
+        try (Lib.Call c = new Lib.Call(fn)) {
+            c.in(b);
+            Lib.IntOut suite = c.intOut(), level = c.intOut();
+            c.invoke();
+            return new Posture(Suite.of(suite.get()), SignLevel.of(level.get()));
+        }
+    }
+
     /** The public key of a signing secret key. */
     public static byte[] deriveSigningPublicKey(byte[] secretKey) throws SealkitException {
         return bytes("sealkit_derive_signing_public_key", secretKey);

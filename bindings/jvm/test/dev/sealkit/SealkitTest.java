@@ -387,7 +387,18 @@ public final class SealkitTest {
             check(!Sealkit.verify(utf8("entry"), Sealkit.SIGN_CONTEXT_V1, bad, kp.publicKey()), l + ": flipped byte");
             KeyPair other = Sealkit.generateSigningKeyPair(l);
             check(!Sealkit.verify(utf8("entry"), Sealkit.SIGN_CONTEXT_V1, sig, other.publicKey()), l + ": other key");
+            eq(new Posture(Suite.HYBRID, l), Sealkit.signaturePosture(kp.publicKey()), l + ": posture");
+            eq(new Posture(Suite.HYBRID, l), Sealkit.signaturePostureFromSignature(sig), l + ": posture of the signature");
         }
+        for (Posture p : new Posture[] {new Posture(Suite.HYBRID_MATCHED, SignLevel.CAT3),
+            new Posture(Suite.HYBRID_MATCHED, SignLevel.CAT5), new Posture(Suite.PURE_CNSA2, SignLevel.CAT5)}) {
+            KeyPair kp = Sealkit.generateSigningKeyPair(p.suite(), p.level());
+            eq(p, Sealkit.signaturePosture(kp.publicKey()), p + ": posture");
+            byte[] sig = Sealkit.sign(utf8("entry"), "ctx", kp.secretKey());
+            check(Sealkit.verify(utf8("entry"), "ctx", sig, kp.publicKey()), p + ": verifies");
+        }
+        fails("SIGNATURE", () -> Sealkit.generateSigningKeyPair(Suite.PURE_CNSA2, SignLevel.CAT2), "pure CNSA 2.0 below Cat-5");
+        fails("SIGNATURE", () -> Sealkit.signaturePosture(new byte[0]), "posture of nothing");
     }
 
     static void blindIndex() throws Exception {
