@@ -18,14 +18,14 @@ import java.util.Map;
  * any failure                                  → {"error":"the crate's text"}
  * </pre>
  *
- * Bundles (every byte string standard base64; README.md lists them too):
+ * Bundles are docs/TARGETS.md's (every byte string standard base64):
  * secretbox {key, ciphertext}; box_seal {public_key, private_key,
- * ciphertext}; hybrid-cat1/3/5 {public_key, seed, ciphertext};
+ * ciphertext}; hybrid-cat1/3/5 — seal_for_user at that level — {public_key,
+ * private_key, pq_public_key, pq_secret_key (the seed), ciphertext};
  * private-key {session_key, ciphertext}; recovery {recovery_key (the text),
- * ciphertext}; session-key {password (the UTF-8 bytes), salt, session_key}
- * — its consumer recomputes and returns {plaintext: password, session_key:
- * what it derived}; sign-cat2/3/5 {public_key, message, context (text),
- * signature}.
+ * ciphertext}; session-key {password (the UTF-8 bytes), salt, session_key},
+ * whose consumer recomputes and answers {session_key: what it derived};
+ * sign-cat2/3/5 {public_key, message, context (text), signature}.
  */
 public final class Peer {
     private Peer() {}
@@ -93,10 +93,13 @@ public final class Peer {
             case "hybrid-cat3":
             case "hybrid-cat5": {
                 HybridLevel level = HybridLevel.valueOf(format.substring(7).toUpperCase());
-                KeyPair kp = Sealkit.generateHybridKeyPair(level);
-                b.put("public_key", enc(kp.publicKey()));
-                b.put("seed", enc(kp.secretKey()));
-                b.put("ciphertext", enc(Sealkit.hybridSeal(plaintext, kp.publicKey(), level)));
+                KeyPair box = Sealkit.generateKeyPair();
+                KeyPair pq = Sealkit.generateHybridKeyPair(level);
+                b.put("public_key", enc(box.publicKey()));
+                b.put("private_key", enc(box.secretKey()));
+                b.put("pq_public_key", enc(pq.publicKey()));
+                b.put("pq_secret_key", enc(pq.secretKey()));
+                b.put("ciphertext", enc(Sealkit.sealForUser(level, plaintext, box.publicKey(), pq.publicKey())));
                 return b;
             }
             case "private-key": {
@@ -149,7 +152,8 @@ public final class Peer {
             case "hybrid-cat1":
             case "hybrid-cat3":
             case "hybrid-cat5":
-                pt = Sealkit.hybridOpen(b64(b, "ciphertext"), b64(b, "seed"));
+                pt = Sealkit.unsealFromUser(b64(b, "ciphertext"), b64(b, "public_key"), b64(b, "private_key"),
+                        b64(b, "pq_secret_key"));
                 break;
             case "private-key":
                 pt = Sealkit.decryptPrivateKey(b64(b, "ciphertext"), b64(b, "session_key"));
@@ -164,9 +168,7 @@ public final class Peer {
                 break;
             }
             case "session-key": {
-                byte[] password = b64(b, "password");
-                r.put("plaintext", enc(password));
-                r.put("session_key", enc(Sealkit.deriveSessionKey(utf8(password), b64(b, "salt"))));
+                r.put("session_key", enc(Sealkit.deriveSessionKey(utf8(b64(b, "password")), b64(b, "salt"))));
                 return r;
             }
             case "sign-cat2":

@@ -564,6 +564,11 @@ public final class SealkitTest {
             String bundle = Json.write(r.get("ok"));
             Map<String, Object> c = Peer.handle("{\"op\":\"consume\",\"format\":\"" + f + "\",\"bundle\":" + bundle + "}");
             check(c.containsKey("ok"), f + ": consume " + c);
+            if (f.startsWith("hybrid-")) {
+                Map<String, Object> b = (Map<String, Object>) r.get("ok");
+                check(Sealkit.isHybridCiphertext(b64(b.get("ciphertext"))), f + ": sealed hybrid");
+                eq(f.substring(7), new String[] {"cat1", "cat3", "cat5"}[(b64(b.get("ciphertext"))[0]) - 1], f + ": level tag");
+            }
             Map<String, Object> ok = (Map<String, Object>) c.get("ok");
             if (f.startsWith("sign-")) {
                 eq(Boolean.TRUE, ok.get("valid"), f);
@@ -571,11 +576,16 @@ public final class SealkitTest {
                 b.put("message", Base64.getEncoder().encodeToString(utf8("another")));
                 Map<String, Object> c2 = Peer.handle("{\"op\":\"consume\",\"format\":\"" + f + "\",\"bundle\":" + Json.write(b) + "}");
                 eq(Boolean.FALSE, ((Map<String, Object>) c2.get("ok")).get("valid"), f + ": another message");
+            } else if (f.equals("session-key")) {
+                eq(((Map<String, Object>) r.get("ok")).get("session_key"), ok.get("session_key"), f + ": recomputed");
             } else {
                 eq(pt, ok.get("plaintext"), f);
-            }
-            if (f.equals("session-key")) {
-                eq(((Map<String, Object>) r.get("ok")).get("session_key"), ok.get("session_key"), f + ": recomputed");
+                Map<String, Object> b = (Map<String, Object>) Json.parse(bundle);
+                byte[] ct = b64(b.get("ciphertext"));
+                ct[ct.length - 1] ^= 1;
+                b.put("ciphertext", Base64.getEncoder().encodeToString(ct));
+                Map<String, Object> c2 = Peer.handle("{\"op\":\"consume\",\"format\":\"" + f + "\",\"bundle\":" + Json.write(b) + "}");
+                eq("decryption failed: invalid ciphertext or wrong key", c2.get("error"), f + ": tampered ciphertext");
             }
         }
     }
