@@ -600,5 +600,21 @@ public final class SealkitTest {
             Map<String, Object> r = Peer.handle(bad);
             check(r.get("error") instanceof String, "error for " + bad + ": " + r);
         }
+        // Mutated requests: every answer is one JSON line with exactly one of ok and error.
+        String good = "{\"op\":\"consume\",\"format\":\"secretbox\",\"bundle\":"
+                + Json.write(Peer.produce("secretbox", utf8("x"))) + "}";
+        Random r = new Random(7);
+        for (int i = 0; i < 3000; i++) {
+            char[] c = good.toCharArray();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) {
+                c[r.nextInt(c.length)] = "{}[]\",:\\0a-=+/ ".charAt(r.nextInt(15));
+            }
+            String line = new String(c, 0, r.nextInt(c.length + 1));
+            Map<String, Object> a = Peer.handle(line);
+            check(a.size() == 1 && (a.containsKey("ok") || a.get("error") instanceof String), "one answer for " + line + ": " + a);
+            check(a.containsKey("ok") || !((String) a.get("error")).isEmpty(), "a nonempty error for " + line);
+            Object back = Json.parse(Json.write(a));
+            eq(Json.write(a), Json.write(back), "the answer is JSON");
+        }
     }
 }
