@@ -15,9 +15,10 @@ import java.util.List;
  *
  * <p>Calls go through JNA's {@link Function} rather than an interface
  * mapping so that inputs can live in memory this class allocates, copies
- * into and wipes after the call: JNA's automatic byte[] marshalling copies
- * into temporary native memory that is freed without being zeroed, and a
- * key must not be left behind there.
+ * into and wipes after the call: with JNA's automatic byte[] marshalling
+ * the array may be copied into a temporary native buffer (by JNA or by the
+ * JVM's JNI array access) that is released without being zeroed, and a key
+ * must not be left behind there.
  */
 final class Lib {
     private Lib() {}
