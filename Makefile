@@ -11,14 +11,14 @@ GO ?= go
 export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js test-lib test-python lib vet fuzz bench bench-app build wasm clean
+.PHONY: run test test-native test-wasm test-js test-lib lib test-python test-jvm jvm vet fuzz bench bench-app build wasm clean
 
 # A development run asks for the development mailbox (mail shown at
 # /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js test-lib test-python
+test: test-native test-wasm test-js test-lib test-python test-jvm
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -84,6 +84,23 @@ build/valgrind/libsealkit.so: $(LIB_SRC)
 # unittest suites against the freshly built build/lib/libsealkit.so.
 test-python: lib
 	cd bindings/python && SEALKIT_LIB=$(CURDIR)/build/lib/libsealkit.so python3 -m unittest discover -s tests
+
+# The JVM binding (bindings/jvm, Java over JNA: Debian's libjna-java)
+# against build/lib/libsealkit.so: compiled with plain javac, no build
+# tool or downloads; the tests are a plain runner (SealkitTest.main) that
+# exits nonzero on the first failing check of any test.
+JNA_JAR ?= /usr/share/java/jna.jar
+JVM_SRC = $(wildcard bindings/jvm/src/dev/sealkit/*.java)
+jvm: build/lib/libsealkit.so
+	@rm -rf build/jvm/classes && mkdir -p build/jvm/classes
+	javac -Xlint:all -Werror -d build/jvm/classes -cp $(JNA_JAR) $(JVM_SRC)
+	jar cf build/jvm/sealkit.jar -C build/jvm/classes .
+
+test-jvm: jvm
+	@rm -rf build/jvm/test-classes && mkdir -p build/jvm/test-classes
+	javac -Xlint:all -Werror -d build/jvm/test-classes -cp build/jvm/classes:$(JNA_JAR) bindings/jvm/test/dev/sealkit/*.java
+	java -cp build/jvm/test-classes:build/jvm/classes:$(JNA_JAR) -Dsealkit.lib=$(CURDIR)/build/lib/libsealkit.so \
+		-Dsealkit.vectors=testdata/vectors dev.sealkit.SealkitTest
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
