@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -677,4 +678,119 @@ func matrixWriteDoc(file string, names []string, cells map[string]map[[2]string]
 	w.WriteString(end)
 	out := string(doc[:i]) + w.String() + string(doc[j+len(end):])
 	return os.WriteFile(file, []byte(out), 0o644)
+}
+
+// matrixLiar is a target that lies in one way, to show that the matrix's
+// checks fail: it corrupts what it opens, accepts anything, or breaks the
+// protocol.
+type matrixLiar struct {
+	matrixAPITarget
+	how string
+}
+
+func (l matrixLiar) consume(format string, b map[string]any) (map[string]any, error) {
+	switch l.how {
+	case "accepts":
+		if strings.HasPrefix(format, "sign-") {
+			return map[string]any{"valid": true}, nil
+		}
+		if format == "session-key" {
+			return map[string]any{"session_key": b["session_key"]}, nil
+		}
+		return map[string]any{"plaintext": ""}, nil
+	case "corrupts":
+		res, err := l.matrixAPITarget.consume(format, b)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range res {
+			switch v := v.(type) {
+			case string:
+				raw, _ := base64.StdEncoding.DecodeString(v)
+				res[k] = base64.StdEncoding.EncodeToString(append(raw, 0))
+			case bool:
+				res[k] = !v
+			}
+		}
+		return res, nil
+	}
+	return nil, errors.New("transport broke")
+}
+
+// TestMatrixCatchesLiars runs the matrix's checks against targets that lie;
+// it needs no peer process and runs in every go test.
+func TestMatrixCatchesLiars(t *testing.T) {
+	honest := matrixAPITarget{nativePeer{}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, format := range matrixFormats {
+		if format == "session-key" && testing.Short() {
+			continue
+		}
+		pt := []byte("a plaintext and a password")
+		bundle, err := honest.produce(format, pt)
+		if err != nil {
+			t.Fatalf("%s: produce: %v", format, err)
+		}
+		if err := matrixCheckBundle(format, bundle); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if err := matrixConsume(honest, format, pt, bundle); err != nil {
+			t.Fatalf("%s: the honest target fails: %v", format, err)
+		}
+		if err := matrixTamper(honest, format, bundle, rng); err != nil {
+			t.Fatalf("%s: the honest target accepts a tampered bundle: %v", format, err)
+		}
+		for _, how := range []string{"accepts", "corrupts", "breaks"} {
+			liar := matrixLiar{honest, how}
+			errOpen := matrixConsume(liar, format, pt, bundle)
+			errTamper := matrixTamper(liar, format, bundle, rng)
+			switch how {
+			case "accepts":
+				if errTamper == nil {
+					t.Errorf("%s: a target accepting a tampered bundle passes", format)
+				}
+			case "corrupts":
+				if errOpen == nil {
+					t.Errorf("%s: a target returning a wrong result passes", format)
+				}
+			case "breaks":
+				if errOpen == nil || errTamper == nil {
+					t.Errorf("%s: a broken transport passes (open %v, tamper %v)", format, errOpen, errTamper)
+				}
+			}
+		}
+		// A bundle missing a field, or with a field that is not base64, is
+		// refused before any consumer sees it.
+		for _, k := range matrixBundleFields[format].fields {
+			bad := maps.Clone(bundle)
+			delete(bad, k)
+			if matrixCheckBundle(format, bad) == nil {
+				t.Errorf("%s: a bundle without %s passes", format, k)
+			}
+		}
+	}
+}
+
+// TestMatrixProcProtocol runs a peer program that breaks the protocol: an
+// answer that is not JSON, one with both ok and error, an empty error
+// text, and an exit. Each must be a transport error, never a refusal
+// (errPeer) that a tamper check would count as a pass.
+func TestMatrixProcProtocol(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := `read l; echo 'not json'; read l; echo '{"ok":{},"error":"x"}'; read l; echo '{"error":""}'; read l; echo '{"error":"decryption failed"}'; read l; exit 0`
+	p := startMatrixProc(t, "liar", exec.Command(sh, "-c", script))
+	for i, want := range []string{"transport", "transport", "transport", "refusal", "transport"} {
+		_, err := p.consume("secretbox", map[string]any{})
+		var pe *errPeer
+		got := "transport"
+		if errors.As(err, &pe) {
+			got = "refusal"
+		}
+		if err == nil || got != want {
+			t.Errorf("answer %d: got %v (%s), want a %s error", i, err, got, want)
+		}
+	}
 }
