@@ -1,0 +1,238 @@
+// Command benchtargets measures sealkit's speed per target — native Go,
+// libsealkit called from C and from Python (ctypes) — next to libsodium
+// from C and PyNaCl from Python, on secretbox 1 KiB and 1 MiB and sealed-box
+// open, and writes the section between the bench-targets markers of
+// docs/TARGETS.md. It is a measurement, not a test: `make bench-targets`
+// runs it after `make lib`. It needs cc, libsodium-dev and python3-nacl
+// (Debian's, for /usr/bin/python3).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/sealkit/sealkit"
+)
+
+// result is one timed operation of one implementation.
+type result struct {
+	Impl string  `json:"impl"`
+	Op   string  `json:"op"`
+	NS   float64 `json:"ns"`
+}
+
+var ops = []string{
+	"secretbox encrypt 1KiB", "secretbox decrypt 1KiB",
+	"secretbox encrypt 1MiB", "secretbox decrypt 1MiB",
+	"box seal open 1KiB",
+}
+
+func main() {
+	out := flag.String("o", "docs/TARGETS.md", "the file whose bench-targets section is rewritten")
+	minTime := flag.Duration("min", 500*time.Millisecond, "minimum time per operation")
+	python := flag.String("python", "/usr/bin/python3", "the Python that has Debian's python3-nacl")
+	flag.Parse()
+	log.SetFlags(0)
+	start := time.Now()
+	lib, _ := filepath.Abs("build/lib")
+	inc, _ := filepath.Abs("build/include")
+	if _, err := os.Stat(filepath.Join(lib, "libsealkit.so")); err != nil {
+		log.Fatalf("benchtargets: %v (run make lib)", err)
+	}
+
+	var results []result
+	results = append(results, benchGo(*minTime)...)
+
+	tmp, err := os.MkdirTemp("", "sealkit-benchtargets-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "bench")
+	cc := exec.Command("cc", "-O2", "-Wall", "-o", bin, "bench/targets/bench.c", "-I", inc, "-L", lib,
+		"-Wl,-rpath,"+lib, "-lsealkit", "-lsodium", "-lpthread")
+	if o, err := cc.CombinedOutput(); err != nil {
+		log.Fatalf("benchtargets: building bench/targets/bench.c: %v\n%s", err, o)
+	}
+	secs := fmt.Sprint(minTime.Seconds())
+	results = append(results, run(exec.Command(bin, secs))...)
+	py := exec.Command(*python, "bench/targets/bench.py", secs)
+	py.Env = append(os.Environ(), "SEALKIT_LIB="+filepath.Join(lib, "libsealkit.so"))
+	results = append(results, run(py)...)
+
+	if err := write(*out, results, time.Since(start)); err != nil {
+		log.Fatalf("benchtargets: %v", err)
+	}
+	fmt.Printf("benchtargets: wrote %s (%v)\n", *out, time.Since(start).Round(time.Second))
+}
+
+// benchGo times the operations natively with the same loop as bench.c.
+func benchGo(min time.Duration) []result {
+	var rs []result
+	timeOp := func(op string, f func()) {
+		for range 3 {
+			f()
+		}
+		n, batch := 0, 1
+		t0 := time.Now()
+		var el time.Duration
+		for el = time.Since(t0); el < min; el = time.Since(t0) {
+			for range batch {
+				f()
+			}
+			n += batch
+			batch = min2(batch*2, 1<<20)
+		}
+		rs = append(rs, result{"go", op, float64(el.Nanoseconds()) / float64(n)})
+	}
+	must := func(err error) {
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	key := sealkit.GenerateKey()
+	for _, s := range []struct {
+		n     int
+		label string
+	}{{1024, "1KiB"}, {1 << 20, "1MiB"}} {
+		pt := make([]byte, s.n)
+		ct, err := sealkit.EncryptSecretbox(pt, key)
+		must(err)
+		timeOp("secretbox encrypt "+s.label, func() { _, err := sealkit.EncryptSecretbox(pt, key); must(err) })
+		timeOp("secretbox decrypt "+s.label, func() { _, err := sealkit.DecryptSecretbox(ct, key); must(err) })
+	}
+	pk, sk, err := sealkit.GenerateKeyPair()
+	must(err)
+	ct, err := sealkit.BoxSeal(make([]byte, 1024), pk)
+	must(err)
+	timeOp("box seal open 1KiB", func() { _, err := sealkit.BoxSealOpen(ct, pk, sk); must(err) })
+	return rs
+}
+
+func min2(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func run(cmd *exec.Cmd) []result {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	o, err := cmd.Output()
+	if err != nil {
+		log.Fatalf("benchtargets: %v: %v\n%s", cmd.Args, err, stderr.String())
+	}
+	if stderr.Len() > 0 {
+		log.Printf("%s: %s", filepath.Base(cmd.Args[0]), strings.TrimSpace(stderr.String()))
+	}
+	var rs []result
+	sc := bufio.NewScanner(bytes.NewReader(o))
+	for sc.Scan() {
+		var r result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			log.Fatalf("benchtargets: %v: line %q: %v", cmd.Args, sc.Text(), err)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func human(ns float64) string {
+	switch {
+	case ns == 0:
+		return "—"
+	case ns < 1e3:
+		return fmt.Sprintf("%.0f ns", ns)
+	case ns < 1e6:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.2f ms", ns/1e6)
+}
+
+func signed(ns float64) string {
+	if ns < 0 {
+		return "−" + human(-ns)
+	}
+	return "+" + human(ns)
+}
+
+func write(file string, rs []result, took time.Duration) error {
+	const begin, end = "<!-- bench-targets:begin -->", "<!-- bench-targets:end -->"
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	i, j := bytes.Index(doc, []byte(begin)), bytes.Index(doc, []byte(end))
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no %s … %s markers", file, begin, end)
+	}
+	get := map[[2]string]float64{}
+	impls := map[string]bool{}
+	for _, r := range rs {
+		get[[2]string{r.Impl, r.Op}] = r.NS
+		impls[r.Impl] = true
+	}
+	cols := []struct{ impl, title string }{
+		{"go", "Go (native)"}, {"c-libsealkit", "C → libsealkit"}, {"c-libsodium", "C → libsodium"},
+		{"python-ctypes", "Python → libsealkit (ctypes)"}, {"python-binding", "Python → `sealkit` binding"}, {"pynacl", "Python → PyNaCl"},
+	}
+	var w strings.Builder
+	fmt.Fprintf(&w, "%s\n<!-- written by `make bench-targets` (internal/benchtargets); do not edit by hand -->\n\n", begin)
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(&w, "Run %s, %s, %d logical cores, %s; load average %s when it ended; %v in all. "+
+		"Mean wall-clock time per call, each operation looped for at least 0.5 s after a warm-up, one implementation at a time.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.Version(), runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH,
+		strings.Join(strings.Fields(string(load))[:3], " "), took.Round(time.Second))
+	w.WriteString("| Operation |")
+	var sep strings.Builder
+	sep.WriteString("|---|")
+	for _, c := range cols {
+		if impls[c.impl] {
+			fmt.Fprintf(&w, " %s |", c.title)
+			sep.WriteString("--:|")
+		}
+	}
+	w.WriteString("\n" + sep.String() + "\n")
+	for _, op := range ops {
+		fmt.Fprintf(&w, "| %s |", op)
+		for _, c := range cols {
+			if impls[c.impl] {
+				fmt.Fprintf(&w, " %s |", human(get[[2]string{c.impl, op}]))
+			}
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\n**Per-call overhead over native Go** (the binding's time minus Go's, same operation; " +
+		"at 1 KiB the crypto is a few µs, so this is mostly the crossing: cgo, copying inputs into Go memory and the output out, the wipe on free, and for Python ctypes' argument conversion):\n\n")
+	w.WriteString("| Operation | C → libsealkit | Python (ctypes) |")
+	if impls["python-binding"] {
+		w.WriteString(" Python (`sealkit` binding) |")
+	}
+	w.WriteString("\n|---|--:|--:|")
+	if impls["python-binding"] {
+		w.WriteString("--:|")
+	}
+	w.WriteString("\n")
+	for _, op := range ops {
+		g := get[[2]string{"go", op}]
+		fmt.Fprintf(&w, "| %s | %s | %s |", op, signed(get[[2]string{"c-libsealkit", op}]-g), signed(get[[2]string{"python-ctypes", op}]-g))
+		if impls["python-binding"] {
+			fmt.Fprintf(&w, " %s |", signed(get[[2]string{"python-binding", op}]-g))
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString(end)
+	out := append(append(append([]byte{}, doc[:i]...), w.String()...), doc[j+len(end):]...)
+	return os.WriteFile(file, out, 0o644)
+}
