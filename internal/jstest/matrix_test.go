@@ -814,3 +814,55 @@ func TestMatrixProcProtocol(t *testing.T) {
 		}
 	}
 }
+
+// TestMatrixGoPeer runs the reference peer program (internal/crosstarget/
+// gopeer, over the root package's byte API) through the protocol against
+// the in-process Go target, both directions, every format: the protocol
+// path the bindings' peers take, end to end.
+func TestMatrixGoPeer(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "gopeer")
+	build := exec.Command(goTool(), "build", "-o", bin, "./internal/crosstarget/gopeer")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building gopeer: %v\n%s", err, out)
+	}
+	proc := startMatrixProc(t, "gopeer", exec.Command(bin))
+	api := matrixAPITarget{nativePeer{}}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, format := range matrixFormats {
+		if format == "session-key" && testing.Short() {
+			continue
+		}
+		for _, pair := range [][2]matrixTarget{{proc, api}, {api, proc}, {proc, proc}} {
+			for _, pt := range matrixPlaintexts(rng, format) {
+				bundle, err := pair[0].produce(format, pt)
+				if err != nil {
+					t.Fatalf("%s produce %s: %v", pair[0].name(), format, err)
+				}
+				if err := matrixCheckBundle(format, bundle); err != nil {
+					t.Fatalf("%s produce %s: %v", pair[0].name(), format, err)
+				}
+				if err := matrixConsume(pair[1], format, pt, bundle); err != nil {
+					t.Errorf("%s → %s, %s: %v", pair[0].name(), pair[1].name(), format, err)
+				}
+				if err := matrixTamper(pair[1], format, bundle, rng); err != nil {
+					t.Errorf("%s → %s, %s tampered: %v", pair[0].name(), pair[1].name(), format, err)
+				}
+			}
+		}
+	}
+	// Requests a peer must refuse with an error line, not a crash.
+	for _, req := range []map[string]any{
+		{"op": "nope"},
+		{"op": "produce", "format": "nope", "plaintext": ""},
+		{"op": "produce", "format": "secretbox", "plaintext": "!!"},
+		{"op": "consume", "format": "secretbox", "bundle": map[string]any{"key": "AAAA", "ciphertext": "AAAA"}},
+		{"op": "consume", "format": "hybrid-cat9", "bundle": map[string]any{}},
+	} {
+		if _, err := proc.request(req); err == nil {
+			t.Errorf("gopeer accepted %v", req)
+		} else if pe := (*errPeer)(nil); !errors.As(err, &pe) {
+			t.Errorf("gopeer broke on %v: %v", req, err)
+		}
+	}
+}
