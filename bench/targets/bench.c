@@ -44,6 +44,15 @@ static void die(const char *what, int rc) {
 int main(int argc, char **argv) {
     if (argc > 1) min_ns = atof(argv[1]) * 1e9;
     if (sodium_init() < 0) die("sodium_init", -1);
+    /* The crossing alone: a 1-byte ciphertext is refused (TOO_SHORT)
+     * before any crypto, and no error text is asked for. */
+    {
+        uint8_t k[32] = {0}, c1[1] = {0};
+        TIME("c-libsealkit", "reject 1-byte ciphertext", {
+            uint8_t *o; size_t ol;
+            if (sealkit_decrypt_secretbox(c1, 1, k, 32, &o, &ol, NULL) == SEALKIT_OK) die("reject", 0);
+        });
+    }
     size_t sizes[2] = {1024, 1024 * 1024};
     const char *names[2] = {"1KiB", "1MiB"};
     uint8_t key[32];

@@ -68,6 +68,26 @@ except Exception as e:  # the binding is optional here
     binding = None
 
 key = nacl.utils.random(32)
+
+
+def reject():
+    try:
+        call(lib.sealkit_decrypt_secretbox, b"\0", key)
+    except RuntimeError:
+        return
+    raise AssertionError("a 1-byte ciphertext opened")
+
+
+# The crossing alone: refused before any crypto (TOO_SHORT).
+bench("python-ctypes", "reject 1-byte ciphertext", reject)
+if binding:
+    def reject_binding():
+        try:
+            binding.decrypt_secretbox(b"\0", key)
+        except Exception:
+            return
+        raise AssertionError("a 1-byte ciphertext opened")
+    bench("python-binding", "reject 1-byte ciphertext", reject_binding)
 for size, label in ((1024, "1KiB"), (1 << 20, "1MiB")):
     pt = nacl.utils.random(size)
     ct = call(lib.sealkit_encrypt_secretbox, pt, key)
