@@ -391,6 +391,16 @@ var matrixBindings = []matrixBinding{
 		return exec.Command(filepath.Join(root, "bindings/jvm/peer.sh"))
 	}},
 	{"elixir", "bindings/elixir/peer.exs", func(t *testing.T, root string) *exec.Cmd {
+		// The peer runs the compiled NIF and modules; build them from
+		// this tree's sources first, so the matrix never runs a stale build.
+		if b := filepath.Join(root, "bindings/elixir/build.sh"); fileExists(b) {
+			build := exec.Command("sh", b)
+			build.Dir = root
+			build.Env = append(os.Environ(), "SEALKIT_LIB_DIR="+filepath.Join(root, "build/lib"), "SEALKIT_INCLUDE_DIR="+filepath.Join(root, "build/include"))
+			if out, err := build.CombinedOutput(); err != nil {
+				t.Fatalf("elixir peer: bindings/elixir/build.sh: %v\n%s", err, out)
+			}
+		}
 		if sh := filepath.Join(root, "bindings/elixir/peer.sh"); fileExists(sh) {
 			return exec.Command(sh)
 		}
