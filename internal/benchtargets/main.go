@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/sealkit/sealkit"
+	"github.com/sealkit/sealkit/sealtext"
 )
 
 // result is one timed operation of one implementation.
@@ -65,10 +66,34 @@ func main() {
 	if o, err := cc.CombinedOutput(); err != nil {
 		log.Fatalf("benchtargets: building bench/targets/bench.c: %v\n%s", err, o)
 	}
+	// The JVM and Elixir bindings, when this tree has them.
+	var jvm, ex *exec.Cmd
+	newJVM, newEx := func() *exec.Cmd { return nil }, func() *exec.Cmd { return nil }
+	if srcs, _ := filepath.Glob("bindings/jvm/src/dev/sealkit/*.java"); len(srcs) > 0 {
+		classes := filepath.Join(tmp, "jvm")
+		javac := exec.Command("javac", append([]string{"-d", classes, "-cp", jnaJar, "bench/targets/Bench.java"}, srcs...)...)
+		if o, err := javac.CombinedOutput(); err != nil {
+			log.Fatalf("benchtargets: compiling bench/targets/Bench.java with bindings/jvm: %v\n%s", err, o)
+		}
+		newJVM = func() *exec.Cmd {
+			return exec.Command("java", "-cp", classes+string(os.PathListSeparator)+jnaJar,
+				"-Dsealkit.lib="+filepath.Join(lib, "libsealkit.so"), "Bench", secsOf(*minTime))
+		}
+	}
+	if _, err := os.Stat("bindings/elixir/build.sh"); err == nil {
+		build := exec.Command("sh", "bindings/elixir/build.sh")
+		if o, err := build.CombinedOutput(); err != nil {
+			log.Fatalf("benchtargets: bindings/elixir/build.sh: %v\n%s", err, o)
+		}
+		newEx = func() *exec.Cmd {
+			return exec.Command("elixir", "-pa", "bindings/elixir/ebin", "bench/targets/bench.exs", secsOf(*minTime))
+		}
+	}
+
 	// Rounds of every implementation in turn; the table keeps each
 	// operation's fastest round, the one least disturbed by other work on
 	// a shared machine.
-	secs := fmt.Sprint(minTime.Seconds())
+	secs := secsOf(*minTime)
 	loadStart := loadavg()
 	for range *rounds {
 		results = append(results, benchGo(*minTime)...)
@@ -76,6 +101,12 @@ func main() {
 		py := exec.Command(*python, "bench/targets/bench.py", secs)
 		py.Env = append(os.Environ(), "SEALKIT_LIB="+filepath.Join(lib, "libsealkit.so"))
 		results = append(results, run(py)...)
+		if jvm = newJVM(); jvm != nil {
+			results = append(results, run(jvm)...)
+		}
+		if ex = newEx(); ex != nil {
+			results = append(results, run(ex)...)
+		}
 	}
 
 	if err := write(*out, results, *rounds, *minTime, loadStart, time.Since(start)); err != nil {
@@ -129,8 +160,40 @@ func benchGo(min time.Duration) []result {
 	ct, err := sealkit.BoxSeal(make([]byte, 1024), pk)
 	must(err)
 	timeOp("box seal open 1KiB", func() { _, err := sealkit.BoxSealOpen(ct, pk, sk); must(err) })
-	return rs
+
+	// The same through sealtext, the crate's base64 API that the Elixir
+	// binding exposes: the baseline for its overhead.
+	plain := rs
+	rs = nil
+	keyB64 := sealtext.GenerateKey()
+	timeOp("reject 1-byte ciphertext", func() {
+		if _, err := sealtext.DecryptSecretbox("AA==", keyB64); err == nil {
+			log.Fatal("a 1-byte ciphertext opened")
+		}
+	})
+	for _, n := range []int{1024, 1 << 20} {
+		label := map[int]string{1024: "1KiB", 1 << 20: "1MiB"}[n]
+		pt := make([]byte, n)
+		ctB64, err := sealtext.EncryptSecretbox(pt, keyB64)
+		must(err)
+		timeOp("secretbox encrypt "+label, func() { _, err := sealtext.EncryptSecretbox(pt, keyB64); must(err) })
+		timeOp("secretbox decrypt "+label, func() { _, err := sealtext.DecryptSecretbox(ctB64, keyB64); must(err) })
+	}
+	kp, err := sealtext.GenerateKeyPair()
+	must(err)
+	boxed, err := sealtext.BoxSeal(make([]byte, 1024), kp.PublicKey)
+	must(err)
+	timeOp("box seal open 1KiB", func() { _, err := sealtext.BoxSealOpen(boxed, kp.PublicKey, kp.PrivateKey); must(err) })
+	for i := range rs {
+		rs[i].Impl = "go-text"
+	}
+	return append(plain, rs...)
 }
+
+// jnaJar is Debian's JNA (libjna-java), which bindings/jvm uses.
+const jnaJar = "/usr/share/java/jna.jar"
+
+func secsOf(d time.Duration) string { return fmt.Sprint(d.Seconds()) }
 
 func min2(a, b int) int {
 	if a < b {
@@ -211,6 +274,7 @@ func write(file string, rs []result, rounds int, minTime time.Duration, loadStar
 	cols := []struct{ impl, title string }{
 		{"go", "Go (native)"}, {"c-libsealkit", "C → libsealkit"}, {"c-libsodium", "C → libsodium"},
 		{"python-ctypes", "Python → libsealkit (ctypes)"}, {"python-binding", "Python → `sealkit` binding"}, {"pynacl", "Python → PyNaCl"},
+		{"jvm", "JVM → `dev.sealkit` (JNA)"}, {"go-text", "Go `sealtext` (base64 API)"}, {"elixir", "Elixir → NIF (base64 API)"},
 	}
 	var w strings.Builder
 	fmt.Fprintf(&w, "%s\n<!-- written by `make bench-targets` (internal/benchtargets); do not edit by hand -->\n\n", begin)
@@ -240,20 +304,27 @@ func write(file string, rs []result, rounds int, minTime time.Duration, loadStar
 	}
 	w.WriteString("\n**Per-call overhead over native Go** (the binding's time minus Go's, same operation; " +
 		"at 1 KiB the crypto is a few µs, so this is mostly the crossing: cgo, copying inputs into Go memory and the output out, the wipe on free, and for Python ctypes' argument conversion):\n\n")
-	w.WriteString("| Operation | C → libsealkit | Python (ctypes) |")
-	if impls["python-binding"] {
-		w.WriteString(" Python (`sealkit` binding) |")
+	over := []struct{ impl, base, title string }{
+		{"c-libsealkit", "go", "C → libsealkit"}, {"python-ctypes", "go", "Python (ctypes)"},
+		{"python-binding", "go", "Python (`sealkit` binding)"}, {"jvm", "go", "JVM (JNA)"},
+		{"elixir", "go-text", "Elixir (NIF, over Go `sealtext`)"},
 	}
-	w.WriteString("\n|---|--:|--:|")
-	if impls["python-binding"] {
-		w.WriteString("--:|")
+	w.WriteString("| Operation |")
+	sep.Reset()
+	sep.WriteString("|---|")
+	for _, o := range over {
+		if impls[o.impl] {
+			fmt.Fprintf(&w, " %s |", o.title)
+			sep.WriteString("--:|")
+		}
 	}
-	w.WriteString("\n")
+	w.WriteString("\n" + sep.String() + "\n")
 	for _, op := range ops {
-		g := get[[2]string{"go", op}]
-		fmt.Fprintf(&w, "| %s | %s | %s |", op, signed(get[[2]string{"c-libsealkit", op}]-g), signed(get[[2]string{"python-ctypes", op}]-g))
-		if impls["python-binding"] {
-			fmt.Fprintf(&w, " %s |", signed(get[[2]string{"python-binding", op}]-g))
+		fmt.Fprintf(&w, "| %s |", op)
+		for _, o := range over {
+			if impls[o.impl] {
+				fmt.Fprintf(&w, " %s |", signed(get[[2]string{o.impl, op}]-get[[2]string{o.base, op}]))
+			}
 		}
 		w.WriteString("\n")
 	}
