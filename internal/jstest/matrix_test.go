@@ -516,7 +516,7 @@ func TestMatrix(t *testing.T) {
 	}
 	t.Logf("matrix: %d targets × %d formats in %v", len(targets), len(matrixFormats), time.Since(start).Round(time.Millisecond))
 	if doc := os.Getenv("SEALKIT_MATRIX_DOC"); doc != "" {
-		if err := matrixWriteDoc(doc, names, cells, t.Failed()); err != nil {
+		if err := matrixWriteDoc(doc, names, cells, time.Since(start), t.Failed()); err != nil {
 			t.Errorf("writing %s: %v", doc, err)
 		}
 	}
@@ -649,7 +649,7 @@ func matrixTamper(cons matrixTarget, format string, bundle map[string]any, rng *
 }
 
 // matrixWriteDoc writes the table between the markers of file.
-func matrixWriteDoc(file string, names []string, cells map[string]map[[2]string]*matrixCell, failed bool) error {
+func matrixWriteDoc(file string, names []string, cells map[string]map[[2]string]*matrixCell, took time.Duration, failed bool) error {
 	const begin, end = "<!-- matrix:begin -->", "<!-- matrix:end -->"
 	doc, err := os.ReadFile(file)
 	if err != nil {
@@ -661,8 +661,8 @@ func matrixWriteDoc(file string, names []string, cells map[string]map[[2]string]
 	}
 	var w strings.Builder
 	fmt.Fprintf(&w, "%s\n<!-- written by `make test-matrix`; do not edit by hand -->\n\n", begin)
-	fmt.Fprintf(&w, "Run %s: %d targets (%s), %d formats, %d ordered pairs per format.\n\n",
-		time.Now().UTC().Format("2006-01-02"), len(names), strings.Join(names, ", "), len(matrixFormats), len(names)*len(names))
+	fmt.Fprintf(&w, "Run %s: %d targets (%s), %d formats, %d ordered pairs per format; %v.\n\n",
+		time.Now().UTC().Format("2006-01-02"), len(names), strings.Join(names, ", "), len(matrixFormats), len(names)*len(names), took.Round(time.Second))
 	w.WriteString("By format: for each producer, how many consumers opened its bundles and refused the tampered ones.\n\n")
 	fmt.Fprintf(&w, "| format | %s |\n|---|%s\n", strings.Join(names, " → all | ")+" → all", strings.Repeat("---|", len(names)))
 	for _, f := range matrixFormats {
