@@ -11,14 +11,14 @@ GO ?= go
 export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js test-lib lib test-python test-jvm jvm vet fuzz bench bench-app build wasm clean
+.PHONY: run test test-native test-wasm test-js test-lib lib test-python test-jvm jvm test-elixir test-matrix vet fuzz bench bench-app bench-targets build wasm clean
 
 # A development run asks for the development mailbox (mail shown at
 # /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js test-lib test-python test-jvm
+test: test-native test-wasm test-js test-lib test-python test-jvm test-matrix
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -45,6 +45,15 @@ test-wasm:
 test-js: wasm $(NPM_STAMP)
 	node --test js/test/
 	npx --no-install tsc -p js/test/types/tsconfig.json
+
+# The cross-target matrix (internal/jstest TestMatrix, docs/TARGETS.md):
+# native Go, wasm in Node, wasm in Chromium and every binding's peer, each
+# producing every format for every other; runs after the bindings' own
+# tests (last on the test: line) and needs the C library (make lib, once
+# libsealkit/ is in the tree). Rewrites the matrix table of docs/TARGETS.md.
+MATRIX_DEPS := wasm $(NPM_STAMP) $(if $(wildcard libsealkit/*.go),lib)
+test-matrix: $(MATRIX_DEPS)
+	SEALKIT_MATRIX=1 SEALKIT_MATRIX_DOC=$(CURDIR)/docs/TARGETS.md $(GO) test -count=1 -run '^TestMatrix$$' -v ./internal/jstest
 
 # libsealkit: the core as a C library (libsealkit/, header
 # libsealkit/sealkit.h). cgo writes its own header next to each output;
@@ -125,6 +134,13 @@ fuzz:
 # sealkit next to libsodium.js and noble; writes docs/BENCHMARKS.md.
 bench: $(NPM_STAMP)
 	$(GO) run ./internal/benchreport -o docs/BENCHMARKS.md
+
+# Speed per target: libsealkit from C and from Python (ctypes) next to
+# libsodium and PyNaCl, and native Go; rewrites the speed section of
+# docs/TARGETS.md. A measurement, not a test (about a minute); needs
+# libsodium-dev and python3-nacl.
+bench-targets: lib
+	$(GO) run ./internal/benchtargets -o docs/TARGETS.md
 
 # The app's server paths on SQLite and PostgreSQL; writes docs/APP-BENCHMARKS.md.
 bench-app:
