@@ -20,27 +20,6 @@
 #include <erl_nif.h>
 #include "sealkit.h"
 
-/* The values sealkit.h gives these; spelled out only should an older header
- * lack a name. */
-#ifndef SEALKIT_OK
-#define SEALKIT_OK 0
-#endif
-#ifndef SEALKIT_CAT1
-#define SEALKIT_CAT1 1
-#define SEALKIT_CAT3 3
-#define SEALKIT_CAT5 5
-#endif
-#ifndef SEALKIT_SIGN_CAT2
-#define SEALKIT_SIGN_CAT2 2
-#define SEALKIT_SIGN_CAT3 3
-#define SEALKIT_SIGN_CAT5 5
-#endif
-#ifndef SEALKIT_SUITE_HYBRID
-#define SEALKIT_SUITE_HYBRID 0
-#define SEALKIT_SUITE_HYBRID_MATCHED 1
-#define SEALKIT_SUITE_PURE_CNSA2 2
-#endif
-
 static ERL_NIF_TERM am_ok, am_error, am_true, am_false;
 
 static int load(ErlNifEnv *env, void **priv, ERL_NIF_TERM info) {
