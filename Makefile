@@ -11,14 +11,14 @@ GO ?= go
 export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js vet fuzz bench bench-app build wasm clean
+.PHONY: run test test-native test-wasm test-js test-elixir vet fuzz bench bench-app build wasm clean
 
 # A development run asks for the development mailbox (mail shown at
 # /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js
+test: test-native test-wasm test-js test-elixir
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -45,6 +45,13 @@ test-wasm:
 test-js: wasm $(NPM_STAMP)
 	node --test js/test/
 	npx --no-install tsc -p js/test/types/tsconfig.json
+
+# The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
+# and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
+# Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
+# dirty schedulers and the matrix peer.
+test-elixir: lib
+	bindings/elixir/run_tests.sh
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
