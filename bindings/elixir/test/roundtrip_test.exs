@@ -135,3 +135,31 @@ defmodule SealkitBinding.RoundTripTest do
     assert {:ok, "facade"} == MetamorphicCrypto.decrypt(ct, key)
   end
 end
+
+defmodule SealkitBinding.ConcurrencyTest do
+  # libsealkit is called from many schedulers at once (normal and dirty):
+  # every result must still be the right one.
+  use ExUnit.Case, async: true
+  alias MetamorphicCrypto.{Hybrid, Keys, SecretBox, Seal, Sign}
+
+  test "parallel calls from many processes" do
+    kp = Sign.generate_signing_keypair(:cat2)
+    {pq_pk, pq_sk} = Hybrid.generate_keypair(:cat1)
+    {pk, sk} = Keys.generate_keypair()
+    results =
+      1..64
+      |> Task.async_stream(fn i ->
+        key = Keys.generate_key()
+        msg = "message #{i}"
+        {:ok, ct} = SecretBox.encrypt_string(msg, key)
+        {:ok, sealed} = Seal.seal_for_user(msg, pk, pq_public_key: pq_pk, level: :cat1)
+        {:ok, sig} = Sign.sign(msg, "ctx", kp.secret_key)
+        {SecretBox.decrypt_string(ct, key), Seal.unseal_from_user(sealed, pk, sk, pq_secret_key: pq_sk),
+         Sign.verify(msg, "ctx", sig, kp.public_key), msg}
+      end, max_concurrency: 16, timeout: 60_000)
+      |> Enum.map(fn {:ok, r} -> r end)
+    for {a, b, v, msg} <- results do
+      assert a == {:ok, msg} and b == {:ok, msg} and v
+    end
+  end
+end
