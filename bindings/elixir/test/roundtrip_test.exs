@@ -133,6 +133,16 @@ defmodule SealkitBinding.RoundTripTest do
     key = MetamorphicCrypto.generate_key()
     {:ok, ct} = MetamorphicCrypto.encrypt("facade", key)
     assert {:ok, "facade"} == MetamorphicCrypto.decrypt(ct, key)
+    {pk, sk} = MetamorphicCrypto.generate_keypair()
+    {:ok, sealed} = MetamorphicCrypto.seal("to pk", pk)
+    assert {:ok, "to pk"} == MetamorphicCrypto.unseal(sealed, pk, sk)
+    kp = MetamorphicCrypto.generate_signing_keypair()
+    assert {:ok, kp.public_key} == MetamorphicCrypto.derive_public_key(kp.secret_key)
+    {:ok, sig} = MetamorphicCrypto.sign("m", "c", kp.secret_key)
+    assert MetamorphicCrypto.verify("m", "c", sig, kp.public_key)
+    {hpk, hsk} = MetamorphicCrypto.Hybrid.generate_keypair()
+    {:ok, hct} = MetamorphicCrypto.Hybrid.seal("ctx", hpk)
+    assert {:ok, "ctx"} == MetamorphicCrypto.Hybrid.open(hct, hsk, "mosslet/seal/v1")
   end
 end
 

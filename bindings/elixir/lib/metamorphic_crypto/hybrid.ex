@@ -65,6 +65,17 @@ defmodule MetamorphicCrypto.Hybrid do
   def open_raw(ciphertext_b64, secret_key_b64),
     do: Wrap.ok(Native.nif_hybrid_open(ciphertext_b64, secret_key_b64))
 
+  @doc """
+  `open/2` with a context label. The label binds only the CNSA 2.0 suites,
+  which libsealkit does not open; for tags 0x01–0x03 it is ignored, as in
+  the crate.
+  """
+  def open(ciphertext_b64, secret_key_b64, context_label) when is_binary(context_label),
+    do: open(ciphertext_b64, secret_key_b64)
+
+  def open_raw(ciphertext_b64, secret_key_b64, context_label) when is_binary(context_label),
+    do: open_raw(ciphertext_b64, secret_key_b64)
+
   @doc "Whether the base64 ciphertext carries a hybrid tag and length."
   def hybrid_ciphertext?(ciphertext_b64), do: Native.nif_is_hybrid_ciphertext(ciphertext_b64)
 end
