@@ -11,14 +11,14 @@ GO ?= go
 export GOTOOLCHAIN ?= go1.27.3
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test test-native test-wasm test-js test-elixir vet fuzz bench bench-app build wasm clean
+.PHONY: run test test-native test-wasm test-js test-lib lib test-elixir vet fuzz bench bench-app build wasm clean
 
 # A development run asks for the development mailbox (mail shown at
 # /dev/mailbox, on loopback addresses only); `serve` alone never turns it on.
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js test-elixir
+test: test-native test-wasm test-js test-lib test-elixir
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -46,12 +46,48 @@ test-js: wasm $(NPM_STAMP)
 	node --test js/test/
 	npx --no-install tsc -p js/test/types/tsconfig.json
 
+<<<<<<< HEAD
 # The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
 # and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
 # Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
 # dirty schedulers and the matrix peer.
 test-elixir: lib
 	bindings/elixir/run_tests.sh
+=======
+# libsealkit: the core as a C library (libsealkit/, header
+# libsealkit/sealkit.h). cgo writes its own header next to each output;
+# the hand-written one, with the constants and documentation, is the one
+# installed (libsealkit/test/abi.c checks that the two agree).
+LIB_SRC = $(wildcard *.go internal/*/*.go libsealkit/*.go libsealkit/*.c) libsealkit/sealkit.h go.mod go.sum
+lib: build/lib/libsealkit.so build/lib/libsealkit.a build/include/sealkit.h
+
+build/lib/libsealkit.so: $(LIB_SRC)
+	@mkdir -p build/lib
+	$(GO) build -trimpath -buildmode=c-shared -o $@ ./libsealkit
+	mv build/lib/libsealkit.h build/lib/libsealkit-cgo.h
+
+build/lib/libsealkit.a: $(LIB_SRC)
+	@mkdir -p build/lib
+	$(GO) build -trimpath -buildmode=c-archive -o build/lib/libsealkit-archive.a ./libsealkit
+	mv build/lib/libsealkit-archive.a $@
+	rm -f build/lib/libsealkit-archive.h
+
+build/include/sealkit.h: libsealkit/sealkit.h
+	@mkdir -p build/include
+	cp $< $@
+
+# The C tests (libsealkit/test): vectors, round trips, every bad input,
+# ownership and wiping, threads; against the shared library under
+# valgrind (leaks and invalid accesses in C code are errors) and against
+# the static archive built with AddressSanitizer.
+test-lib: lib build/valgrind/libsealkit.so
+	$(MAKE) -C libsealkit/test test
+
+build/valgrind/libsealkit.so: $(LIB_SRC)
+	@mkdir -p build/valgrind
+	CGO_CFLAGS="-g -O2 -gdwarf-4" $(GO) build -tags valgrind -trimpath -buildmode=c-shared -o $@ ./libsealkit
+	rm -f build/valgrind/libsealkit.h
+>>>>>>> clib
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
