@@ -46,14 +46,6 @@ test-js: wasm $(NPM_STAMP)
 	node --test js/test/
 	npx --no-install tsc -p js/test/types/tsconfig.json
 
-<<<<<<< HEAD
-# The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
-# and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
-# Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
-# dirty schedulers and the matrix peer.
-test-elixir: lib
-	bindings/elixir/run_tests.sh
-=======
 # libsealkit: the core as a C library (libsealkit/, header
 # libsealkit/sealkit.h). cgo writes its own header next to each output;
 # the hand-written one, with the constants and documentation, is the one
@@ -87,7 +79,13 @@ build/valgrind/libsealkit.so: $(LIB_SRC)
 	@mkdir -p build/valgrind
 	CGO_CFLAGS="-g -O2 -gdwarf-4" $(GO) build -tags valgrind -trimpath -buildmode=c-shared -o $@ ./libsealkit
 	rm -f build/valgrind/libsealkit.h
->>>>>>> clib
+
+# The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
+# and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
+# Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
+# dirty schedulers and the matrix peer.
+test-elixir: lib
+	bindings/elixir/run_tests.sh
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
