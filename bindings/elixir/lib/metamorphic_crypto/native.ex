@@ -6,14 +6,21 @@ defmodule MetamorphicCrypto.NIF do
   # text is the crate's CryptoError display text, as libsealkit reports it.
   @on_load :load
   def load do
-    path = :filename.join(priv_dir(), ~c"sealkit_nif")
-    :erlang.load_nif(path, 0)
+    case nif_dir() do
+      # Not on the code path: the module is being compiled (elixirc loads
+      # each module it compiles), not run; calls raise :sealkit_nif_not_loaded.
+      nil -> :ok
+      dir -> :erlang.load_nif(:filename.join(dir, ~c"sealkit_nif"), 0)
+    end
   end
 
-  defp priv_dir do
-    case System.get_env("SEALKIT_NIF_DIR") do
-      nil -> :filename.join(:filename.dirname(:filename.dirname(:code.which(__MODULE__))), ~c"priv")
-      dir -> String.to_charlist(dir)
+  # SEALKIT_NIF_DIR, else ebin/../priv. The beam is looked up on the code
+  # path because :code.which/1 does not know a module while its on_load runs.
+  defp nif_dir do
+    case {System.get_env("SEALKIT_NIF_DIR"), :code.where_is_file(~c"Elixir.MetamorphicCrypto.NIF.beam")} do
+      {dir, _} when is_binary(dir) -> String.to_charlist(dir)
+      {nil, :non_existing} -> nil
+      {nil, beam} -> :filename.join(:filename.dirname(:filename.dirname(:filename.absname(beam))), ~c"priv")
     end
   end
 
