@@ -83,8 +83,9 @@ build/valgrind/libsealkit.so: $(LIB_SRC)
 # The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
 # and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
 # Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
-# dirty schedulers and the matrix peer.
-test-elixir: lib
+# dirty schedulers, the matrix peer, and interop with libsodium.js and noble
+# (interop/peer.mjs, hence the npm packages).
+test-elixir: lib $(NPM_STAMP)
 	bindings/elixir/run_tests.sh
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
