@@ -143,6 +143,14 @@ defmodule SealkitBinding.RoundTripTest do
     {hpk, hsk} = MetamorphicCrypto.Hybrid.generate_keypair()
     {:ok, hct} = MetamorphicCrypto.Hybrid.seal("ctx", hpk)
     assert {:ok, "ctx"} == MetamorphicCrypto.Hybrid.open(hct, hsk, "mosslet/seal/v1")
+    {:ok, sct} = MetamorphicCrypto.Hybrid.seal_suite("suite", hpk, :hybrid, :cat3, context_label: "x/seal/v1")
+    assert {:ok, "suite"} == MetamorphicCrypto.Hybrid.open(sct, hsk)
+    {:ok, {spk, ssk}} = MetamorphicCrypto.Hybrid.generate_keypair_suite(:hybrid, :cat1)
+    {:ok, sct} = MetamorphicCrypto.Hybrid.seal_suite("s1", spk, :hybrid, :cat1)
+    assert <<1, _::binary>> = Base.decode64!(sct)
+    assert {:ok, "s1"} == MetamorphicCrypto.Hybrid.open(sct, ssk)
+    assert {:error, "hybrid KEM: suite not supported by sealkit's C library"} ==
+             MetamorphicCrypto.Hybrid.seal_suite("s", spk, :pure_cnsa2, :cat5)
   end
 end
 

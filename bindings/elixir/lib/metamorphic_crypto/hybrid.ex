@@ -47,11 +47,15 @@ defmodule MetamorphicCrypto.Hybrid do
   def seal_suite(plaintext, public_key_b64, suite, level, opts \\ []) when is_binary(plaintext),
     do: seal_suite_raw(Base.encode64(plaintext), public_key_b64, suite, level, opts)
 
-  def seal_suite_raw(plaintext_b64, public_key_b64, suite, level, _opts \\ [])
+  def seal_suite_raw(plaintext_b64, public_key_b64, suite, level, opts \\ [])
       when suite in [:hybrid, :hybrid_matched, :pure_cnsa2] and level in [:cat1, :cat3, :cat5] do
-    case suite do
-      :hybrid -> seal_raw(plaintext_b64, public_key_b64, level)
-      _ -> {:error, "hybrid KEM: suite not supported by sealkit's C library"}
+    s = Atom.to_string(suite)
+    l = Atom.to_string(level)
+
+    case Keyword.get(opts, :context_label) do
+      nil -> Wrap.ok(Native.nif_hybrid_seal_suite(plaintext_b64, public_key_b64, s, l))
+      label when is_binary(label) ->
+        Wrap.ok(Native.nif_hybrid_seal_suite_with_context(plaintext_b64, public_key_b64, s, l, label))
     end
   end
 
@@ -70,11 +74,15 @@ defmodule MetamorphicCrypto.Hybrid do
   which libsealkit does not open; for tags 0x01–0x03 it is ignored, as in
   the crate.
   """
-  def open(ciphertext_b64, secret_key_b64, context_label) when is_binary(context_label),
-    do: open(ciphertext_b64, secret_key_b64)
+  def open(ciphertext_b64, secret_key_b64, context_label) when is_binary(context_label) do
+    case open_raw(ciphertext_b64, secret_key_b64, context_label) do
+      {:ok, b64} -> {:ok, Base.decode64!(b64)}
+      e -> e
+    end
+  end
 
   def open_raw(ciphertext_b64, secret_key_b64, context_label) when is_binary(context_label),
-    do: open_raw(ciphertext_b64, secret_key_b64)
+    do: Wrap.ok(Native.nif_hybrid_open_with_context(ciphertext_b64, secret_key_b64, context_label))
 
   @doc "Whether the base64 ciphertext carries a hybrid tag and length."
   def hybrid_ciphertext?(ciphertext_b64), do: Native.nif_is_hybrid_ciphertext(ciphertext_b64)

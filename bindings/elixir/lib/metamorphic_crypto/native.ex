@@ -225,6 +225,25 @@ defmodule MetamorphicCrypto.Native do
     end
   end
 
+  # The suite axis: only "hybrid" (tags 0x01–0x03), whose seal binds no
+  # context label, so the label is checked to be a string and otherwise
+  # ignored, as in the crate.
+  def nif_hybrid_seal_suite(pt_b64, pk_b64, suite, level) do
+    with {:ok, 0} <- suite(suite), {:ok, l} <- kem_level(level) do
+      hseal(pt_b64, pk_b64, l)
+    else
+      {:ok, _} -> {:error, "hybrid KEM: suite not supported by sealkit's C library"}
+      e -> e
+    end
+  end
+
+  def nif_hybrid_seal_suite_with_context(pt_b64, pk_b64, suite, level, context_label)
+      when is_binary(context_label),
+      do: nif_hybrid_seal_suite(pt_b64, pk_b64, suite, level)
+
+  def nif_hybrid_open_with_context(ct_b64, seed_b64, context_label) when is_binary(context_label),
+    do: nif_hybrid_open(ct_b64, seed_b64)
+
   # ── unified seal ──
   # pq_pk nil or "" stands for the crate's None: a sealed box to pk.
   # Otherwise only the PQ key is used (and decoded), as in the crate.
