@@ -181,3 +181,27 @@ defmodule SealkitBinding.ConcurrencyTest do
     end
   end
 end
+
+defmodule SealkitBinding.EmptyTest do
+  # Empty inputs: libsealkit may hand back an empty output (NULL, 0); the
+  # NIF turns it into <<>>.
+  use ExUnit.Case, async: true
+  alias MetamorphicCrypto.{BoxSeal, Hybrid, KDF, Keys, SecretBox, Sign}
+
+  test "empty plaintexts, messages, contexts, passwords and key hashes" do
+    k = Keys.generate_key()
+    {:ok, c} = SecretBox.encrypt("", k)
+    assert {:ok, ""} == SecretBox.decrypt(c, k)
+    {pk, sk} = Keys.generate_keypair()
+    {:ok, c} = BoxSeal.seal("", pk)
+    assert {:ok, ""} == BoxSeal.open(c, pk, sk)
+    {hp, hs} = Hybrid.generate_keypair()
+    {:ok, c} = Hybrid.seal("", hp)
+    assert {:ok, ""} == Hybrid.open(c, hs)
+    kp = Sign.generate_signing_keypair()
+    {:ok, s} = Sign.sign("", "", kp.secret_key)
+    assert Sign.verify("", "", s, kp.public_key)
+    assert {:ok, _} = KDF.derive_session_key("", Keys.generate_salt())
+    assert {:ok, ""} == KDF.parse_salt_from_key_hash("$argon2id")
+  end
+end
