@@ -6,10 +6,9 @@ defmodule MetamorphicCrypto do
   libsealkit (sealkit's Go core as a C library) instead of the crate's Rust
   NIF. Results are `{:ok, v}` / `{:error, text}` with the crate's error texts.
 
-  This module is the crate's convenience API. Not provided: `sha3_512/1` and
-  `sha3_512_with_context/2` (libsealkit has no hash exports).
+  This module is the crate's convenience API.
   """
-  alias MetamorphicCrypto.{BoxSeal, Keys, SecretBox, Sign}
+  alias MetamorphicCrypto.{BoxSeal, Hash, Keys, SecretBox, Sign}
 
   @doc "A random 32-byte secretbox key, base64."
   defdelegate generate_key, to: Keys
@@ -33,6 +32,12 @@ defmodule MetamorphicCrypto do
   def unseal(ciphertext, public_key, private_key)
       when is_binary(ciphertext) and is_binary(public_key) and is_binary(private_key),
       do: BoxSeal.open(ciphertext, public_key, private_key)
+
+  @doc "SHA3-512 of base64 data (public data only)."
+  defdelegate sha3_512(data_b64), to: Hash
+
+  @doc "Domain-separated SHA3-512 for fingerprints and log entries."
+  defdelegate sha3_512_with_context(context, data_b64), to: Hash
 
   defdelegate generate_signing_keypair(level \\ :cat3), to: Sign
   defdelegate derive_public_key(secret_key_b64), to: Sign

@@ -101,6 +101,29 @@ defmodule SealkitBinding.VectorsTest do
     assert {:error, "signature: " <> _} = Sign.signature_posture(Base.encode64(:binary.copy(<<0x7F>>, 128)))
   end
 
+  test "hash: every pinned digest; bad base64 is the crate's error" do
+    vs = load("hash")
+    assert length(vs) >= 8
+    for v <- vs do
+      data_b64 = v["input_b64"] || Base.encode64(if v["input_utf8"], do: v["input_utf8"], else: hex(v["input_hex"] || ""))
+      want = v["digest_b64"] || (v["digest_hex"] && Base.encode64(hex(v["digest_hex"])))
+      got =
+        case v["alg"] do
+          "sha3_512" -> MetamorphicCrypto.Hash.sha3_512(data_b64)
+          "sha3_256" -> MetamorphicCrypto.Hash.sha3_256(data_b64)
+          "sha256" -> MetamorphicCrypto.Hash.sha256(data_b64)
+          "sha512" -> MetamorphicCrypto.Hash.sha512(data_b64)
+          "sha3_512_with_context" -> MetamorphicCrypto.sha3_512_with_context(v["context"], data_b64)
+          nil -> MetamorphicCrypto.sha3_512(data_b64)
+        end
+      if v["error"] do
+        assert {:error, "base64 decode: " <> _} = got, v["desc"]
+      else
+        assert {:ok, want} == got, v["desc"]
+      end
+    end
+  end
+
   test "encoding: standard padded base64 in and out" do
     for v <- load("encoding") do
       assert Base.encode64(v["bytes_utf8"]) == v["b64"]

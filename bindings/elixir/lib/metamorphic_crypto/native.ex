@@ -319,6 +319,23 @@ defmodule MetamorphicCrypto.Native do
   def nif_decrypt_private_key_with_recovery(ct_b64, secret_b64),
     do: nif_decrypt_secretbox_to_string(ct_b64, secret_b64)
 
+  # ── hashes (public data) ──
+  # OTP's :crypto computes the digests (libsealkit has no hash exports);
+  # libsealkit's decoder keeps the base64 strict with the crate's texts.
+  defp digest(alg, data_b64), do: with_args([data_b64], fn [d] -> Base.encode64(:crypto.hash(alg, d)) end)
+
+  def nif_sha3_512(data_b64), do: digest(:sha3_512, data_b64)
+  def nif_sha3_256(data_b64), do: digest(:sha3_256, data_b64)
+  def nif_sha256(data_b64), do: digest(:sha256, data_b64)
+  def nif_sha512(data_b64), do: digest(:sha512, data_b64)
+
+  # SHA3-512(u64_be(byte_size(context)) || context || data).
+  def nif_sha3_512_with_context(context, data_b64) when is_binary(context) do
+    with_args([data_b64], fn [d] ->
+      Base.encode64(:crypto.hash(:sha3_512, [<<byte_size(context)::64>>, context, d]))
+    end)
+  end
+
   # ── signatures ──
   def nif_generate_signing_keypair(level), do: nif_generate_signing_keypair_suite("hybrid", level)
 
