@@ -124,6 +124,32 @@ defmodule SealkitBinding.VectorsTest do
     end
   end
 
+  test "mac: RFC 4231 HMAC-SHA256" do
+    vs = load("mac")
+    assert length(vs) >= 5
+    for v <- vs do
+      key = v["key_b64"] || Base.encode64(hex(v["key_hex"]))
+      msg = v["msg_b64"] || Base.encode64(hex(v["msg_hex"]))
+      assert {:ok, Base.encode64(hex(v["tag_hex"]))} == MetamorphicCrypto.Mac.hmac_sha256(key, msg), v["desc"]
+    end
+  end
+
+  test "hkdf: RFC 5869 shapes with SHA-512, empty salt, the length limit" do
+    vs = for v <- load("hkdf"), v["okm_hex"], do: v
+    assert length(vs) == 3
+    bin = fn v, f -> (v[f <> "_hex"] && hex(v[f <> "_hex"])) || v[f <> "_utf8"] || "" end
+    for v <- vs do
+      len = String.to_integer(to_string(v["length"]))
+      assert {:ok, Base.encode64(hex(v["okm_hex"]))} ==
+               KDF.hkdf_sha512(Base.encode64(bin.(v, "salt")), Base.encode64(bin.(v, "ikm")), bin.(v, "info"), len),
+             v["desc"]
+    end
+    assert {:ok, okm} = KDF.hkdf_sha512("", Base.encode64("k"), "i", 16320)
+    assert byte_size(Base.decode64!(okm)) == 16320
+    assert {:error, "hkdf: invalid output length 16321 (max 16320)"} == KDF.hkdf_sha512("", "", "", 16321)
+    assert {:ok, ""} == KDF.hkdf_sha512("", "", "", 0)
+  end
+
   test "encoding: standard padded base64 in and out" do
     for v <- load("encoding") do
       assert Base.encode64(v["bytes_utf8"]) == v["b64"]

@@ -16,6 +16,24 @@ defmodule MetamorphicCrypto.KDF do
     end
   end
 
+  def hkdf_sha512_hash_len, do: 64
+
+  @doc """
+  HKDF-SHA512 (RFC 5869): base64 salt (empty = absent) and IKM, a binary
+  `info`, `length` ≤ 16320 bytes: `{:ok, okm_b64}` | `{:error, text}`.
+  """
+  def hkdf_sha512(salt_b64, ikm_b64, info, length)
+      when is_binary(salt_b64) and is_binary(ikm_b64) and is_binary(info) and is_integer(length) and
+             length >= 0,
+      do: Wrap.ok(Native.nif_hkdf_sha512(salt_b64, ikm_b64, info, length))
+
+  def hkdf_sha512!(salt_b64, ikm_b64, info, length) do
+    case hkdf_sha512(salt_b64, ikm_b64, info, length) do
+      {:ok, okm} -> okm
+      {:error, reason} -> raise "HKDF-SHA512 failed: #{reason}"
+    end
+  end
+
   @doc "The salt of a `\"<salt_b64>$argon2id\"` key hash."
   def parse_salt_from_key_hash(key_hash) when is_binary(key_hash),
     do: Wrap.ok(Native.nif_parse_salt_from_key_hash(key_hash))

@@ -336,6 +336,39 @@ defmodule MetamorphicCrypto.Native do
     end)
   end
 
+  # ── MAC and HKDF ──
+  # HMAC-SHA256 is OTP's :crypto.mac/4. HKDF-SHA512 (RFC 5869) is written
+  # here over :crypto.mac/4 because OTP 25's :crypto has no HKDF and
+  # libsealkit no HKDF export; an absent (empty) salt is 64 zero bytes.
+  def nif_hmac_sha256(key_b64, msg_b64),
+    do: with_args([key_b64, msg_b64], fn [k, m] -> Base.encode64(:crypto.mac(:hmac, :sha256, k, m)) end)
+
+  @hkdf_max 255 * 64
+
+  def nif_hkdf_sha512(salt_b64, ikm_b64, info, length)
+      when is_binary(info) and is_integer(length) and length >= 0 do
+    with_args([salt_b64, ikm_b64], fn [salt, ikm] ->
+      if length > @hkdf_max do
+        {:error, "hkdf: invalid output length #{length} (max #{@hkdf_max})"}
+      else
+        salt = if salt == <<>>, do: <<0::512>>, else: salt
+        prk = :crypto.mac(:hmac, :sha512, salt, ikm)
+        blocks = div(length + 63, 64)
+        okm = hkdf_expand(prk, info, blocks, <<>>, 1, [])
+        Base.encode64(binary_part(okm, 0, length))
+      end
+    end)
+  end
+
+  # T(i) = HMAC(PRK, T(i-1) || info || i), for i = 1..blocks.
+  defp hkdf_expand(_prk, _info, blocks, _prev, i, acc) when i > blocks,
+    do: IO.iodata_to_binary(Enum.reverse(acc))
+
+  defp hkdf_expand(prk, info, blocks, prev, i, acc) do
+    t = :crypto.mac(:hmac, :sha512, prk, [prev, info, <<i>>])
+    hkdf_expand(prk, info, blocks, t, i + 1, [t | acc])
+  end
+
   # ── signatures ──
   def nif_generate_signing_keypair(level), do: nif_generate_signing_keypair_suite("hybrid", level)
 
