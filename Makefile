@@ -18,7 +18,7 @@ NPM_STAMP := node_modules/.package-lock.json
 run: wasm
 	$(GO) run ./cmd/sealkit serve --dev-mailbox $(ARGS)
 
-test: test-native test-wasm test-js test-lib test-python test-jvm test-matrix
+test: test-native test-wasm test-js test-lib test-python test-jvm test-elixir test-matrix
 
 # The app's tests serve the embedded js/dist (package js), so the wasm is
 # built first; they use a fresh SQLite file and a fresh database on the
@@ -110,6 +110,14 @@ test-jvm: jvm
 	javac -Xlint:all -Werror -d build/jvm/test-classes -cp build/jvm/classes:$(JNA_JAR) bindings/jvm/test/dev/sealkit/*.java
 	java -cp build/jvm/test-classes:build/jvm/classes:$(JNA_JAR) -Dsealkit.lib=$(CURDIR)/build/lib/libsealkit.so \
 		-Dsealkit.vectors=testdata/vectors dev.sealkit.SealkitTest
+
+# The Elixir binding (bindings/elixir): the NIF over build/lib/libsealkit.so
+# and the crate's Elixir modules, built with gcc and elixirc (no Mix, no
+# Hex), then its ExUnit tests: the shared vectors, round trips, bad input,
+# dirty schedulers, the matrix peer, and interop with libsodium.js and noble
+# (interop/peer.mjs, hence the npm packages).
+test-elixir: lib $(NPM_STAMP)
+	bindings/elixir/run_tests.sh
 
 # staticcheck, pinned, natively and for the wasm build's packages (it
 # finds deprecated imports and dead code that vet does not).
