@@ -49,9 +49,8 @@ import (
 )
 
 // matrixRequired is the one list of targets the matrix must include: a
-// required target whose peer is missing fails the test. The integrator
-// adds "c", "python", "jvm" and "elixir" once their branches are merged.
-var matrixRequired = []string{"go", "node", "chromium"}
+// required target whose peer is missing fails the test (never a skip).
+var matrixRequired = []string{"go", "node", "chromium", "c", "python", "jvm", "elixir"}
 
 // matrixFormats are the formats of the peer protocol, in table order.
 var matrixFormats = []string{
