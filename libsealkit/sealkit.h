@@ -86,7 +86,7 @@ extern "C" {
 #define SEALKIT_E_UTF8                 9  /* decrypted bytes that are not UTF-8 where text was expected */
 #define SEALKIT_E_LOW_ORDER_KEY        10 /* sealing to a low-order X25519 public key */
 #define SEALKIT_E_SIGNATURE            11 /* missing/unknown signature tag, suite/level mismatch */
-#define SEALKIT_E_INVALID_ARGUMENT     12 /* misuse of this API: NULL pointers, an unknown suite */
+#define SEALKIT_E_INVALID_ARGUMENT     12 /* misuse of this API: NULL pointers, an impossible length */
 #define SEALKIT_E_INTERNAL             13 /* a bug (a recovered panic); please report it */
 
 /* Hybrid seal levels (ML-KEM-512/768/1024 + X25519). */
@@ -341,7 +341,8 @@ int sealkit_generate_signing_keypair(int level,
                                      uint8_t **sk, size_t *sk_len, char **error);
 
 /* A signing key pair of a SEALKIT_SUITE_* and level. PureCnsa2 below
- * Cat-5 is the crate's SEALKIT_E_SIGNATURE error. */
+ * Cat-5 is the crate's SEALKIT_E_SIGNATURE error; so is an unknown suite
+ * or level. */
 int sealkit_generate_signing_keypair_suite(int suite, int level,
                                            uint8_t **pk, size_t *pk_len,
                                            uint8_t **sk, size_t *sk_len, char **error);
