@@ -59,9 +59,18 @@
  * pointers with a nonzero length, unknown levels all return an error code
  * and change nothing. A Go panic inside the library is recovered at the
  * boundary and returned as SEALKIT_E_INTERNAL. (Running out of memory
- * still aborts, as it does in Go.) The library installs the Go runtime's
- * signal handlers with SA_ONSTACK chaining; see the cgo documentation if
- * the host installs its own handlers for SIGSEGV/SIGPROF.
+ * still aborts, as it does in Go.)
+ *
+ * The Go runtime inside. Loading the library starts the Go runtime, which
+ * installs handlers for the synchronous signals (SIGSEGV, SIGBUS, SIGFPE)
+ * and SIGPROF, passing on to the host's handlers the signals that are not
+ * its own; a host that installs signal handlers must use SA_ONSTACK (the
+ * rule of Go's c-shared and c-archive modes, see "go doc cmd/cgo"). After
+ * fork() without exec, the child must not call the library (the runtime's
+ * threads are not in the child): load it, or fork, in the right order —
+ * e.g. a pre-forking server loads it in each worker, not in the master.
+ * Go does not support two Go runtimes in one process: do not load
+ * libsealkit next to another Go c-shared library.
  */
 #ifndef SEALKIT_H
 #define SEALKIT_H

@@ -229,6 +229,63 @@ static void test_inputs_copied(void) {
   sealkit_free(ct, ctn);
 }
 
+/* Garbage into every function that reads untrusted bytes: random lengths
+ * (including the formats' own boundaries) and random bytes, sometimes
+ * with a valid tag byte in front. Nothing opens, nothing verifies, every
+ * failure is a known code with a text, and nothing crashes (ASan and
+ * valgrind watch the memory). The Go decoders have their own fuzz
+ * targets; this checks the boundary around them. */
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 17;
+  rng_state ^= rng_state << 5;
+  return rng_state;
+}
+
+static void test_garbage(int rounds) {
+  static const size_t lens[] = {0, 1, 31, 32, 33, 39, 40, 47, 48, 80, 840, 841, 1160, 1161, 1216, 1640, 1641, 2485, 3374, 4692};
+  static const uint8_t tags[] = {0x01, 0x02, 0x03, 0x10, 0x13, 0x14};
+  static uint8_t a[5000], b[5000];
+  int all_failed = 1, codes_known = 1;
+  for (int r = 0; r < rounds; r++) {
+    size_t an = rnd() % 3 ? lens[rnd() % (sizeof lens / sizeof lens[0])] : rnd() % sizeof a;
+    size_t bn = rnd() % 2 ? 32 : lens[rnd() % (sizeof lens / sizeof lens[0])];
+    for (size_t i = 0; i < an; i++) a[i] = (uint8_t)rnd();
+    for (size_t i = 0; i < bn; i++) b[i] = (uint8_t)rnd();
+    if (an && rnd() % 2) a[0] = tags[rnd() % sizeof tags];
+    if (bn && rnd() % 2) b[0] = tags[rnd() % sizeof tags];
+    uint8_t *out = NULL;
+    size_t outn = 0;
+    int rc[10], valid = 0, s = 0, l = 0, is = 0;
+    char *err = NULL;
+    rc[0] = sealkit_decrypt_secretbox(a, an, b, bn, &out, &outn, NULL);
+    rc[1] = sealkit_box_seal_open(a, an, b, bn, b, bn, &out, &outn, NULL);
+    rc[2] = sealkit_hybrid_open(a, an, b, bn, &out, &outn, NULL);
+    rc[3] = sealkit_unseal_from_user(a, an, b, bn, b, bn, b, bn, &out, &outn, NULL);
+    rc[4] = sealkit_decrypt_private_key(a, an, b, bn, &out, &outn, NULL);
+    rc[5] = sealkit_decrypt_private_key_with_recovery(a, an, b, bn, &out, &outn, NULL);
+    rc[6] = sealkit_verify(msg, MSG_LEN, NULL, 0, a, an, b, bn, &valid, NULL);
+    if (rc[6] == SEALKIT_OK && valid) all_failed = 0;
+    rc[6] = rc[6] == SEALKIT_OK ? -1 : rc[6];
+    rc[7] = sealkit_signature_posture(a, an, &s, &l, NULL);
+    rc[7] = rc[7] == SEALKIT_OK ? -1 : rc[7]; /* a tag and the right size is a posture */
+    rc[8] = sealkit_derive_signing_public_key(a, an, &out, &outn, NULL);
+    if (rc[8] == SEALKIT_OK) { sealkit_free(out, outn); out = NULL; outn = 0; rc[8] = -1; } /* tag + size is a key */
+    rc[9] = sealkit_is_hybrid_ciphertext(a, an, &is) == SEALKIT_OK ? -1 : 99;
+    for (int i = 0; i < 10; i++) {
+      if (rc[i] == SEALKIT_OK) { all_failed = 0; fprintf(stderr, "garbage: call %d succeeded (an=%zu bn=%zu)\n", i, an, bn); }
+      if (rc[i] != -1 && (rc[i] < 1 || rc[i] > SEALKIT_E_SIGNATURE)) codes_known = 0;
+    }
+    if (out != NULL || outn != 0) all_failed = 0;
+    /* And once with the error text, which must be there. */
+    if (sealkit_hybrid_open(a, an, b, bn, &out, &outn, &err) != SEALKIT_OK && (err == NULL || err[0] == 0)) codes_known = 0;
+    sealkit_free_string(err);
+  }
+  CHECK(all_failed);
+  CHECK(codes_known);
+}
+
 /* Threads: many callers at once, each with its own keys. */
 #define THREADS 8
 #define ROUNDS 40
@@ -283,5 +340,7 @@ int main(void) {
   test_null_outputs();
   test_inputs_copied();
   test_threads();
+  /* Fewer rounds under valgrind, which sets this variable for us. */
+  test_garbage(getenv("GODEBUG") ? 150 : 3000);
   return check_report("test_api");
 }
