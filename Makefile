@@ -86,7 +86,7 @@ test-lib: lib build/valgrind/libsealkit.so
 
 build/valgrind/libsealkit.so: $(LIB_SRC)
 	@mkdir -p build/valgrind
-	CGO_CFLAGS="-g -O2 -gdwarf-4" $(GO) build -tags valgrind -trimpath -buildmode=c-shared -o $@ ./libsealkit
+	CGO_CFLAGS="-g -O2 -gdwarf-4" $(GO) build -tags valgrind,sealkit_testhooks -trimpath -buildmode=c-shared -o $@ ./libsealkit
 	rm -f build/valgrind/libsealkit.h
 
 # The Python binding (bindings/python, ctypes, standard library only): its

@@ -100,9 +100,16 @@ func errorCode(err error) C.int {
 // success; released again on failure).
 type call struct {
 	inputs  [][]byte
-	outs    []unsafe.Pointer // the caller's out pointers, to reset on failure
+	outs    []outRef // the caller's outputs, to reset on failure
 	allocs  []cAlloc
 	pending error
+}
+
+// outRef is one output of the caller's: the pointer and, for bytes, the
+// length.
+type outRef struct {
+	p unsafe.Pointer // a **C.uint8_t or **C.char
+	n *C.size_t      // nil for strings
 }
 
 type cAlloc struct {
@@ -147,7 +154,10 @@ func (c *call) fail(errOut **C.char, err error) C.int {
 	}
 	c.allocs = nil
 	for _, o := range c.outs {
-		*(*unsafe.Pointer)(o) = nil
+		*(*unsafe.Pointer)(o.p) = nil
+		if o.n != nil {
+			*o.n = 0
+		}
 	}
 	if errOut != nil {
 		*errOut = C.CString(err.Error())
@@ -184,7 +194,7 @@ func (c *call) outBytes(out **C.uint8_t, outLen *C.size_t) bool {
 		return false
 	}
 	*out, *outLen = nil, 0
-	c.outs = append(c.outs, unsafe.Pointer(out))
+	c.outs = append(c.outs, outRef{unsafe.Pointer(out), outLen})
 	return true
 }
 
@@ -195,7 +205,7 @@ func (c *call) outString(out **C.char) bool {
 		return false
 	}
 	*out = nil
-	c.outs = append(c.outs, unsafe.Pointer(out))
+	c.outs = append(c.outs, outRef{unsafe.Pointer(out), nil})
 	return true
 }
 

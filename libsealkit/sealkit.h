@@ -59,9 +59,18 @@
  * pointers with a nonzero length, unknown levels all return an error code
  * and change nothing. A Go panic inside the library is recovered at the
  * boundary and returned as SEALKIT_E_INTERNAL. (Running out of memory
- * still aborts, as it does in Go.) The library installs the Go runtime's
- * signal handlers with SA_ONSTACK chaining; see the cgo documentation if
- * the host installs its own handlers for SIGSEGV/SIGPROF.
+ * still aborts, as it does in Go.)
+ *
+ * The Go runtime inside. Loading the library starts the Go runtime, which
+ * installs handlers for the synchronous signals (SIGSEGV, SIGBUS, SIGFPE)
+ * and SIGPROF, passing on to the host's handlers the signals that are not
+ * its own; a host that installs signal handlers must use SA_ONSTACK (the
+ * rule of Go's c-shared and c-archive modes, see "go doc cmd/cgo"). After
+ * fork() without exec, the child must not call the library (the runtime's
+ * threads are not in the child): load it, or fork, in the right order —
+ * e.g. a pre-forking server loads it in each worker, not in the master.
+ * Go does not support two Go runtimes in one process: do not load
+ * libsealkit next to another Go c-shared library.
  */
 #ifndef SEALKIT_H
 #define SEALKIT_H
@@ -86,7 +95,7 @@ extern "C" {
 #define SEALKIT_E_UTF8                 9  /* decrypted bytes that are not UTF-8 where text was expected */
 #define SEALKIT_E_LOW_ORDER_KEY        10 /* sealing to a low-order X25519 public key */
 #define SEALKIT_E_SIGNATURE            11 /* missing/unknown signature tag, suite/level mismatch */
-#define SEALKIT_E_INVALID_ARGUMENT     12 /* misuse of this API: NULL pointers, an unknown suite */
+#define SEALKIT_E_INVALID_ARGUMENT     12 /* misuse of this API: NULL pointers, an impossible length */
 #define SEALKIT_E_INTERNAL             13 /* a bug (a recovered panic); please report it */
 
 /* Hybrid seal levels (ML-KEM-512/768/1024 + X25519). */
@@ -341,7 +350,8 @@ int sealkit_generate_signing_keypair(int level,
                                      uint8_t **sk, size_t *sk_len, char **error);
 
 /* A signing key pair of a SEALKIT_SUITE_* and level. PureCnsa2 below
- * Cat-5 is the crate's SEALKIT_E_SIGNATURE error. */
+ * Cat-5 is the crate's SEALKIT_E_SIGNATURE error; so is an unknown suite
+ * or level. */
 int sealkit_generate_signing_keypair_suite(int suite, int level,
                                            uint8_t **pk, size_t *pk_len,
                                            uint8_t **sk, size_t *sk_len, char **error);
