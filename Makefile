@@ -140,8 +140,13 @@ fuzz:
 	scripts/fuzz.sh
 
 # sealkit next to libsodium.js and noble; writes docs/BENCHMARKS.md.
-bench: $(NPM_STAMP)
+# The core against libsodium.js and noble (docs/BENCHMARKS.md), then every
+# target's speed: libsealkit from C, Python, the JVM and Elixir next to
+# native Go, libsodium and PyNaCl (docs/TARGETS.md; needs Debian's
+# libsodium-dev and python3-nacl besides what make test installs).
+bench: $(NPM_STAMP) lib
 	$(GO) run ./internal/benchreport -o docs/BENCHMARKS.md
+	$(GO) run ./internal/benchtargets -o docs/TARGETS.md
 
 # Speed per target: libsealkit from C and from Python (ctypes) next to
 # libsodium and PyNaCl, and native Go; rewrites the speed section of
