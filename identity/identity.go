@@ -137,9 +137,16 @@ func (b *Bundle) Sign(sign Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := sign(msg, Context)
+	return signed(msg, Context, "sign", sign)
+}
+
+// signed returns msg followed by sign's signature of it under context,
+// the layout of a signed bundle and of a signed statement; what names the
+// step in the error.
+func signed(msg []byte, context, what string, sign Signer) ([]byte, error) {
+	sig, err := sign(msg, context)
 	if err != nil {
-		return nil, fmt.Errorf("identity: sign: %w", err)
+		return nil, fmt.Errorf("identity: %s: %w", what, err)
 	}
 	if len(sig) == 0 || len(sig) > MaxSignature {
 		return nil, fmt.Errorf("identity: a signature of %d bytes", len(sig))

@@ -116,14 +116,7 @@ func (s *Statement) Sign(sign Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := sign(msg, StatementContext)
-	if err != nil {
-		return nil, fmt.Errorf("identity: sign statement: %w", err)
-	}
-	if len(sig) == 0 || len(sig) > MaxSignature {
-		return nil, fmt.Errorf("identity: a signature of %d bytes", len(sig))
-	}
-	return append(msg, sig...), nil
+	return signed(msg, StatementContext, "sign statement", sign)
 }
 
 // DecodeStatement parses a signed statement without verifying it: the
